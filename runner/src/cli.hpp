@@ -1,0 +1,32 @@
+// The `silico` command line: shared options and the registration of each command group.
+//
+// Each library's commands live in their own file (store_commands.cpp, ...) and register themselves on
+// the CLI11 app here; main.cpp only wires them together. Commands report failures through exit codes:
+// 0 success, 1 failure, 2 bad input (usage, recipe, parameter file), 3 a busy resource.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <ostream>
+#include <string>
+
+#include "silico/core/error.hpp"
+
+namespace silico::runner {
+
+struct CliContext {
+    std::string store_option;  // --store DIR, if given
+    int exit_code = 0;
+
+    // The store folder: --store, else $SILICO_STORE, else ./silico-store.
+    std::filesystem::path store_dir() const;
+    // Prints "silico: error: ..." to stderr and records the error's exit status.
+    void report(const Error& error);
+};
+
+// Prints the silico version, its git commit and dirty flag, and the NEURON version it runs.
+void print_version(std::ostream& out);
+void add_version_command(CLI::App& app, CliContext& ctx);
+void add_store_commands(CLI::App& app, CliContext& ctx);
+
+}  // namespace silico::runner

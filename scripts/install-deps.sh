@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs every package silico needs to build, test and run, from Debian 12's archive.
+# Idempotent: packages already present are left alone. Must run as root (apt-get).
+set -euo pipefail
+
+build_packages=(
+  build-essential cmake ninja-build git pkg-config ccache
+  neuron neuron-dev
+  libtomlplusplus-dev libgit2-dev librocksdb-dev libzstd-dev libssl-dev
+  libboost-dev libboost-filesystem-dev
+  libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libeigen3-dev libhdf5-dev
+)
+test_packages=(
+  googletest libgtest-dev libgmock-dev libbenchmark-dev
+  clang libclang-rt-14-dev
+  openssh-server openssh-client
+)
+
+want=("${build_packages[@]}")
+if [[ "${1:-}" == "--with-tests" ]]; then
+  want+=("${test_packages[@]}")
+fi
+
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]} == 0)); then
+  echo "install-deps: all ${#want[@]} packages present"
+  exit 0
+fi
+if [[ $(id -u) -ne 0 ]]; then
+  echo "install-deps: need root to install: ${missing[*]}" >&2
+  exit 1
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"
