@@ -300,7 +300,7 @@ Result<TrialActivity> generate_activity_isf(const PreparedNetwork& network, IsfR
         for (const auto& src : pops[p].sources) {
             if (const auto* st = std::get_if<SpikeTrainSource>(&src)) {
                 for (auto& cell : spikes[p]) {
-                    IsfRandomState own(static_cast<std::uint32_t>(rng.randint(123456, 1234567)));
+                    ShortIsfRandomState own(static_cast<std::uint32_t>(rng.randint(123456, 1234567)));
                     Status s = spike_train(own, *st, options.t_stop, cell);
                     if (!s) return std::unexpected(s.error().within("population " + pops[p].name));
                 }

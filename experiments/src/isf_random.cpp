@@ -100,6 +100,45 @@ double IsfRandomState::lognormal(double mean, double sigma) {
     return std::exp(normal(mean, sigma));
 }
 
+ShortIsfRandomState::ShortIsfRandomState(std::uint32_t seed) : m_seed(seed) {
+    m_init[0] = seed;
+}
+
+std::uint32_t ShortIsfRandomState::next_u32() {
+    if (m_out >= k_lazy_outputs) {
+        if (m_out == k_lazy_outputs) {
+            m_full.seed(m_seed);
+            m_full.discard(k_lazy_outputs);
+        }
+        ++m_out;
+        return static_cast<std::uint32_t>(m_full());
+    }
+    int k = m_out++;
+    int need = k + 397 + 1;
+    for (; m_init_count < need; ++m_init_count) {
+        std::uint32_t prev = m_init[m_init_count - 1];
+        m_init[m_init_count] = 1812433253u * (prev ^ (prev >> 30)) + static_cast<std::uint32_t>(m_init_count);
+    }
+    // MT19937 twist of word k, then tempering (Matsumoto & Nishimura 1998).
+    std::uint32_t y = (m_init[k] & 0x80000000u) | (m_init[k + 1] & 0x7fffffffu);
+    std::uint32_t v = m_init[k + 397] ^ (y >> 1) ^ ((y & 1u) ? 0x9908b0dfu : 0u);
+    v ^= v >> 11;
+    v ^= (v << 7) & 0x9d2c5680u;
+    v ^= (v << 15) & 0xefc60000u;
+    v ^= v >> 18;
+    return v;
+}
+
+double ShortIsfRandomState::random_sample() {
+    std::uint32_t a = next_u32() >> 5;
+    std::uint32_t b = next_u32() >> 6;
+    return (a * 67108864.0 + b) / 9007199254740992.0;
+}
+
+double ShortIsfRandomState::standard_exponential() {
+    return -std::log(1.0 - random_sample());
+}
+
 StreamKey::StreamKey(std::uint64_t trial_seed, std::string_view purpose, std::string_view population) {
     // Length-prefixed fields so ("ab","c") and ("a","bc") never collide.
     std::string text = "silico.stream.v1\n" + std::to_string(trial_seed) + "\n" +

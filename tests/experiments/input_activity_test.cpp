@@ -1,17 +1,18 @@
-#include "silico/experiments/activity.hpp"
-
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
 #include <map>
 
+#include "silico/experiments/activity.hpp"
+
 namespace silico::experiments {
 namespace {
 
 const std::string k_isf = SILICO_SHARED_DIR "/isf";
 const recipes::PathMap k_paths{{"IN_SILICO_FRAMEWORK_DIR", k_isf}};
-const std::string k_network = k_isf + "/getting_started/example_data/functional_constraints/network.param.TEMPLATE";
+const std::string k_network =
+    k_isf + "/getting_started/example_data/functional_constraints/network.param.TEMPLATE";
 
 const PreparedNetwork& shipped() {
     static const PreparedNetwork net = [] {
@@ -24,7 +25,9 @@ const PreparedNetwork& shipped() {
     return net;
 }
 
-std::string cell_type(const std::string& population) { return population.substr(0, population.find('_')); }
+std::string cell_type(const std::string& population) {
+    return population.substr(0, population.find('_'));
+}
 
 // P(a .con line releases at least once) = 1 - E[(1-p)^N] with N the presynaptic spike count:
 // Poisson train on [0, T]: exp(-p T / interval); PSTH bin with probability q: (1 - p q).
@@ -47,7 +50,8 @@ TEST(IndependentActivity, MeanActiveSynapsesPerCellTypeMatchTheParametersOver200
     const auto& pops = net.parameters.populations;
     std::map<std::string, double> expected, observed;
     for (std::size_t p = 0; p < pops.size(); ++p)
-        expected[cell_type(pops[p].name)] += static_cast<double>(net.connections[p].size()) * p_active(pops[p], 345.0);
+        expected[cell_type(pops[p].name)] +=
+            static_cast<double>(net.connections[p].size()) * p_active(pops[p], 345.0);
     const int trials = 200;
     for (int t = 0; t < trials; ++t) {
         auto a = generate_activity_independent(net, 1000 + static_cast<std::uint64_t>(t));
@@ -56,7 +60,8 @@ TEST(IndependentActivity, MeanActiveSynapsesPerCellTypeMatchTheParametersOver200
     }
     ASSERT_EQ(expected.size(), 22u);
     for (const auto& [type, e] : expected) {
-        EXPECT_NEAR(observed[type] / e, 1.0, 0.05) << type << ": expected " << e << ", observed " << observed[type];
+        EXPECT_NEAR(observed[type] / e, 1.0, 0.05)
+            << type << ": expected " << e << ", observed " << observed[type];
     }
 }
 
@@ -84,7 +89,8 @@ void expect_consistent(const PreparedNetwork& net, const TrialActivity& a) {
     const auto& pops = net.parameters.populations;
     ASSERT_EQ(a.cell_begin.size(), pops.size() + 1);
     for (std::size_t c = 0; c + 1 < a.spike_begin.size(); ++c) {
-        EXPECT_TRUE(std::is_sorted(a.spike_times.begin() + a.spike_begin[c], a.spike_times.begin() + a.spike_begin[c + 1]));
+        EXPECT_TRUE(std::is_sorted(a.spike_times.begin() + a.spike_begin[c],
+                                   a.spike_times.begin() + a.spike_begin[c + 1]));
     }
     for (const auto& s : a.synapses) {
         ASSERT_LT(s.release_begin, s.release_end);
@@ -125,7 +131,8 @@ TEST(IsfActivity, SameSeedSameTrialAndTheStreamContinuesAcrossSweeps) {
 }
 
 TEST(IsfActivity, FirstSpikeTrainCellUsesAPrivateGeneratorSeededFromTheGlobalOne) {
-    // One population, one cell, a pure Poisson train: its spikes come from RandomState(randint(123456, 1234567)).
+    // One population, one cell, a pure Poisson train: its spikes come from RandomState(randint(123456,
+    // 1234567)).
     auto tree = recipes::parse_isf_param(R"({"network": {"X_C2": {"cellNr": 1, "celltype": "spiketrain",
         "interval": 50.0, "synapses": {"distributionFile": "a.syn", "connectionFile": "a.con",
         "receptors": {"gaba_syn": {"weight": 1.0}}, "releaseProb": 0.5}}}})");
@@ -220,14 +227,15 @@ TEST(Activity, RowsForIsfFilesAreSortedByTypeThenId) {
     SynapsePlacement placement;
     for (std::size_t p = 0; p < net.parameters.populations.size(); ++p)
         placement[net.parameters.populations[p].name].resize(net.connections[p].size(),
-                                                            PlacedSynapse{1, 2, 3.5, "Dendrite"});
+                                                             PlacedSynapse{1, 2, 3.5, "Dendrite"});
     auto rows = synapse_activation_rows(net, *a, placement);
     ASSERT_TRUE(rows) << rows.error().what();
     ASSERT_EQ(rows->size(), a->synapses.size());
     for (std::size_t i = 1; i < rows->size(); ++i) {
         const auto& x = (*rows)[i - 1];
         const auto& y = (*rows)[i];
-        EXPECT_TRUE(x.synapse_type < y.synapse_type || (x.synapse_type == y.synapse_type && x.synapse_id < y.synapse_id));
+        EXPECT_TRUE(x.synapse_type < y.synapse_type ||
+                    (x.synapse_type == y.synapse_type && x.synapse_id < y.synapse_id));
     }
     auto cells = presynaptic_cell_rows(net, *a);
     for (const auto& c : cells) EXPECT_FALSE(c.times.empty());

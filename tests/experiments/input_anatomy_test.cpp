@@ -1,15 +1,16 @@
-#include "silico/experiments/anatomy.hpp"
-
 #include <gtest/gtest.h>
 
 #include <set>
 #include <vector>
 
+#include "silico/experiments/anatomy.hpp"
+
 namespace silico::experiments {
 namespace {
 
-const std::string k_dir = SILICO_SHARED_DIR "/isf/getting_started/example_data/anatomical_constraints/"
-                                            "example_embedding_86_C2_center/";
+const std::string k_dir = SILICO_SHARED_DIR
+    "/isf/getting_started/example_data/anatomical_constraints/"
+    "example_embedding_86_C2_center/";
 
 TEST(SynFile, ExampleEmbeddingHas24780SynapsesOf278Types) {
     auto syn = read_syn_file(k_dir + "example_embedding_86_C2_center.syn");
@@ -81,8 +82,8 @@ TEST(ConnectedCellsFile, BadHeaderAndBadCountsAreParseErrors) {
     auto no_header = parse_connected_cells("A1\tL2\t3\n", "n.csv");
     ASSERT_FALSE(no_header);
     EXPECT_EQ(no_header.error().context, "n.csv:1");
-    auto bad = parse_connected_cells("Presynaptic column\tPresynaptic cell type\tConnected presynaptic cells\nA1\tL2\tx\n",
-                                     "m.csv");
+    auto bad = parse_connected_cells(
+        "Presynaptic column\tPresynaptic cell type\tConnected presynaptic cells\nA1\tL2\tx\n", "m.csv");
     ASSERT_FALSE(bad);
     EXPECT_EQ(bad.error().context, "m.csv:2");
 }
@@ -97,16 +98,18 @@ TEST(Placement, NearestPointTakesTheFirstMinimum) {
 
 TEST(Placement, PositionIsClampedToTheSegmentCentres) {
     std::vector<double> rel = {0.0, 0.1, 0.5, 0.97, 1.0};
-    EXPECT_DOUBLE_EQ(synapse_position(rel, 0, 5), 0.1);   // section start -> first centre
+    EXPECT_DOUBLE_EQ(synapse_position(rel, 0, 5), 0.1);  // section start -> first centre
     EXPECT_DOUBLE_EQ(synapse_position(rel, 1, 5), 0.1);
     EXPECT_DOUBLE_EQ(synapse_position(rel, 2, 5), 0.5);
-    EXPECT_DOUBLE_EQ(synapse_position(rel, 3, 5), 0.9);   // beyond the last centre
-    EXPECT_DOUBLE_EQ(synapse_position(rel, 4, 1), 0.5);   // one segment: always the middle
+    EXPECT_DOUBLE_EQ(synapse_position(rel, 3, 5), 0.9);  // beyond the last centre
+    EXPECT_DOUBLE_EQ(synapse_position(rel, 4, 1), 0.5);  // one segment: always the middle
 }
 
 TEST(SomaDistanceD3, SumsAncestorLengthsAtTheirAttachmentPoints) {
-    // 0 soma (L 20); 1 attached to soma (L 100); 2 attached to 1 at x=1 (L 50); 3 attached to 1 at x=0.5 (L 30)
-    SectionTree tree{{-1, 0, 1, 1}, {0.0, 0.5, 1.0, 0.5}, {20.0, 100.0, 50.0, 30.0}, {true, false, false, false}};
+    // 0 soma (L 20); 1 attached to soma (L 100); 2 attached to 1 at x=1 (L 50); 3 attached to 1 at x=0.5 (L
+    // 30)
+    SectionTree tree{
+        {-1, 0, 1, 1}, {0.0, 0.5, 1.0, 0.5}, {20.0, 100.0, 50.0, 30.0}, {true, false, false, false}};
     EXPECT_DOUBLE_EQ(soma_distance_d3(tree, 0, 0.5), 0.0);
     EXPECT_DOUBLE_EQ(soma_distance_d3(tree, 1, 0.25), 25.0);  // soma length excluded
     EXPECT_DOUBLE_EQ(soma_distance_d3(tree, 2, 0.5), 25.0 + 100.0);

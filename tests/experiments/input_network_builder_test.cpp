@@ -1,9 +1,8 @@
-#include "silico/experiments/network_builder.hpp"
-
 #include <gtest/gtest.h>
 
 #include <filesystem>
 
+#include "silico/experiments/network_builder.hpp"
 #include "silico/recipes/isf_param.hpp"
 
 namespace silico::experiments {
@@ -27,9 +26,11 @@ Json read(const std::string& path) {
 // their own PSTH files.
 NetworkBuildInputs shipped_inputs(const Json& shipped) {
     NetworkBuildInputs in;
-    in.ongoing_template =
-        read(k_data + "functional_constraints/ongoing_activity/ongoing_activity_celltype_template_exc_conductances_fitted.param");
-    for (const auto& e : std::filesystem::directory_iterator(k_data + "functional_constraints/evoked_activity"))
+    in.ongoing_template = read(k_data +
+                               "functional_constraints/ongoing_activity/"
+                               "ongoing_activity_celltype_template_exc_conductances_fitted.param");
+    for (const auto& e :
+         std::filesystem::directory_iterator(k_data + "functional_constraints/evoked_activity"))
         in.evoked.push_back(read(e.path().string()));
     Json recovered = Json::object();
     auto c2 = surround_columns("C2");
@@ -78,7 +79,8 @@ TEST(NetworkBuilder, EveryWhiskerOfTheC2SurroundBuilds) {
     // columns that have no VPM/L1 cells in it, so VPM and L1 stay ongoing-only for these whiskers.
     in.evoked.pop_back();
     int checked = 0;
-    Json psth_c2 = read(k_data + "functional_constraints/evoked_activity/L5tt_3x3_PSTH_UpState.param")["L5tt_C2"];
+    Json psth_c2 =
+        read(k_data + "functional_constraints/evoked_activity/L5tt_3x3_PSTH_UpState.param")["L5tt_C2"];
     auto c2 = surround_columns("C2");
     ASSERT_TRUE(c2);
     for (const auto& [whisker, pos] : *c2) {

@@ -1,13 +1,14 @@
-#include "silico/experiments/network.hpp"
-
 #include <gtest/gtest.h>
+
+#include "silico/experiments/network.hpp"
 
 namespace silico::experiments {
 namespace {
 
 const std::string k_isf = SILICO_SHARED_DIR "/isf";
 const recipes::PathMap k_paths{{"IN_SILICO_FRAMEWORK_DIR", k_isf}};
-const std::string k_network = k_isf + "/getting_started/example_data/functional_constraints/network.param.TEMPLATE";
+const std::string k_network =
+    k_isf + "/getting_started/example_data/functional_constraints/network.param.TEMPLATE";
 
 TEST(NetworkParam, ShippedNetworkHas278PopulationsInFileOrder) {
     auto net = read_network_param(k_network, k_paths);
@@ -52,8 +53,9 @@ TEST(NetworkParam, Vpm_C2HasItsPsthWeightsAndFiles) {
     ASSERT_EQ(r.parameters.size(), 8u);
     EXPECT_EQ(r.parameters[0].first, "decayampa");
     EXPECT_EQ(p.synapses.connection_file,
-              k_isf + "/getting_started/example_data/anatomical_constraints/example_embedding_86_C2_center/"
-                      "example_embedding_86_C2_center.con");
+              k_isf +
+                  "/getting_started/example_data/anatomical_constraints/example_embedding_86_C2_center/"
+                  "example_embedding_86_C2_center.con");
 }
 
 TEST(NetworkParam, ErrorsNameTheFileAndKeyPath) {
@@ -65,7 +67,8 @@ TEST(NetworkParam, ErrorsNameTheFileAndKeyPath) {
     auto net = network_from_tree(*tree, "n.param");
     ASSERT_FALSE(net);
     EXPECT_EQ(net.error().context, "n.param");
-    EXPECT_NE(net.error().message.find("network.L2_C2.celltype.pointcell"), std::string::npos) << net.error().what();
+    EXPECT_NE(net.error().message.find("network.L2_C2.celltype.pointcell"), std::string::npos)
+        << net.error().what();
     auto missing = recipes::parse_isf_param(R"({"network": {"L2_C2": {"celltype": "spiketrain"}}})");
     auto m = network_from_tree(*missing, "m.param");
     ASSERT_FALSE(m);
@@ -83,7 +86,8 @@ TEST(NetworkParam, WrittenParamTextReadsBackToTheSameTree) {
     auto again = recipes::parse_isf_param(text, "written");
     ASSERT_TRUE(again) << again.error().what();
     EXPECT_EQ(*again, *tree);
-    EXPECT_NE(text.find("(10.0, 14.9)"), std::string::npos);  // intervals written as tuples, floats as Python does
+    EXPECT_NE(text.find("(10.0, 14.9)"),
+              std::string::npos);  // intervals written as tuples, floats as Python does
 }
 
 TEST(NetworkParam, TypedStructsConvertBackToAnEquivalentTree) {

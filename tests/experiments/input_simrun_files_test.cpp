@@ -1,10 +1,10 @@
-#include "silico/experiments/simrun_files.hpp"
-
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include "silico/experiments/simrun_files.hpp"
 
 namespace silico::experiments {
 namespace {
@@ -23,8 +23,9 @@ std::string slurp(const std::filesystem::path& p) {
 struct TempDir {
     std::filesystem::path path;
     TempDir() {
-        path = std::filesystem::temp_directory_path() / ("silico_simrun_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "_" +
-                                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        path = std::filesystem::temp_directory_path() /
+               ("silico_simrun_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "_" +
+                ::testing::UnitTest::GetInstance()->current_test_info()->name());
         std::filesystem::create_directories(path);
     }
     ~TempDir() { std::filesystem::remove_all(path); }
@@ -73,7 +74,8 @@ TEST(PresynapticCellsFile, WritingTheStoredTrialReadsBackEqual) {
 }
 
 TEST(SynapseActivationFile, MixedDelimitersAndMissingTrailingCommaAreAccepted) {
-    auto rows = parse_synapse_activation("# h\nL2_C2,3,10.5\t7\t2,Dendrite\t1.5,2.5\n\nL4_C2\t0\t1\t0\t0\tSoma\t3,\n");
+    auto rows = parse_synapse_activation(
+        "# h\nL2_C2,3,10.5\t7\t2,Dendrite\t1.5,2.5\n\nL4_C2\t0\t1\t0\t0\tSoma\t3,\n");
     ASSERT_TRUE(rows) << rows.error().what();
     ASSERT_EQ(rows->size(), 2u);
     EXPECT_EQ((*rows)[0].times, (std::vector<double>{1.5, 2.5}));
@@ -117,9 +119,12 @@ TEST(SimrunNames, FollowIsfPatterns) {
 }
 
 TEST(SimrunFloats, WrittenLikePythonStr) {
-    std::vector<SynapseActivationRow> rows = {{"A_B", 1, 100.0, 2, 3, "Soma", {1e-05, 0.0001, 2.5, 1.5e16, 123456.789}}};
+    std::vector<SynapseActivationRow> rows = {
+        {"A_B", 1, 100.0, 2, 3, "Soma", {1e-05, 0.0001, 2.5, 1.5e16, 123456.789}}};
     std::string text = format_synapse_activation(rows);
-    EXPECT_NE(text.find("A_B\t1\t100.0\t2\t3\tSoma\t1e-05,0.0001,2.5,1.5e+16,123456.789,\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("A_B\t1\t100.0\t2\t3\tSoma\t1e-05,0.0001,2.5,1.5e+16,123456.789,\n"),
+              std::string::npos)
+        << text;
 }
 
 }  // namespace

@@ -58,6 +58,28 @@ class IsfRandomState {
     double m_gauss = 0.0;
 };
 
+// IsfRandomState for short-lived generators (ISF's per-cell spike-train RandomState(seed), ~25,000 per trial,
+// each drawing a handful of numbers). Output k < 227 of MT19937 only needs initial words k, k+1 and k+397, so
+// this computes the seeding lazily instead of initialising and twisting all 624 words; from output 227 on it
+// switches to a full std::mt19937. Bit-identical to IsfRandomState(seed).
+class ShortIsfRandomState {
+  public:
+    explicit ShortIsfRandomState(std::uint32_t seed);
+
+    std::uint32_t next_u32();
+    double random_sample();
+    double standard_exponential();
+    double exponential(double scale = 1.0) { return scale * standard_exponential(); }
+
+  private:
+    static constexpr int k_lazy_outputs = 227;  // 624 - 397
+    std::uint32_t m_init[624];
+    int m_init_count = 1;  // initial words computed so far
+    int m_out = 0;         // outputs produced so far
+    std::mt19937 m_full;   // used from output k_lazy_outputs on
+    std::uint32_t m_seed;
+};
+
 // A 64-bit seed for one independent stream: SHA-256 over (trial seed, purpose, population) computed once per
 // population, then mixed with the index (cell or synapse number) by SplitMix64's finaliser.
 class StreamKey {
