@@ -371,6 +371,42 @@ Result<TrialActivity> generate_activity_independent(const PreparedNetwork& netwo
     return out;
 }
 
+Result<TrialActivity> activity_from_replay(const PreparedNetwork& network,
+                                           const std::vector<SynapseActivationRow>& rows) {
+    const auto& pops = network.parameters.populations;
+    TrialActivity out;
+    out.cell_begin.assign(pops.size() + 1, 0);
+    out.spike_begin.assign(1, 0);
+    std::map<std::string, std::uint32_t> next_id;
+    std::vector<double> weights;
+    for (const auto& row : rows) {
+        auto p = network.parameters.find(row.synapse_type);
+        if (p < 0)
+            return fail(Errc::not_found,
+                        "replayed synapse type " + row.synapse_type + " is not in the network");
+        const auto& pop = pops[static_cast<std::size_t>(p)];
+        weights.clear();
+        for (const auto& rec : pop.synapses.receptors) {
+            if (rec.weight_distribution)
+                return fail(Errc::validation,
+                            "population " + pop.name +
+                                " draws lognormal weights, which a synapse activation file does not record");
+            weights.insert(weights.end(), rec.weight.begin(), rec.weight.end());
+        }
+        ActiveSynapse a;
+        a.population = static_cast<std::uint32_t>(p);
+        a.synapse_id = next_id[row.synapse_type]++;
+        a.release_begin = static_cast<std::uint32_t>(out.release_times.size());
+        out.release_times.insert(out.release_times.end(), row.times.begin(), row.times.end());
+        std::sort(out.release_times.begin() + a.release_begin, out.release_times.end());
+        a.release_end = static_cast<std::uint32_t>(out.release_times.size());
+        a.weight_begin = static_cast<std::uint32_t>(out.weights.size());
+        out.weights.insert(out.weights.end(), weights.begin(), weights.end());
+        if (a.release_end > a.release_begin) out.synapses.push_back(a);
+    }
+    return out;
+}
+
 std::vector<PresynapticCellRow> presynaptic_cell_rows(const PreparedNetwork& network,
                                                       const TrialActivity& activity) {
     const auto& pops = network.parameters.populations;

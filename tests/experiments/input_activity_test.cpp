@@ -166,6 +166,43 @@ TEST(IsfActivity, FirstSpikeTrainCellUsesAPrivateGeneratorSeededFromTheGlobalOne
     EXPECT_EQ(a->release_times, releases);
 }
 
+TEST(IsfActivity, MeanActiveSynapsesOver20SweepsMatchTheParameters) {
+    const auto& net = shipped();
+    double expected = 0;
+    for (std::size_t p = 0; p < net.parameters.populations.size(); ++p)
+        expected +=
+            static_cast<double>(net.connections[p].size()) * p_active(net.parameters.populations[p], 345.0);
+    IsfRandomState rng(4242);
+    double observed = 0;
+    const int sweeps = 20;
+    for (int s = 0; s < sweeps; ++s) {
+        auto a = generate_activity_isf(net, rng);
+        ASSERT_TRUE(a);
+        observed += static_cast<double>(a->synapses.size()) / sweeps;
+    }
+    EXPECT_NEAR(observed / expected, 1.0, 0.02) << expected << " vs " << observed;
+}
+
+TEST(Replay, StoredTrialBecomesOneActiveSynapsePerRowWithItsTimes) {
+    const auto& net = shipped();
+    auto rows = read_synapse_activation_file(
+        SILICO_SHARED_DIR
+        "/isf/getting_started/example_data/simulation_data/C2_evoked_UpState_INH_PW_1.0_SuW_0.5_C2center/"
+        "20150815-1530_20240/simulation_run0000_synapses.csv");
+    ASSERT_TRUE(rows) << rows.error().what();
+    auto a = activity_from_replay(net, *rows);
+    ASSERT_TRUE(a) << a.error().what();
+    ASSERT_EQ(a->synapses.size(), rows->size());
+    const auto& first = a->synapses[0];
+    EXPECT_EQ(net.parameters.populations[first.population].name, "L1_C1");
+    EXPECT_EQ(first.synapse_id, 0u);  // renumbered per type in file order
+    EXPECT_EQ(a->release_times[first.release_begin], 14.3144635349);
+    EXPECT_EQ(a->weights[first.weight_begin], 1.0);
+    EXPECT_EQ(a->synapses[1].synapse_id, 1u);
+    std::vector<SynapseActivationRow> unknown = {{"Nope_C2", 0, 1.0, 1, 1, "Soma", {1.0}}};
+    EXPECT_FALSE(activity_from_replay(net, unknown));
+}
+
 TEST(Activity, ConFileNamingACellBeyondCellNrIsRejected) {
     auto tree = recipes::parse_isf_param(R"({"network": {"X_C2": {"cellNr": 1, "celltype": "spiketrain",
         "interval": 50.0, "synapses": {"distributionFile": "a.syn", "connectionFile": "a.con",

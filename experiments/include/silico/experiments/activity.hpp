@@ -79,6 +79,15 @@ Result<TrialActivity> generate_activity_isf(const PreparedNetwork& network, IsfR
 Result<TrialActivity> generate_activity_independent(const PreparedNetwork& network, std::uint64_t trial_seed,
                                                     const ActivityOptions& options = {});
 
+// Replay (ISF run_existing_synapse_activations): the synapses and release times of a stored activation file
+// as a TrialActivity over `network`'s populations. ISF creates the replayed synapses anew, numbered per type
+// in file order and placed at (section ID, section pt ID) of the row, so ActiveSynapse::synapse_id is that
+// replay number (index into the rows of its type), cell_id is 0 and there are no presynaptic cells. Every
+// stored time releases; weights are the receptors' nominal weights (a lognormal weightDistribution is an
+// error: ISF would draw fresh weights the file does not record). A type missing from `network` is an error.
+Result<TrialActivity> activity_from_replay(const PreparedNetwork& network,
+                                           const std::vector<SynapseActivationRow>& rows);
+
 // Where each synapse sits on the cell, as the cell builder computes it: per type, per synapse ID.
 struct PlacedSynapse {
     int section_id = 0;
