@@ -107,11 +107,11 @@ ShortIsfRandomState::ShortIsfRandomState(std::uint32_t seed) : m_seed(seed) {
 std::uint32_t ShortIsfRandomState::next_u32() {
     if (m_out >= k_lazy_outputs) {
         if (m_out == k_lazy_outputs) {
-            m_full.seed(m_seed);
-            m_full.discard(k_lazy_outputs);
+            m_full.emplace(m_seed);
+            m_full->discard(k_lazy_outputs);
         }
         ++m_out;
-        return static_cast<std::uint32_t>(m_full());
+        return static_cast<std::uint32_t>((*m_full)());
     }
     int k = m_out++;
     int need = k + 397 + 1;

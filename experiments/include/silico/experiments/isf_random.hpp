@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <random>
 #include <span>
 #include <string_view>
@@ -74,9 +75,9 @@ class ShortIsfRandomState {
   private:
     static constexpr int k_lazy_outputs = 227;  // 624 - 397
     std::uint32_t m_init[624];
-    int m_init_count = 1;  // initial words computed so far
-    int m_out = 0;         // outputs produced so far
-    std::mt19937 m_full;   // used from output k_lazy_outputs on
+    int m_init_count = 1;                // initial words computed so far
+    int m_out = 0;                       // outputs produced so far
+    std::optional<std::mt19937> m_full;  // from output k_lazy_outputs on; built late since seeding costs
     std::uint32_t m_seed;
 };
 
