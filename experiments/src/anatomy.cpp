@@ -160,6 +160,30 @@ Result<std::vector<ConnectedCellCount>> read_connected_cells_file(const std::fil
     return parse_connected_cells(*text, file.string());
 }
 
+std::vector<double> isf_relative_points(std::span<const std::array<double, 3>> points, double neuron_length) {
+    auto segment = [&](std::size_t i) {
+        double dx = points[i][0] - points[i + 1][0];
+        double dy = points[i][1] - points[i + 1][1];
+        double dz = points[i][2] - points[i + 1][2];
+        return std::sqrt(dx * dx + dy * dy + dz * dz);
+    };
+    double length = 0.0;
+    for (std::size_t i = 0; i + 1 < points.size(); ++i) length += segment(i);
+    if (neuron_length >= 0.0) length = neuron_length;
+    std::vector<double> rel{0.0};
+    double cumulative = 0.0;
+    for (std::size_t i = 0; i + 1 < points.size(); ++i) {
+        cumulative += segment(i);
+        rel.push_back(length == 0.0 ? 1.0 : cumulative / length);
+    }
+    if (rel.size() > 1) {
+        double norm = 1.0 / rel.back();
+        for (std::size_t i = 0; i + 1 < rel.size(); ++i) rel[i] *= norm;
+        rel.back() = 1.0;
+    }
+    return rel;
+}
+
 std::size_t nearest_point_index(std::span<const double> rel_pts, double x) {
     std::size_t best = 0;
     double best_d = std::abs(rel_pts[0] - x);

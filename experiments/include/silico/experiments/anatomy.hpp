@@ -5,6 +5,7 @@
 // All readers are NEURON-free; every error is Errc::parse naming file:line.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -76,6 +77,15 @@ Result<std::vector<ConnectedCellCount>> parse_connected_cells(std::string_view t
                                                               std::string_view source = "<csv>");
 
 // --- placement (§4) ---
+
+// ISF's relPts of a section from its 3D points as read (x, y, z per point), in ISF's floating-point order:
+// relPts[k] = (cumulative_k / L) · (1 / (cumulative_last / L)), last = 1.0, cumulative = Σ sqrt(dx²+dy²+dz²).
+// L is NEURON's section length (ISF's PySection.L; NEURON computes it from float32 points), so pass
+// `neuron_length`; without it the double sum of the points is used. The rounding matters: at a duplicated end
+// point relPts[n-2] is 1 ± 1 ulp with NEURON's L, and ISF's nearest-point search then picks the last point
+// (cell 86, section 94); with L from the points it would be an exact tie. Zero length gives all ones.
+std::vector<double> isf_relative_points(std::span<const std::array<double, 3>> points,
+                                        double neuron_length = -1.0);
 
 // Index of the 3D point whose relative arc position rel_pts[k] is closest to x; the first on ties.
 // rel_pts must be non-empty.
