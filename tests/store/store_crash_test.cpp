@@ -86,7 +86,9 @@ TEST(StoreCrash, WriterKilledAtRandomMomentsLeavesOnlyCompleteTrials) {
         kill(child, SIGKILL);
         int status = 0;
         waitpid(child, &status, 0);
-        if (WIFEXITED(status)) ASSERT_EQ(WEXITSTATUS(status), 0) << "writer failed rather than being killed";
+        if (WIFEXITED(status)) {
+            ASSERT_EQ(WEXITSTATUS(status), 0) << "writer failed rather than being killed";
+        }
         const int count = check_store(dir);
         ASSERT_GE(count, previous) << "a committed trial disappeared";
         previous = count;
