@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <random>
 
 #include "silico/store/store.hpp"
@@ -82,7 +83,8 @@ TEST(StoreCrash, WriterKilledAtRandomMomentsLeavesOnlyCompleteTrials) {
         const pid_t child = fork();
         ASSERT_GE(child, 0);
         if (child == 0) writer(dir);
-        usleep(static_cast<useconds_t>(delay_us(rng)));
+        const int delay = delay_us(rng);
+        usleep(static_cast<useconds_t>(delay));
         kill(child, SIGKILL);
         int status = 0;
         waitpid(child, &status, 0);
@@ -91,6 +93,7 @@ TEST(StoreCrash, WriterKilledAtRandomMomentsLeavesOnlyCompleteTrials) {
         }
         const int count = check_store(dir);
         ASSERT_GE(count, previous) << "a committed trial disappeared";
+        std::printf("kill %d after %d us: %d complete trials\n", kills, delay, count);
         previous = count;
         if (HasFailure()) return;
     }
