@@ -14,6 +14,7 @@
 //              | 3 quantum   payload = shuffle(zigzag(delta^order(n))), n[i] = round(v[i] / q),
 //                            decoded as n[i] * q                                           (float64)
 //              | 4 integer   payload = shuffle(zigzag(delta^order(v)))                      (int64)
+//              | 5 bits      payload = shuffle(zigzag(delta^order(bits))), bits read as int64  (float64)
 //   shuffle(w[0..count)) := byte 0 of every word, then byte 1 of every word, ... byte 7 (8 planes),
 //                           so the high bytes, nearly constant, become long runs zstd removes
 //   delta^order          := `order` (0, 1 or 2) rounds of d[i] = x[i] - x[i-1] (x[-1] = 0), wrapping
@@ -39,7 +40,8 @@ enum Codec : std::uint8_t {
     codec_xor = 1,
     codec_decimal = 2,
     codec_quantum = 3,
-    codec_integer = 4
+    codec_integer = 4,
+    codec_bits = 5
 };
 
 void put_u64(std::string& out, std::uint64_t v) {
@@ -108,7 +110,7 @@ void put_column(std::string& body, std::uint8_t codec, std::uint8_t param, std::
     body.push_back(static_cast<char>(param));
     body.push_back(static_cast<char>(order));
     put_u64(body, count);
-    if (codec == codec_decimal || codec == codec_quantum || codec == codec_integer) {
+    if (codec == codec_decimal || codec == codec_quantum || codec == codec_integer || codec == codec_bits) {
         delta(words, order);
         for (auto& w : words) w = zigzag(w);
     }
@@ -157,6 +159,13 @@ bool quantum_integers(const std::vector<double>& values, double q, std::vector<s
     return true;
 }
 
+// What zstd at its fastest level makes of a column: enough to choose between transforms.
+std::size_t estimated_size(const std::string& column) {
+    std::string out(ZSTD_compressBound(column.size()), '\0');
+    const std::size_t n = ZSTD_compress(out.data(), out.size(), column.data(), column.size(), 1);
+    return ZSTD_isError(n) ? column.size() : n;
+}
+
 void put_f64_column(std::string& body, const std::vector<double>& values, double precision) {
     std::vector<std::uint64_t> n;
     if (precision > 0 && quantum_integers(values, precision, n)) {
@@ -171,14 +180,22 @@ void put_f64_column(std::string& body, const std::vector<double>& values, double
                    std::move(n));
         return;
     }
+    // Full-precision values: XOR with the previous value's bits suits noisy data, differences of the bit
+    // patterns suit smooth traces (same sign and exponent, so the bits grow like the value). Try both.
     std::vector<std::uint64_t> words(values.size());
+    n.assign(values.size(), 0);
     std::uint64_t previous = 0;
     for (std::size_t i = 0; i < values.size(); ++i) {
         const auto bits = std::bit_cast<std::uint64_t>(values[i]);
         words[i] = bits ^ previous;
         previous = bits;
+        n[i] = bits;
     }
-    put_column(body, codec_xor, 0, 0, values.size(), std::move(words));
+    std::string xor_column, bits_column;
+    put_column(xor_column, codec_xor, 0, 0, values.size(), std::move(words));
+    const auto order = static_cast<std::uint8_t>(choose_order(n));
+    put_column(bits_column, codec_bits, 0, order, values.size(), std::move(n));
+    body += estimated_size(bits_column) < estimated_size(xor_column) ? bits_column : xor_column;
 }
 
 Result<std::string> finish(ArrayKind kind, std::uint32_t ncols, std::uint64_t nrows, double precision,
@@ -222,7 +239,7 @@ Result<Column> read_column(std::string_view body, std::size_t& pos) {
     const std::uint64_t count = get_u64(body.data() + pos + 3);
     const std::uint64_t length = get_u64(body.data() + pos + 11);
     pos += k_column_header_size;
-    if (c.codec > codec_integer || order > 2 || c.param > 18)
+    if (c.codec > codec_bits || order > 2 || c.param > 18)
         return fail(Errc::corruption, "unknown array column codec");
     if (length != 8 * count || length > body.size() - pos)
         return fail(Errc::corruption, "array column length is wrong");
@@ -248,6 +265,7 @@ Result<std::vector<double>> to_f64(const Column& c, double precision) {
     switch (c.codec) {
         case codec_raw:
         case codec_xor:
+        case codec_bits:
             for (std::size_t i = 0; i < out.size(); ++i) out[i] = std::bit_cast<double>(c.words[i]);
             return out;
         case codec_decimal: {
