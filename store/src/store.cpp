@@ -312,6 +312,10 @@ Result<TrialRecord> Store::commit_trial(const Digest& key, TrialRecord record,
                                         const std::vector<NamedBlob>& outputs) {
     if (auto ok = m_impl->require_writer("commit a trial"); !ok) return std::unexpected(ok.error());
     std::lock_guard guard(m_impl->write_mutex);
+    // A trial already complete keeps its first record; skip hashing and compressing its outputs again.
+    auto existing = m_impl->get(cf_trials, key.view());
+    if (!existing) return std::unexpected(existing.error());
+    if (*existing) return decode_record(**existing);
     rocksdb::WriteBatch batch;
     record.outputs.clear();
     for (const auto& out : outputs) {
