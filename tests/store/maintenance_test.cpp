@@ -79,7 +79,11 @@ TEST_P(AlteredBlob, ReadsAsCorruptionNamingTheDigestAndIsListedByVerify) {
 
 INSTANTIATE_TEST_SUITE_P(StoreVerify, AlteredBlob,
                          ::testing::Values(std::string("raw garbage, not a zstd frame"),
-                                           compress_blob("different bytes with a valid frame", 3)));
+                                           compress_blob("different bytes with a valid frame", 3)),
+                         [](const ::testing::TestParamInfo<std::string>& param) {
+                             return param.index == 0 ? std::string("RawGarbage")
+                                                     : std::string("ValidFrameOfOtherBytes");
+                         });
 
 TEST(StoreVerify, BlobReferencedByATrialButAbsentIsListedAsMissing) {
     TempDir tmp;
