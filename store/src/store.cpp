@@ -31,8 +31,9 @@ std::int64_t now_unix_ms() {
         .count();
 }
 
+// An empty string_view may carry a null pointer, which RocksDB would hand to memcmp.
 rocksdb::Slice slice(std::string_view s) {
-    return {s.data(), s.size()};
+    return s.data() ? rocksdb::Slice(s.data(), s.size()) : rocksdb::Slice();
 }
 
 // Per column family tuning: trials and seeds are point-looked-up (bloom filter); blobs are zstd frames
