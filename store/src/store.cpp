@@ -51,10 +51,12 @@ rocksdb::ColumnFamilyOptions cf_options(Cf which, const std::shared_ptr<rocksdb:
     return o;
 }
 
-std::vector<rocksdb::ColumnFamilyDescriptor> descriptors(const std::shared_ptr<rocksdb::Cache>& cache) {
+std::vector<rocksdb::ColumnFamilyDescriptor> descriptors(const std::shared_ptr<rocksdb::Cache>& cache,
+                                                         std::size_t write_buffer_bytes) {
     std::vector<rocksdb::ColumnFamilyDescriptor> out;
     for (std::size_t i = 0; i < cf_count; ++i) {
         out.emplace_back(k_column_families[i], cf_options(static_cast<Cf>(i), cache));
+        out.back().options.write_buffer_size = write_buffer_bytes;
     }
     return out;
 }
@@ -104,9 +106,17 @@ Status open_db(Store::Impl& impl) {
         std::string tmpl = (std::filesystem::temp_directory_path() / "silico-reader-XXXXXX").string();
         if (!mkdtemp(tmpl.data())) return fail(Errc::io, "cannot create a reader folder in the temp dir");
         impl.secondary_dir = tmpl;
-        s = rocksdb::DB::OpenAsSecondary(db_options, path, tmpl, descriptors(cache), &handles, &raw);
+        // The writer may delete a file (compaction) between our reading the MANIFEST and opening the
+        // file; that race is transient, so try again a few times before reporting it.
+        for (int attempt = 0; attempt < 5; ++attempt) {
+            s = rocksdb::DB::OpenAsSecondary(
+                db_options, path, tmpl, descriptors(cache, impl.options.write_buffer_bytes), &handles, &raw);
+            if (s.ok() || !(s.IsIOError() || s.IsPathNotFound() || s.IsCorruption())) break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(20 << attempt));
+        }
     } else {
-        s = rocksdb::DB::Open(db_options, path, descriptors(cache), &handles, &raw);
+        s = rocksdb::DB::Open(db_options, path, descriptors(cache, impl.options.write_buffer_bytes), &handles,
+                              &raw);
     }
     if (!s.ok()) return std::unexpected(rocks_error(s, impl.dir, "opening the database"));
     impl.db.reset(raw);
@@ -275,7 +285,12 @@ bool Store::read_only() const {
 
 Status Store::refresh() {
     if (!m_impl->options.read_only) return {};
-    auto s = m_impl->db->TryCatchUpWithPrimary();
+    rocksdb::Status s;
+    for (int attempt = 0; attempt < 5; ++attempt) {  // same transient race as in open_db
+        s = m_impl->db->TryCatchUpWithPrimary();
+        if (s.ok() || !(s.IsIOError() || s.IsPathNotFound())) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20 << attempt));
+    }
     if (!s.ok()) return std::unexpected(rocks_error(s, m_impl->dir, "catching up with the writer"));
     return {};
 }

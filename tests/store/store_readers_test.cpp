@@ -28,7 +28,8 @@ TEST(StoreReaders, ConcurrentReaderDuringWritesNeverSeesAPartialTrial) {
     const pid_t child = fork();
     ASSERT_GE(child, 0);
     if (child == 0) {
-        auto store = Store::open(tmp.path());
+        // A small memtable: the writer flushes and compacts many times while the reader reads.
+        auto store = Store::open(tmp.path(), {.write_buffer_bytes = 128u << 10});
         if (!store) _exit(2);
         for (int i = 0; i < k_trials; ++i) {
             std::vector<NamedBlob> outputs;

@@ -47,6 +47,9 @@ struct Options {
     int zstd_level = 3;
     // fsync every commit (WriteOptions::sync). Only tests and benchmarks of the raw engine turn this off.
     bool sync = true;
+    // Bytes buffered in memory before RocksDB flushes them to a table file. Tests lower it so that flushes
+    // and compactions happen while readers read.
+    std::size_t write_buffer_bytes = 64u << 20;
 };
 
 // An output blob of a trial or a named item: its digest and sizes.
