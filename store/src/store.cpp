@@ -261,9 +261,10 @@ Result<Store> Store::open(const std::filesystem::path& dir, const Options& optio
             return fail(Errc::not_found, "no silico store here", dir.string());
         }
     } else {
+        if (!options.create_if_missing && !std::filesystem::exists(db_path(dir) / "CURRENT", ec)) {
+            return fail(Errc::not_found, "no silico store here", dir.string());
+        }
         if (!std::filesystem::exists(dir, ec)) {
-            if (!options.create_if_missing)
-                return fail(Errc::not_found, "no silico store here", dir.string());
             std::filesystem::create_directories(dir, ec);
             if (ec) return fail(Errc::io, "cannot create the store folder: " + ec.message(), dir.string());
         }

@@ -48,6 +48,13 @@ TEST(StoreOpen, WriterWithoutCreateIfMissingGetsNotFound) {
     EXPECT_EQ(store.error().code, Errc::not_found);
 }
 
+TEST(StoreOpen, WriterWithoutCreateIfMissingGetsNotFoundForAFolderWithoutAStore) {
+    TempDir tmp;
+    auto store = Store::open(tmp.path(), {.create_if_missing = false});
+    ASSERT_FALSE(store);
+    EXPECT_EQ(store.error().code, Errc::not_found);
+}
+
 TEST(StoreOpen, StoreFromANewerFormatIsRefused) {
     TempDir tmp;
     { ASSERT_TRUE(Store::open(tmp.path())); }
