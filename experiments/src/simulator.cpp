@@ -10,8 +10,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -118,13 +120,51 @@ Status run_hoc(std::string_view code) {
     return {};
 }
 
+// Splits "name[12]" into ("name", 12); a plain name has no index.
+struct VectorName {
+    std::string base;
+    std::optional<int> index;
+};
+
+Result<VectorName> parse_vector_name(std::string_view name) {
+    VectorName parsed;
+    const std::size_t open = name.find('[');
+    if (open == std::string_view::npos) {
+        parsed.base = std::string(name);
+        return parsed;
+    }
+    parsed.base = std::string(name.substr(0, open));
+    int index = -1;
+    const std::string_view digits = name.substr(open + 1, name.size() - open - 2);
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), index);
+    if (name.back() != ']' || digits.empty() || ec != std::errc{} || end != digits.data() + digits.size() ||
+        index < 0)
+        return fail(Errc::invalid_argument, fmt::format("'{}' is not a Vector name or name[index]", name));
+    parsed.index = index;
+    return parsed;
+}
+
 Result<Object*> find_vector(std::string_view name) {
+    auto parsed = parse_vector_name(name);
+    if (!parsed) return std::unexpected(parsed.error());
     const std::string key(name);
-    Symbol* sym = hoc_lookup(key.c_str());
-    if (!sym) return fail(Errc::not_found, fmt::format("no hoc variable named '{}'", key));
+    Symbol* sym = hoc_lookup(parsed->base.c_str());
+    if (!sym) return fail(Errc::not_found, fmt::format("no hoc variable named '{}'", parsed->base));
     if (sym->type != state().objref_type)
         return fail(Errc::invalid_argument, fmt::format("hoc variable '{}' is not an object reference", key));
-    Object* object = hoc_top_level_data[sym->u.oboff].pobj[0];
+    int index = 0;
+    if (ISARRAY(sym)) {
+        // A top-level objref array keeps its current dimensions beside its data (it can be redeclared).
+        const Arrayinfo* info = hoc_top_level_data[sym->u.oboff + 1].arayinfo;
+        if (!parsed->index || info->nsub != 1 || *parsed->index >= info->sub[0])
+            return fail(Errc::invalid_argument,
+                        fmt::format("'{}' does not name an element of the one-dimensional objref array '{}'",
+                                    key, parsed->base));
+        index = *parsed->index;
+    } else if (parsed->index) {
+        return fail(Errc::invalid_argument, fmt::format("hoc objref '{}' is not an array", parsed->base));
+    }
+    Object* object = hoc_top_level_data[sym->u.oboff].pobj[index];
     if (!object) return fail(Errc::invalid_argument, fmt::format("hoc objref '{}' refers to no object", key));
     if (std::strcmp(object->ctemplate->sym->name, "Vector") != 0)
         return fail(Errc::invalid_argument,

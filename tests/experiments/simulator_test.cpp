@@ -110,6 +110,20 @@ TEST_F(SimulatorTest, ReadVectorRejectsWhatIsNotAVector) {
     EXPECT_FALSE(sim.write_vector("silico_test_list", std::vector<double>{1.0}));
 }
 
+TEST_F(SimulatorTest, ElementsOfObjrefArraysAreAddressedByIndex) {
+    auto& sim = testing::simulator();
+    hoc("objref silico_test_array[3]\n{for i = 0, 2 silico_test_array[i] = new Vector(i)}");
+    ASSERT_TRUE(sim.write_vector("silico_test_array[2]", std::vector<double>{7, 8, 9}));
+    EXPECT_EQ(eval("silico_test_array[2].x[1]"), 8.0);
+    EXPECT_EQ(sim.read_vector("silico_test_array[1]").value(), std::vector<double>{0.0});
+    EXPECT_FALSE(sim.read_vector("silico_test_array[3]"));  // out of range
+    EXPECT_FALSE(sim.read_vector("silico_test_array"));     // an array needs an index
+    EXPECT_FALSE(sim.read_vector("silico_test_array[-1]"));
+    EXPECT_FALSE(sim.read_vector("silico_test_array[1"));
+    hoc("objref silico_test_plain\nsilico_test_plain = new Vector()");
+    EXPECT_FALSE(sim.read_vector("silico_test_plain[0]"));  // not an array
+}
+
 TEST(SimulatorVersion, IsTheShortNeuronVersion) {
     EXPECT_TRUE(std::regex_match(Simulator::version(), std::regex(R"(\d+\.\d+(\.\d+)?)")))
         << Simulator::version();

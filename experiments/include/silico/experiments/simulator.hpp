@@ -26,7 +26,9 @@ class Simulator {
     // Evaluates a hoc expression to a number.
     Result<double> eval(std::string_view expression);
 
-    // Copies a top-level hoc Vector (by objref name) out of / into NEURON memory.
+    // Copies a top-level hoc Vector out of / into NEURON memory. `name` is an objref ("spikes") or an element
+    // of a one-dimensional objref array ("inputs[12]"): for thousands of Vectors use an array, because hoc
+    // looks names up in a list, so thousands of separate names make every lookup slow.
     Result<std::vector<double>> read_vector(std::string_view name);
     // Resizes the Vector to data.size() and copies data in. An empty span is allowed (NEURON's own
     // empty-Vector I/O aborts, this never calls it).
