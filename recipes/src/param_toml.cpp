@@ -15,6 +15,43 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
+// TOML text must be UTF-8; a Python literal may hold any bytes.
+bool is_utf8(std::string_view s) {
+    for (std::size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        std::size_t n = 0;
+        std::uint32_t cp = 0;
+        if (c < 0x80) {
+            ++i;
+            continue;
+        } else if ((c >> 5) == 0x6) {
+            n = 1;
+            cp = c & 0x1fu;
+        } else if ((c >> 4) == 0xe) {
+            n = 2;
+            cp = c & 0x0fu;
+        } else if ((c >> 3) == 0x1e) {
+            n = 3;
+            cp = c & 0x07u;
+        } else {
+            return false;
+        }
+        if (i + n >= s.size()) return false;
+        for (std::size_t k = 1; k <= n; ++k) {
+            const auto cc = static_cast<unsigned char>(s[i + k]);
+            if ((cc >> 6) != 0x2) return false;
+            cp = (cp << 6) | (cc & 0x3fu);
+        }
+        // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
+        if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
+            (cp >= 0xd800 && cp <= 0xdfff)) {
+            return false;
+        }
+        i += n + 1;
+    }
+    return true;
+}
+
 // TOML basic string: escapes quotes, backslashes and control characters; other bytes pass through.
 std::string toml_string(std::string_view s) {
     std::string out = "\"";
@@ -100,6 +137,8 @@ class Writer {
         }
         for (std::size_t i = 0; i < entries.size(); ++i) {
             const auto& [key, value] = entries[i];
+            if (!is_utf8(key))
+                return fail(Errc::invalid_argument, "key is not UTF-8, which TOML requires", path);
             if (i >= last_scalar && is_section(*value)) {
                 sections.emplace_back(key, value);
                 continue;
@@ -135,6 +174,9 @@ class Writer {
             case Json::value_t::number_float:
                 return toml_float(v.get<double>());
             case Json::value_t::string:
+                if (!is_utf8(v.get_ref<const std::string&>())) {
+                    return fail(Errc::invalid_argument, "string is not UTF-8, which TOML requires", key_path);
+                }
                 return toml_string(v.get_ref<const std::string&>());
             case Json::value_t::array: {
                 std::string out = "[";
@@ -151,6 +193,10 @@ class Writer {
                 std::string out = "{ ";
                 bool first = true;
                 for (const auto& item : v.items()) {
+                    if (!is_utf8(item.key())) {
+                        return fail(Errc::invalid_argument, "key is not UTF-8, which TOML requires",
+                                    key_path);
+                    }
                     auto text = inline_value(item.value(), detail::join_key(key_path, item.key()));
                     if (!text) return text;
                     out += (first ? "" : ", ") + toml_key(item.key()) + " = " + *text;

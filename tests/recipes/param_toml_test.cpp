@@ -56,6 +56,19 @@ TEST(ParamToml, RefusesNoneWithItsKeyPath) {
     EXPECT_EQ(text.error().context, "a.b[1]");
 }
 
+TEST(ParamToml, RefusesStringsAndKeysThatAreNotUtf8) {
+    Json tree = Json::object();
+    tree["ok"] = "caf\xc3\xa9";
+    EXPECT_TRUE(param_to_toml(tree).has_value());
+    tree["bad"] = std::string("\xc0\x80");  // overlong NUL
+    auto text = param_to_toml(tree);
+    ASSERT_FALSE(text.has_value());
+    EXPECT_EQ(text.error().context, "bad");
+    Json keys = Json::object();
+    keys[std::string("\xff")] = 1;
+    EXPECT_FALSE(param_to_toml(keys).has_value());
+}
+
 TEST(ParamToml, SubstitutesPlaceholdersWhenReading) {
     auto tree = parse_param_toml("f = \"[ISF]/x.hoc\"\n", "t", {{"ISF", "/data"}});
     ASSERT_TRUE(tree.has_value());
