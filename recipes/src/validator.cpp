@@ -1,8 +1,8 @@
 #include "validator.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
-#include <regex>
 #include <set>
 
 #include "key_path.hpp"
@@ -58,6 +58,21 @@ std::string join(const std::vector<std::string>& items) {
     std::string out;
     for (const auto& s : items) out += (out.empty() ? "" : ", ") + s;
     return out;
+}
+
+// The first "[NAME]" (NAME an identifier) left in a path, or "".
+std::string unresolved_placeholder(std::string_view text) {
+    for (std::size_t open = text.find('['); open != std::string_view::npos; open = text.find('[', open + 1)) {
+        const std::size_t close = text.find(']', open);
+        if (close == std::string_view::npos) return "";
+        const std::string_view name = text.substr(open + 1, close - open - 1);
+        const bool identifier =
+            !name.empty() && (std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_') &&
+            std::all_of(name.begin(), name.end(),
+                        [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+        if (identifier) return std::string(name);
+    }
+    return "";
 }
 
 }  // namespace
@@ -343,10 +358,8 @@ bool Validator::read_scalar(const Json& value, const Field& field, const std::st
 std::optional<fs::path> Validator::resolve_file(const std::string& text, const fs::path& base,
                                                 const std::string& key, const std::string& what) {
     const std::string substituted = substitute_placeholders(text, m_recipe.paths);
-    static const std::regex k_placeholder(R"(\[([A-Za-z_][A-Za-z0-9_]*)\])");
-    std::smatch match;
-    if (std::regex_search(substituted, match, k_placeholder)) {
-        error(key, "unknown placeholder [" + match[1].str() + "]" + what + "; define it in [paths]");
+    if (const std::string name = unresolved_placeholder(substituted); !name.empty()) {
+        error(key, "unknown placeholder [" + name + "]" + what + "; define it in [paths]");
         return std::nullopt;
     }
     if (substituted.empty()) {
