@@ -4,12 +4,10 @@
 
 #include "cli.hpp"
 #include "silico/core/git_info.hpp"
+#include "silico/experiments/simulator.hpp"
 #include "silico/recipes/param_toml.hpp"
 #include "silico/recipes/plan.hpp"
 #include "silico/recipes/recipe.hpp"
-
-// libnrniv exports this with C++ linkage; it needs no initialised interpreter.
-char* nrn_version(int);
 
 namespace silico::runner {
 
@@ -52,7 +50,8 @@ std::optional<Recipe> load_or_report(const std::string& file, const std::vector<
 
 std::optional<KeyContext> key_context_or_report(bool require_clean, CliContext& ctx) {
     std::vector<std::string> warnings;
-    auto context = make_key_context(build_info().source_dir, nrn_version(1), require_clean, &warnings);
+    auto context = make_key_context(build_info().source_dir, experiments::Simulator::version(), require_clean,
+                                    &warnings);
     for (const auto& w : warnings) std::cerr << "silico: warning: " << w << "\n";
     if (!context) {
         ctx.report(context.error());
