@@ -124,8 +124,8 @@ class Writer {
   private:
     static bool is_section(const Json& v) { return v.is_object() && !v.empty(); }
 
-    // Writes `key = value` lines while keys are scalars, then sub-dictionaries as [header] sections. A scalar
-    // after a sub-dictionary forces that sub-dictionary inline, so reading back keeps the key order.
+    // Writes `key = value` lines, then the trailing sub-dictionaries as [header] sections. A sub-dictionary
+    // that a scalar follows is written as dotted keys in place, so reading back keeps the key order.
     Status table_body(const Json& table, const std::string& path) {
         std::vector<std::pair<std::string, const Json*>> sections;
         const auto items = table.items();
@@ -143,14 +143,32 @@ class Writer {
                 sections.emplace_back(key, value);
                 continue;
             }
-            auto text = inline_value(*value, detail::join_key(path, key));
-            if (!text) return std::unexpected(text.error());
-            m_out << toml_key(key) << " = " << *text << "\n";
+            if (auto st = dotted(*value, toml_key(key), detail::join_key(path, key)); !st) return st;
         }
         for (const auto& [key, value] : sections) {
             const std::string sub = path.empty() ? toml_key(key) : path + "." + toml_key(key);
             m_out << "\n[" << sub << "]\n";
             if (auto s = table_body(*value, sub); !s) return s;
+        }
+        return {};
+    }
+
+    // `a.b.c = value` lines: a sub-dictionary that a scalar follows stays readable and keeps its place, since
+    // a dotted key is positioned where it first appears.
+    Status dotted(const Json& value, const std::string& prefix, const std::string& key_path) {
+        if (!is_section(value)) {
+            auto text = inline_value(value, key_path);
+            if (!text) return std::unexpected(text.error());
+            m_out << prefix << " = " << *text << "\n";
+            return {};
+        }
+        for (const auto& item : value.items()) {
+            if (!is_utf8(item.key())) {
+                return fail(Errc::invalid_argument, "key is not UTF-8, which TOML requires", key_path);
+            }
+            auto st = dotted(item.value(), prefix + "." + toml_key(item.key()),
+                             detail::join_key(key_path, item.key()));
+            if (!st) return st;
         }
         return {};
     }
