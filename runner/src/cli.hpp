@@ -28,5 +28,7 @@ struct CliContext {
 void print_version(std::ostream& out);
 void add_version_command(CLI::App& app, CliContext& ctx);
 void add_store_commands(CLI::App& app, CliContext& ctx);
+// `silico worker --stdio | --file IN --out OUT` (worker_command.cpp).
+void add_worker_command(CLI::App& app, CliContext& ctx);
 
 }  // namespace silico::runner
