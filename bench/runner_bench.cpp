@@ -4,8 +4,10 @@
 //     worker start, hello, one job frame and one result frame per trial over pipes, outcome callback.
 //     Counter ms_per_trial is the whole run's wall time divided by the trials (target <= 2 ms).
 //   BM_Throughput/W: 24 CPU-bound checksum trials (300,000 chained SHA-256 each) on W workers;
-//     compare trials_per_s of W=2 against W=1 (target >= 1.9x on 2 cores).
+//     compare trials_per_s of W=2 against W=1 (target >= 1.9x on 2 cores). worker_busy is the workers'
+//     CPU time over (wall time x W), which tells a runner bottleneck from cores taken by other load.
 #include <benchmark/benchmark.h>
+#include <sys/resource.h>
 
 #include "silico/runner/executor.hpp"
 #include "silico/runner/worker.hpp"
@@ -13,12 +15,23 @@
 namespace silico::runner {
 namespace {
 
+// CPU seconds used by reaped child processes (the workers) so far.
+double children_cpu_seconds() {
+    rusage usage{};
+    ::getrusage(RUSAGE_CHILDREN, &usage);
+    auto secs = [](const timeval& t) {
+        return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+    };
+    return secs(usage.ru_utime) + secs(usage.ru_stime);
+}
+
 double run_trials(unsigned workers, std::size_t n, const std::string& model) {
     ExecutorOptions options;
     options.on_event = [](const std::string&) {};
     auto exec = make_local_executor({workers, {SILICO_EXE, "worker", "--stdio"}}, options);
     std::vector<Job> jobs{Job{"checksum", model, {}}};
-    for (std::size_t i = 0; i < n; ++i) jobs[0].trials.push_back({"k" + std::to_string(i), "t" + std::to_string(i)});
+    for (std::size_t i = 0; i < n; ++i)
+        jobs[0].trials.push_back({"k" + std::to_string(i), "t" + std::to_string(i)});
     std::size_t ok = 0;
     auto summary = exec->run(jobs, [&](TrialOutcome&& o) { ok += o.ok; });
     if (!summary || ok != n) return -1;
@@ -40,13 +53,19 @@ BENCHMARK(BM_DispatchOverhead)->UseManualTime()->Iterations(1)->Unit(benchmark::
 
 void BM_Throughput(benchmark::State& state) {
     constexpr std::size_t n = 24;
-    double seconds = 0;
+    const auto workers = static_cast<unsigned>(state.range(0));
+    double seconds = 0, cpu = 0;
     for (auto _ : state) {
-        seconds = run_trials(static_cast<unsigned>(state.range(0)), n, "rounds=300000");
+        const double cpu_before = children_cpu_seconds();
+        seconds = run_trials(workers, n, "rounds=300000");
+        cpu = children_cpu_seconds() - cpu_before;
         if (seconds < 0) state.SkipWithError("trials failed");
         state.SetIterationTime(seconds);
     }
     state.counters["trials_per_s"] = static_cast<double>(n) / seconds;
+    // Worker CPU time over (wall time x workers): how busy the runner kept its workers. Near 1 means
+    // the runner is not the bottleneck; lower values on a loaded machine mean the cores were shared.
+    state.counters["worker_busy"] = cpu / (seconds * workers);
 }
 BENCHMARK(BM_Throughput)->Arg(1)->Arg(2)->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
 

@@ -193,6 +193,11 @@ class SlurmExecutor final : public Executor {
         s_signalled = 0;
         if (!status) return std::unexpected(status.error());
         summary.not_run = summary.total - summary.succeeded - summary.failed;
+        if (summary.failed == 0 && summary.not_run == 0 && !m_slurm.keep_run_folder) {
+            fs::remove_all(m_run_dir, ec);
+        } else {
+            m_opt.on_event("Slurm run folder kept: " + m_run_dir.string());
+        }
         summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();
         return summary;
     }

@@ -234,7 +234,7 @@ void Run::start_slot(std::size_t s) {
         event(slot.spec.label + ": " + child.error().what());
         if (group.failures_in_a_row >= m_exec.policy().max_start_failures) {
             group.retired = true;
-            group.reason = child.error().what();
+            group.reason = m_exec.policy().group_names.at(slot.spec.group) + ": " + child.error().what();
         } else {
             schedule_restart(s, m_exec.policy().restart_backoff * group.failures_in_a_row);
         }

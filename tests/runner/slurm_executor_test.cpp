@@ -208,6 +208,7 @@ TEST_F(SlurmExecutor, AThrottledArrayRunsManyTrialsPerTaskWithCorrectResults) {
         EXPECT_EQ(got.at(t.key).result, checksum_of(t.request, 9));
         EXPECT_TRUE(got.at(t.key).worker.starts_with("slurm ")) << got.at(t.key).worker;
     }
+    EXPECT_TRUE(fs::is_empty(shared)) << "a fully successful run removes its run folder";
     ASSERT_FALSE(events.empty());
     EXPECT_NE(events[0].find("4 tasks, 30 trials"), std::string::npos) << events[0];
 }
@@ -215,6 +216,7 @@ TEST_F(SlurmExecutor, AThrottledArrayRunsManyTrialsPerTaskWithCorrectResults) {
 TEST_F(SlurmExecutor, ARequeuedTaskKeepsItsFinishedTrialsAndRunsTheRest) {
     auto o = options();
     o.trials_per_task = 6;
+    o.keep_run_folder = true;
     auto exec = make_slurm_executor(o, {});
     const std::vector<Job> jobs{job_of(6, "sleep:400:")};
     std::map<std::string, TrialOutcome> got;
@@ -233,7 +235,9 @@ TEST_F(SlurmExecutor, ARequeuedTaskKeepsItsFinishedTrialsAndRunsTheRest) {
     EXPECT_TRUE(requeued);
     EXPECT_EQ(summary->succeeded, 6u) << summary->stop_reason;
     for (const auto& t : jobs[0].trials) EXPECT_EQ(got.at(t.key).result, checksum_of(tail_of(t.request), 9));
-    for (const auto& [key, n] : result_frames()) EXPECT_EQ(n, 1) << key << " ran twice after the requeue";
+    const auto frames = result_frames();
+    EXPECT_EQ(frames.size(), 6u) << "the kept run folder holds every result";
+    for (const auto& [key, n] : frames) EXPECT_EQ(n, 1) << key << " ran twice after the requeue";
 }
 
 TEST_F(SlurmExecutor, ACrashingTrialIsRetriedThenFailsWithTheTaskLogWhileTheOthersComplete) {

@@ -227,6 +227,16 @@ TEST(LocalExecutor, AWorkerThatCannotStartEndsTheRunWithItsReason) {
     EXPECT_NE(summary->stop_reason.find("cannot load libnrniv"), std::string::npos) << summary->stop_reason;
 }
 
+TEST(LocalExecutor, AMissingWorkerProgramEndsTheRunNamingIt) {
+    Collected c;
+    auto exec = make_local_executor({2, {"/nonexistent/silico", "worker", "--stdio"}}, quiet_options(c));
+    const std::vector<Job> jobs{checksum_job(4, "1")};
+    auto summary = exec->run(jobs, [&](TrialOutcome&&) { ++c.deliveries; });
+    ASSERT_TRUE(summary.has_value());
+    EXPECT_EQ(summary->not_run, 4u);
+    EXPECT_NE(summary->stop_reason.find("/nonexistent/silico"), std::string::npos) << summary->stop_reason;
+}
+
 TEST(LocalExecutor, AnEmptyRunStartsNoWorker) {
     Collected c;
     auto exec = make_local_executor({2, {"/nonexistent"}}, quiet_options(c));

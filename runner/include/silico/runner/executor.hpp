@@ -118,6 +118,9 @@ struct SlurmOptions {
     std::vector<std::string> sbatch_args;     // extra sbatch options (partition, time, account, ...)
     std::string sbatch = "sbatch", squeue = "squeue", scancel = "scancel";
     std::chrono::milliseconds poll{1000};  // how often results and the queue are read
+    // The run folder (job, result and log files) is removed after a run in which every trial succeeded
+    // and kept otherwise, for inspection; true keeps it always.
+    bool keep_run_folder = false;
 };
 
 std::unique_ptr<Executor> make_local_executor(LocalOptions local, ExecutorOptions options = {});
