@@ -2,6 +2,7 @@
 #include <atomic>
 #include <charconv>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <thread>
@@ -50,6 +51,12 @@ void register_test_handlers(HandlerRegistry& registry) {
                 std::abort();
             }
             if (request == "fail") return fail(Errc::failed, "checksum handler: trial requested a failure");
+            if (request.starts_with("noise:")) {
+                // Chatter on stdout, as NEURON prints: the worker must keep it out of the frame stream.
+                std::printf("checksum handler: chatter on stdout\n");
+                std::fflush(stdout);
+                return checksum_of(request.substr(6), r);
+            }
             if (request.starts_with("sleep:")) {
                 auto rest = request.substr(6);
                 const auto colon = rest.find(':');

@@ -150,6 +150,17 @@ TEST(LocalExecutor, AnAlwaysAbortingTrialFailsAfterMaxAttemptsWithItsStderrTailW
         }
 }
 
+TEST(LocalExecutor, WhatAHandlerPrintsOnStdoutStaysOutOfTheFrameStream) {
+    Collected c;
+    auto exec = make_local_executor({1, worker_command()}, quiet_options(c));
+    const std::vector<Job> jobs{checksum_job(5, "2", "noise:")};
+    auto summary = exec->run(jobs, [&](TrialOutcome&& o) { c.by_key.emplace(o.key, std::move(o)); });
+    ASSERT_TRUE(summary.has_value());
+    EXPECT_EQ(summary->succeeded, 5u) << joined(c.events);
+    EXPECT_EQ(c.by_key.at("key3").result, checksum_of("3", 2));
+    EXPECT_TRUE(c.events.empty()) << joined(c.events);
+}
+
 TEST(LocalExecutor, AHandlerErrorFailsTheTrialOnceWithoutRetry) {
     Collected c;
     auto exec = make_local_executor({1, worker_command()}, quiet_options(c));

@@ -49,7 +49,7 @@ HandlerRegistry& default_registry();
 //   kind "checksum", model "rounds=N": the result is the hex SHA-256 of the request iterated N times
 //     (digest of the digest ...). Request "abort" makes the handler print a line to stderr and call
 //     std::abort(); request "fail" returns an error; request "sleep:MS:DATA" sleeps MS milliseconds, then
-//     checksums DATA.
+//     checksums DATA; request "noise:DATA" prints a line to stdout (as NEURON does), then checksums DATA.
 // checksum_of() computes the same value in-process so tests can verify results.
 void register_test_handlers(HandlerRegistry& registry);
 std::string checksum_of(std::string_view request, std::uint32_t rounds);
