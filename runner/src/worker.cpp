@@ -88,12 +88,7 @@ class Heartbeats {
         : m_fd(fd), m_write_mutex(write_mutex), m_interval(interval_ms) {
         if (interval_ms > 0) m_thread = std::jthread([this](std::stop_token st) { loop(st); });
     }
-    ~Heartbeats() {
-        if (m_thread.joinable()) {
-            m_thread.request_stop();
-            m_cv.notify_all();
-        }
-    }
+    ~Heartbeats() = default;  // the jthread requests stop, which wakes its wait, then joins
     void set_current(const std::string& key) {
         std::lock_guard lock(m_mutex);
         m_current = key;
@@ -108,8 +103,10 @@ class Heartbeats {
     void loop(std::stop_token st) {
         std::unique_lock lock(m_mutex);
         while (!st.stop_requested()) {
-            m_cv.wait_for(lock, std::chrono::milliseconds(m_interval));
-            if (st.stop_requested()) break;
+            // Waits on the stop token too, so stopping never waits out an interval.
+            if (m_cv.wait_for(lock, st, std::chrono::milliseconds(m_interval), [] { return false; }) ||
+                st.stop_requested())
+                break;
             const std::string frame = encode_frame(Heartbeat{m_done, m_current});
             lock.unlock();
             {
@@ -123,7 +120,7 @@ class Heartbeats {
     std::mutex& m_write_mutex;
     std::uint32_t m_interval;
     std::mutex m_mutex;
-    std::condition_variable m_cv;
+    std::condition_variable_any m_cv;
     std::string m_current;
     std::uint64_t m_done = 0;
     std::jthread m_thread;

@@ -161,6 +161,35 @@ TEST(LocalExecutor, WhatAHandlerPrintsOnStdoutStaysOutOfTheFrameStream) {
     EXPECT_TRUE(c.events.empty()) << joined(c.events);
 }
 
+TEST(LocalExecutor, ASilentWorkerIsKilledAfterTheTimeoutAndItsTrialCharged) {
+    Collected c;
+    auto options = quiet_options(c);
+    options.silence_timeout = std::chrono::seconds(1);
+    options.max_attempts = 2;
+    auto exec = make_local_executor({1, {SILICO_EXE, "worker", "--stdio", "--heartbeat-ms", "0"}}, options);
+    std::vector<Job> jobs{checksum_job(2, "1")};
+    jobs[0].trials[0].request = "sleep:4000:hang";
+    auto summary = exec->run(jobs, [&](TrialOutcome&& o) { c.by_key.emplace(o.key, std::move(o)); });
+    ASSERT_TRUE(summary.has_value());
+    const auto& hung = c.by_key.at("key0");
+    EXPECT_FALSE(hung.ok);
+    EXPECT_EQ(hung.attempts, 2u);
+    EXPECT_NE(hung.error.find("no frame for 1 s"), std::string::npos) << hung.error;
+    EXPECT_TRUE(c.by_key.at("key1").ok);
+}
+
+TEST(LocalExecutor, HeartbeatsKeepASlowTrialAlivePastTheSilenceTimeout) {
+    Collected c;
+    auto options = quiet_options(c);
+    options.silence_timeout = std::chrono::seconds(1);
+    auto exec = make_local_executor({1, {SILICO_EXE, "worker", "--stdio", "--heartbeat-ms", "100"}}, options);
+    const std::vector<Job> jobs{Job{"checksum", "rounds=1", {{"slow", "sleep:2500:x"}}}};
+    auto summary = exec->run(jobs, [&](TrialOutcome&& o) { c.by_key.emplace(o.key, std::move(o)); });
+    ASSERT_TRUE(summary.has_value());
+    EXPECT_TRUE(c.by_key.at("slow").ok) << c.by_key.at("slow").error;
+    EXPECT_EQ(c.by_key.at("slow").attempts, 1u);
+}
+
 TEST(LocalExecutor, AHandlerErrorFailsTheTrialOnceWithoutRetry) {
     Collected c;
     auto exec = make_local_executor({1, worker_command()}, quiet_options(c));
