@@ -31,6 +31,15 @@ TEST(MakeExecutor, ParsesEveryEngineSpelling) {
     EXPECT_EQ(make_executor("slurm:/shared/runs,8").value()->name(), "slurm:/shared/runs");
 }
 
+TEST(WorkerCommand, WithoutAModeItExitsWithUsageStatusAndSaysWhy) {
+    auto out = run_command({SILICO_EXE, "worker"});
+    ASSERT_TRUE(out.has_value());
+    EXPECT_TRUE(WIFEXITED(out->status));
+    EXPECT_EQ(WEXITSTATUS(out->status), 2);
+    EXPECT_NE(out->err.find("use --stdio, or --file IN --out OUT"), std::string::npos) << out->err;
+    EXPECT_TRUE(out->out.empty());
+}
+
 TEST(MakeExecutor, RejectsBadSpecsWithTheReason) {
     auto bad = [](std::string_view spec) {
         auto e = make_executor(spec);
@@ -273,6 +282,33 @@ TEST_F(SshExecutor, AHostThatDisconnectsHasItsTrialsRescheduledOnTheOthers) {
     EXPECT_NE(all_events.find("ssh flaky#0"), std::string::npos) << all_events;
     EXPECT_NE(all_events.find("retrying its trial"), std::string::npos) << all_events;
     EXPECT_NE(all_events.find("Connection refused"), std::string::npos) << all_events;
+}
+
+TEST_F(SshExecutor, AHostRunningAnotherSilicoVersionIsRetiredAtOnceWithBothVersions) {
+    auto sshd = start_sshd();
+    if (!sshd) GTEST_SKIP() << "sshd cannot start here";
+    const auto config = client_config({{"oldhost", sshd->port}});
+    // The remote "silico" answers with the hello of an older protocol, as an old install would.
+    Hello old = make_hello(Hello::Role::worker);
+    old.protocol = k_protocol_version + 1;
+    old.silico_version = "0.0.9 0ldc0mm1t";
+    const fs::path hello_file = dir / "old_hello";
+    std::ofstream(hello_file, std::ios::binary) << encode_frame(old);
+    auto o = options(config, {{"oldhost", 1}});
+    o.remote_command = {"sh", "-c", "cat " + hello_file.string() + "; exec sleep 30"};
+    std::vector<std::string> events;
+    ExecutorOptions eo;
+    eo.on_event = [&](const std::string& e) { events.push_back(e); };
+    auto exec = make_ssh_executor(o, eo);
+    const std::vector<Job> jobs{sleepy_job(3, 0)};
+    std::size_t delivered = 0;
+    auto summary = exec->run(jobs, [&](TrialOutcome&&) { ++delivered; });
+    ASSERT_TRUE(summary.has_value());
+    EXPECT_EQ(delivered, 0u);
+    EXPECT_EQ(summary->not_run, 3u);
+    EXPECT_NE(summary->stop_reason.find("0.0.9 0ldc0mm1t"), std::string::npos) << summary->stop_reason;
+    EXPECT_NE(summary->stop_reason.find("ssh oldhost#0"), std::string::npos) << summary->stop_reason;
+    EXPECT_NE(summary->stop_reason.find("install the same silico version"), std::string::npos);
 }
 
 TEST_F(SshExecutor, AnUnreachableHostIsRetiredAndTheOthersDoTheWork) {

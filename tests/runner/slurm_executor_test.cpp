@@ -262,5 +262,27 @@ TEST_F(SlurmExecutor, ACrashingTrialIsRetriedThenFailsWithTheTaskLogWhileTheOthe
         EXPECT_EQ(got.at("key" + std::to_string(i)).attempts, 1u) << "queued behind the crash";
 }
 
+TEST_F(SlurmExecutor, StoppingCancelsTheArrayAndReportsTheRunInterrupted) {
+    auto o = options();
+    o.trials_per_task = 1;
+    o.max_parallel_tasks = 1;
+    ExecutorOptions eo;
+    eo.on_event = [](const std::string&) {};
+    auto exec = make_slurm_executor(o, eo);
+    const std::vector<Job> jobs{job_of(6, "sleep:1000:")};
+    std::size_t delivered = 0;
+    auto summary = exec->run(jobs, [&](TrialOutcome&& out) {
+        EXPECT_TRUE(out.ok);
+        if (++delivered == 1) exec->request_stop();
+    });
+    ASSERT_TRUE(summary.has_value());
+    EXPECT_TRUE(summary->interrupted);
+    EXPECT_NE(summary->stop_reason.find("cancelled Slurm job"), std::string::npos) << summary->stop_reason;
+    EXPECT_GE(summary->not_run, 3u);
+    auto queue = run_command({"squeue", "-h", "-o", "%i"});
+    ASSERT_TRUE(queue && queue->succeeded());
+    EXPECT_EQ(queue->out, "") << "no task left in the queue";
+}
+
 }  // namespace
 }  // namespace silico::runner
