@@ -61,7 +61,9 @@ struct ExecutorOptions {
     // running; the others are retried uncharged if the worker dies.
     std::uint32_t pipeline_depth = 2;
     // Stop cleanly on SIGINT/SIGTERM: stop dispatching, let workers finish their current trial and exit,
-    // deliver those results. A second signal kills the workers.
+    // deliver those results. A second signal kills the workers. The handlers are installed only while
+    // run() runs. (The local and ssh executors also set SIGPIPE to ignored for the process, so a dead
+    // worker's pipe gives an error instead of killing the runner.)
     bool stop_on_signals = true;
     // A worker with trials in flight that sends no frame (result or heartbeat) for this long is killed
     // and handled like a dead worker. Workers heartbeat every 2 s while busy.
