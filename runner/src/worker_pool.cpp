@@ -401,13 +401,23 @@ void Run::deliver(std::size_t id, TrialOutcome&& outcome) {
     if (trial.finished) return;
     trial.finished = true;
     --m_remaining;
-    if (outcome.ok) {
+    const bool ok = outcome.ok;
+    std::string key = outcome.key;
+    try {
+        m_on_outcome(std::move(outcome));
+    } catch (const std::exception& e) {
+        // The caller could not take the result (e.g. its store failed): stop at once rather than run
+        // trials whose results would be lost. This trial counts as not run.
+        stop_gracefully(std::string("the outcome callback failed: ") + e.what());
+        kill_all();
+        return;
+    }
+    if (ok) {
         ++m_summary.succeeded;
     } else {
         ++m_summary.failed;
-        m_summary.failed_keys.push_back(outcome.key);
+        m_summary.failed_keys.push_back(std::move(key));
     }
-    m_on_outcome(std::move(outcome));
     if (m_remaining == 0) stop_gracefully("");
 }
 

@@ -277,6 +277,21 @@ TEST(LocalExecutor, AMissingWorkerProgramEndsTheRunNamingIt) {
     EXPECT_NE(summary->stop_reason.find("/nonexistent/silico"), std::string::npos) << summary->stop_reason;
 }
 
+TEST(LocalExecutor, ACallbackThatThrowsStopsTheRunWithTheReason) {
+    Collected c;
+    auto exec = make_local_executor({2, worker_command()}, quiet_options(c));
+    const std::vector<Job> jobs{checksum_job(20, "1", "sleep:20:")};
+    auto summary = exec->run(jobs, [&](TrialOutcome&&) {
+        if (++c.deliveries == 2) throw std::runtime_error("store is full");
+    });
+    ASSERT_TRUE(summary.has_value());
+    EXPECT_TRUE(summary->interrupted);
+    EXPECT_EQ(summary->stop_reason, "the outcome callback failed: store is full");
+    EXPECT_EQ(c.deliveries, 2u);
+    EXPECT_EQ(summary->succeeded, 1u) << "the refused result does not count";
+    EXPECT_EQ(summary->not_run, 19u);
+}
+
 TEST(LocalExecutor, AnEmptyRunStartsNoWorker) {
     Collected c;
     auto exec = make_local_executor({2, {"/nonexistent"}}, quiet_options(c));

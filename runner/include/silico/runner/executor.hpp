@@ -83,7 +83,8 @@ class Executor {
     virtual std::string name() const = 0;
     // Runs every trial of every job, calling on_outcome once per finished trial on this thread.
     // Jobs are grouped by model: a worker keeps its model while its job has trials left.
-    // Fails only when the run cannot start at all; trial failures are in the summary.
+    // Fails only when the run cannot start at all; trial failures are in the summary. If on_outcome
+    // throws, the run stops at once (workers killed) and that trial counts as not run.
     virtual Result<RunSummary> run(std::span<const Job> jobs, const OutcomeCallback& on_outcome) = 0;
     // Asks a running run() to stop as on SIGINT. Safe from any thread.
     virtual void request_stop() = 0;
