@@ -126,12 +126,22 @@ class SlurmExecutor final : public Executor {
         }, old_term{};
         if (m_opt.stop_on_signals) install_signal_flag(old_int, old_term);
 
+        std::string callback_error;
         auto deliver = [&](std::size_t id, TrialOutcome&& outcome) {
-            if (trials[id].finished) return;
+            if (trials[id].finished || !callback_error.empty()) return;
             trials[id].finished = true;
-            (outcome.ok ? summary.succeeded : summary.failed) += 1;
-            if (!outcome.ok) summary.failed_keys.push_back(outcome.key);
-            on_outcome(std::move(outcome));
+            const bool ok = outcome.ok;
+            std::string key = outcome.key;
+            try {
+                on_outcome(std::move(outcome));
+            } catch (const std::exception& e) {
+                // The caller could not take the result: cancel the array instead of running on.
+                callback_error = std::string("the outcome callback failed: ") + e.what();
+                m_stop = true;
+                return;
+            }
+            (ok ? summary.succeeded : summary.failed) += 1;
+            if (!ok) summary.failed_keys.push_back(std::move(key));
         };
 
         std::vector<Array> arrays;
@@ -175,7 +185,8 @@ class SlurmExecutor final : public Executor {
                 if (stopping()) {
                     (void)run_command({m_slurm.scancel, current.job_id});
                     summary.interrupted = true;
-                    summary.stop_reason = "interrupted; cancelled Slurm job " + current.job_id;
+                    summary.stop_reason = (callback_error.empty() ? "interrupted" : callback_error) +
+                                          "; cancelled Slurm job " + current.job_id;
                     m_opt.on_event(summary.stop_reason);
                     for (std::size_t i = 0; i < current.tasks.size(); ++i)
                         (void)collect(current.tasks[i], jobs, trials, by_key, current.job_id, i, deliver);
