@@ -6,6 +6,7 @@
 //   BM_Throughput/W: 24 CPU-bound checksum trials (300,000 chained SHA-256 each) on W workers;
 //     compare trials_per_s of W=2 against W=1 (target >= 1.9x on 2 cores). worker_busy is the workers'
 //     CPU time over (wall time x W), which tells a runner bottleneck from cores taken by other load.
+//   BM_ParallelSleep/W: 24 trials that sleep 250 ms on W workers: the executor's own concurrency.
 #include <benchmark/benchmark.h>
 #include <sys/resource.h>
 
@@ -68,6 +69,30 @@ void BM_Throughput(benchmark::State& state) {
     state.counters["worker_busy"] = cpu / (seconds * workers);
 }
 BENCHMARK(BM_Throughput)->Arg(1)->Arg(2)->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
+
+// The same scaling question without competing for CPU: 24 trials that each sleep 250 ms. On a shared
+// machine this isolates the executor's own concurrency (dispatch, pipes, callbacks) from the cores
+// other processes take; ideal is exactly W times the 1-worker rate.
+void BM_ParallelSleep(benchmark::State& state) {
+    constexpr std::size_t n = 24;
+    const auto workers = static_cast<unsigned>(state.range(0));
+    double seconds = 0;
+    for (auto _ : state) {
+        ExecutorOptions options;
+        options.on_event = [](const std::string&) {};
+        auto exec = make_local_executor({workers, {SILICO_EXE, "worker", "--stdio"}}, options);
+        std::vector<Job> jobs{Job{"checksum", "rounds=1", {}}};
+        for (std::size_t i = 0; i < n; ++i)
+            jobs[0].trials.push_back({"k" + std::to_string(i), "sleep:250:" + std::to_string(i)});
+        std::size_t ok = 0;
+        auto summary = exec->run(jobs, [&](TrialOutcome&& o) { ok += o.ok; });
+        if (!summary || ok != n) state.SkipWithError("trials failed");
+        seconds = summary ? summary->seconds : 0;
+        state.SetIterationTime(seconds);
+    }
+    state.counters["trials_per_s"] = static_cast<double>(n) / seconds;
+}
+BENCHMARK(BM_ParallelSleep)->Arg(1)->Arg(2)->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace silico::runner
