@@ -14,6 +14,7 @@ test_packages=(
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   clang-16 libclang-rt-16-dev  # libFuzzer builds (SILICO_FUZZ): clang 14 cannot compile <expected>
   openssh-server openssh-client
+  slurmctld slurmd slurm-client munge
 )
 
 want=("${build_packages[@]}")
