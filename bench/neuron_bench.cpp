@@ -58,6 +58,14 @@ void BM_NeuronInit(benchmark::State& state) {
 }
 BENCHMARK(BM_NeuronInit)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(20);
 
+// One trivial hoc statement: the fixed cost of Simulator::hoc() (parsing plus capturing hoc's output).
+void BM_HocStatement(benchmark::State& state) {
+    Simulator& sim = simulator();
+    for (auto _ : state)
+        if (!sim.hoc("{silico_bench_x = 1}")) state.SkipWithError("hoc failed");
+}
+BENCHMARK(BM_HocStatement)->Unit(benchmark::kMicrosecond);
+
 // A 10 mm cable in 1000 segments, driven at one end; arg 1 adds HH-like channels (NaTa_t + SKv3_1).
 void BM_CableRun(benchmark::State& state) {
     const bool active = state.range(0) != 0;

@@ -55,7 +55,8 @@ class Capture {
     void begin() {
         flush();
         m_saved = dup(m_fd);
-        if (ftruncate(m_file, 0) == 0 && lseek(m_file, 0, SEEK_SET) == 0) dup2(m_file, m_fd);
+        // Without a saved copy the stream could not be restored: then leave it uncaptured.
+        if (m_saved >= 0) dup2(m_file, m_fd);
     }
     // Restores the stream and returns what was written while it was captured.
     std::string end() {
@@ -71,6 +72,9 @@ class Capture {
         text.resize(static_cast<std::size_t>(info.st_size));
         const ssize_t got = pread(m_file, text.data(), text.size(), 0);
         text.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
+        // Empty the file for the next capture (only when something was written: most calls print nothing).
+        if (ftruncate(m_file, 0) != 0 || lseek(m_file, 0, SEEK_SET) != 0)
+            text += "\n(silico: could not reset the capture file)";
         return text;
     }
 
