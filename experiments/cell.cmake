@@ -8,4 +8,5 @@ list(APPEND SILICO_EXPERIMENTS_CELL_SOURCES
   src/cell_model.cpp
   src/cell_modify.cpp
   src/cell_hoc.cpp
-  src/cell_neuron.cpp)
+  src/cell_neuron.cpp
+  src/example_cell.cpp)
