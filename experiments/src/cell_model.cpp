@@ -433,7 +433,7 @@ Result<double> CellModel::max_distance(std::string_view label) const {
 }
 
 double CellModel::length_to_soma(int id, double x) const {
-    if (id == m_soma) return x * section(id).length;
+    if (id == m_soma) return 0.0;  // ISF: points on the soma are at distance 0
     double d = x * section(id).length;
     int current = id;
     while (section(current).parent_id != m_soma) {

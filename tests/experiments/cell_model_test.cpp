@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <sstream>
 
 #include "cell_test_data.hpp"
 #include "silico/experiments/cell.hpp"
@@ -151,6 +152,29 @@ TEST(CellModel, RecordingSiteLabelMatchesIsfOutputFile) {
     auto site = cell_86().recording_site(landmarks->front());
     EXPECT_EQ(site.label("apical_proximal_distal_rec_sites", 0),
               "apical_proximal_distal_rec_sites_ID_000_sec_038_seg_032_x_0.929_somaDist_920.7");
+}
+
+TEST(CellModel, LengthToSomaReproducesTheSomaDistancesOfIsfSynapseOutput) {
+    // ISF's 2015 run wrote D3 at relPts[ptID] of every active synapse (spec §8).
+    auto text = read_text_file(test::k_synapses_2015);
+    ASSERT_TRUE(text.has_value()) << text.error().what();
+    const auto& c = cell_86();
+    std::istringstream lines(*text);
+    std::string line;
+    int checked = 0;
+    while (std::getline(lines, line)) {
+        if (line.empty() || line[0] == '#') continue;
+        std::istringstream fields(line);
+        std::string type, label;
+        int synapse = 0, section = 0, point = 0;
+        double distance = 0;
+        fields >> type >> synapse >> distance >> section >> point >> label;
+        ASSERT_EQ(c.section(section).label, label) << line;
+        const double x = c.section(section).rel_pts.at(static_cast<std::size_t>(point));
+        ASSERT_NEAR(c.length_to_soma(section, x), distance, 1e-5 * distance) << line;
+        ++checked;
+    }
+    EXPECT_EQ(checked, 4428);
 }
 
 }  // namespace

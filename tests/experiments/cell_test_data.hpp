@@ -15,3 +15,11 @@ inline const std::string k_param_86 = k_example_data + "/biophysical_constraints
 inline const std::string k_landmarks = k_example_data + "/apical_proximal_distal_rec_sites.landmarkAscii";
 
 }  // namespace silico::experiments::test
+
+namespace silico::experiments::test {
+
+inline const std::string k_synapses_2015 = k_example_data +
+                                           "/simulation_data/C2_evoked_UpState_INH_PW_1.0_SuW_0.5_C2center/"
+                                           "20150815-1530_20240/simulation_run0000_synapses.csv";
+
+}  // namespace silico::experiments::test

@@ -13,7 +13,8 @@
 //       whose parent is the soma (for Soma: soma(0)). Used by exponential, sigmoid, uniform_range, maxDist.
 //   D2  path distance from soma(0), so it includes half the soma length. Used by linear, linear_capped,
 //       scale_apical_morph_86, recording-site labels and inner_section_at_distance.
-//   D3  sum of section lengths: x*L plus parent.L*parent_x of every ancestor below the soma (no soma).
+//   D3  sum of section lengths: x*L plus parent.L*parent_x of every ancestor below the soma (no soma; 0 on
+//       the soma).
 //       Used by synapse outputs ("soma distance") and distance-based synapse silencing.
 // D1 and D2 follow NEURON's distance(): a position 0 < x < 1 is moved to the centre of the segment that
 // contains it, x = 0 is the parent's connection node and x = 1 the section's end. D3 uses x as given.
@@ -121,7 +122,7 @@ class CellModel {
     Result<double> max_distance(std::string_view label) const;
     // D2: NEURON path distance from soma(0).
     double distance_to_soma(int section_id, double x) const;
-    // D3: sum of section lengths (no soma, no segment snapping).
+    // D3: sum of section lengths (no soma, no segment snapping; 0 on the soma).
     double length_to_soma(int section_id, double x) const;
 
     // ISF's get_inner_section_at_distance (spec §7.5): among sections with a label in `labels` whose
