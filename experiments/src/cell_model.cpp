@@ -444,6 +444,12 @@ double CellModel::length_to_soma(int id, double x) const {
     return d;
 }
 
+std::optional<int> CellModel::find_section(std::string_view name) const {
+    for (const auto& s : m_sections)
+        if (s.name == name) return s.id;
+    return std::nullopt;
+}
+
 SegmentLocation CellModel::segment_at(int id, double x) const {
     const CellSection& s = section(id);
     int i = static_cast<int>(x * s.nseg);

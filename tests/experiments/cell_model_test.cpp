@@ -154,6 +154,31 @@ TEST(CellModel, RecordingSiteLabelMatchesIsfOutputFile) {
               "apical_proximal_distal_rec_sites_ID_000_sec_038_seg_032_x_0.929_somaDist_920.7");
 }
 
+TEST(CellModel, InnerSectionAtDistanceFindsTheTrunkLikeIsf) {
+    const auto& c = cell_86();
+    auto site = c.inner_section_at_distance(620);
+    ASSERT_TRUE(site.has_value()) << site.error().what();
+    const auto& s = c.section(site->section_id);
+    EXPECT_EQ(s.label, "ApicalDendrite");
+    EXPECT_LT(c.distance_to_soma(s.id, 0), 620);
+    EXPECT_GT(c.distance_to_soma(s.id, 1), 620);
+    EXPECT_NEAR(c.distance_to_soma(s.id, 0) + site->x * s.length, 620, 1e-9);
+    EXPECT_EQ(site->segment, static_cast<int>(site->x * s.nseg));
+    // Only trunk sections qualify: the chosen one leads to apical sections beyond 1000 µm.
+    bool leads_beyond = false;
+    std::vector<int> stack{s.id};
+    while (!stack.empty()) {
+        int id = stack.back();
+        stack.pop_back();
+        leads_beyond = leads_beyond || c.distance_to_soma(id, 1) > 1000;
+        for (int k : c.section(id).children) stack.push_back(k);
+    }
+    EXPECT_TRUE(leads_beyond);
+    EXPECT_FALSE(c.inner_section_at_distance(5000).has_value());
+    EXPECT_EQ(c.find_section(s.name), s.id);
+    EXPECT_FALSE(c.find_section("no_such_section").has_value());
+}
+
 TEST(CellModel, LengthToSomaReproducesTheSomaDistancesOfIsfSynapseOutput) {
     // ISF's 2015 run wrote D3 at relPts[ptID] of every active synapse (spec §8).
     auto text = read_text_file(test::k_synapses_2015);

@@ -127,10 +127,13 @@ class CellModel {
 
     // ISF's get_inner_section_at_distance (spec §7.5): among sections with a label in `labels` whose
     // D2(1) > beyond or that lead through such sections to one, the one with the smallest D2(1) above
-    // `distance`; x = (distance - D2(sec, 0)) / L. Errc::not_found if none.
+    // `distance`; x = (distance - D2(sec, 0)) / L. Errc::not_found if none. ISF's notebook variant (the
+    // section of any label with the smallest D2(1) above `distance`) is beyond = -1 with every label listed.
     Result<SegmentLocation> inner_section_at_distance(double distance, double beyond = 1000.0,
                                                       const std::vector<std::string>& labels = {
                                                           "ApicalDendrite"}) const;
+    // Section ID by its source name (hoc `create` name, axon_0, ...).
+    std::optional<int> find_section(std::string_view name) const;
     // The segment containing x of a section.
     SegmentLocation segment_at(int section_id, double x) const;
     // ISF's recording site for a 3D point.
