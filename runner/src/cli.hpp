@@ -28,5 +28,6 @@ struct CliContext {
 void print_version(std::ostream& out);
 void add_version_command(CLI::App& app, CliContext& ctx);
 void add_store_commands(CLI::App& app, CliContext& ctx);
+void add_cell_commands(CLI::App& app, CliContext& ctx);
 
 }  // namespace silico::runner

@@ -3,9 +3,7 @@
 
 #include "cli.hpp"
 #include "silico/core/git_info.hpp"
-
-// libnrniv exports this with C++ linkage; it needs no initialised interpreter.
-char* nrn_version(int);
+#include "silico/experiments/simulator.hpp"
 
 namespace silico::runner {
 
@@ -13,7 +11,7 @@ void print_version(std::ostream& out) {
     const BuildInfo& info = build_info();
     out << "silico " << info.version << "\n"
         << "commit " << info.commit << (info.dirty ? " (dirty)" : "") << "\n"
-        << "NEURON " << nrn_version(1) << "\n";
+        << "NEURON " << experiments::Simulator::version() << "\n";
 }
 
 void add_version_command(CLI::App& app, CliContext& ctx) {

@@ -1,0 +1,66 @@
+: High-voltage-activated calcium current of the Hay et al. (2011) model (Reuveni et al. 1993).
+: Written for silico from the published equations (ISF_SPEC.md section 7.4); names match ISF's parameter
+: files. eca comes from the ion (Nernst when a calcium buffer WRITEs cai).
+
+NEURON {
+    SUFFIX Ca_HVA
+    USEION ca READ eca WRITE ica
+    RANGE gCa_HVAbar, gCa_HVA, ica, mInf, mTau, hInf, hTau
+}
+
+UNITS {
+    (S) = (siemens)
+    (mV) = (millivolt)
+    (mA) = (milliamp)
+}
+
+PARAMETER {
+    gCa_HVAbar = 0.00001 (S/cm2)
+}
+
+ASSIGNED {
+    v (mV)
+    eca (mV)
+    ica (mA/cm2)
+    gCa_HVA (S/cm2)
+    mInf
+    mTau (ms)
+    hInf
+    hTau (ms)
+}
+
+STATE { m h }
+
+BREAKPOINT {
+    SOLVE states METHOD cnexp
+    gCa_HVA = gCa_HVAbar * m * m * h
+    ica = gCa_HVA * (v - eca)
+}
+
+DERIVATIVE states {
+    rates(v)
+    m' = (mInf - m) / mTau
+    h' = (hInf - h) / hTau
+}
+
+INITIAL {
+    rates(v)
+    m = mInf
+    h = hInf
+}
+
+PROCEDURE rates(vm (mV)) {
+    LOCAL u, am, bm, ah, bh
+    UNITSOFF
+    u = vm
+    if (u == -27) { u = u + 0.0001 }
+    am = 0.055 * (-27 - u) / (exp((-27 - u) / 3.8) - 1)
+    bm = 0.94 * exp((-75 - u) / 17)
+    mInf = am / (am + bm)
+    mTau = 1 / (am + bm)
+    ah = 0.000457 * exp((-13 - u) / 50)
+    bh = 0.0065 / (exp((-u - 15) / 28) + 1)
+    hInf = ah / (ah + bh)
+    hTau = 1 / (ah + bh)
+    UNITSON
+}

@@ -1,0 +1,58 @@
+: Hyperpolarisation-activated cation current of the Hay et al. (2011) model (Kole et al. 2006).
+: Written for silico from the published equations (ISF_SPEC.md section 7.4); names match ISF's parameter
+: files. A nonspecific current with its own reversal potential ehcn.
+
+NEURON {
+    SUFFIX Ih
+    NONSPECIFIC_CURRENT ihcn
+    RANGE gIhbar, gIh, ihcn, ehcn, mInf, mTau
+}
+
+UNITS {
+    (S) = (siemens)
+    (mV) = (millivolt)
+    (mA) = (milliamp)
+}
+
+PARAMETER {
+    gIhbar = 0.00001 (S/cm2)
+    ehcn = -45.0 (mV)
+}
+
+ASSIGNED {
+    v (mV)
+    ihcn (mA/cm2)
+    gIh (S/cm2)
+    mInf
+    mTau (ms)
+}
+
+STATE { m }
+
+BREAKPOINT {
+    SOLVE states METHOD cnexp
+    gIh = gIhbar * m
+    ihcn = gIh * (v - ehcn)
+}
+
+DERIVATIVE states {
+    rates(v)
+    m' = (mInf - m) / mTau
+}
+
+INITIAL {
+    rates(v)
+    m = mInf
+}
+
+PROCEDURE rates(vm (mV)) {
+    LOCAL u, am, bm
+    UNITSOFF
+    u = vm
+    if (u == -154.9) { u = u + 0.0001 }
+    am = 0.001 * 6.43 * (u + 154.9) / (exp((u + 154.9) / 11.9) - 1)
+    bm = 0.001 * 193 * exp(u / 33.1)
+    mInf = am / (am + bm)
+    mTau = 1 / (am + bm)
+    UNITSON
+}

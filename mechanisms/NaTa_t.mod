@@ -1,0 +1,69 @@
+: Transient sodium current of the Hay et al. (2011) layer 5 pyramidal cell model.
+: Written for silico from the published equations (ISF_SPEC.md section 7.4); names match ISF's parameter files.
+: Rates are fixed for 34 degC: qt = 2.3^((34-21)/10), independent of celsius.
+
+NEURON {
+    SUFFIX NaTa_t
+    USEION na READ ena WRITE ina
+    RANGE gNaTa_tbar, gNaTa_t, ina, mInf, mTau, hInf, hTau
+}
+
+UNITS {
+    (S) = (siemens)
+    (mV) = (millivolt)
+    (mA) = (milliamp)
+}
+
+PARAMETER {
+    gNaTa_tbar = 0.00001 (S/cm2)
+}
+
+ASSIGNED {
+    v (mV)
+    ena (mV)
+    ina (mA/cm2)
+    gNaTa_t (S/cm2)
+    mInf
+    mTau (ms)
+    hInf
+    hTau (ms)
+}
+
+STATE { m h }
+
+BREAKPOINT {
+    SOLVE states METHOD cnexp
+    gNaTa_t = gNaTa_tbar * m * m * m * h
+    ina = gNaTa_t * (v - ena)
+}
+
+DERIVATIVE states {
+    rates(v)
+    m' = (mInf - m) / mTau
+    h' = (hInf - h) / hTau
+}
+
+INITIAL {
+    rates(v)
+    m = mInf
+    h = hInf
+}
+
+PROCEDURE rates(vm (mV)) {
+    LOCAL qt, u, am, bm, ah, bh
+    UNITSOFF
+    qt = 2.3^((34 - 21) / 10)
+    : The rates have removable singularities at -38 and -66 mV; step off them as the published model does.
+    u = vm
+    if (u == -38) { u = u + 0.0001 }
+    am = 0.182 * (u + 38) / (1 - exp(-(u + 38) / 6))
+    bm = 0.124 * (-u - 38) / (1 - exp(-(-u - 38) / 6))
+    mInf = am / (am + bm)
+    mTau = 1 / ((am + bm) * qt)
+    if (u == -66) { u = u + 0.0001 }
+    ah = -0.015 * (u + 66) / (1 - exp((u + 66) / 6))
+    bh = -0.015 * (-u - 66) / (1 - exp((-u - 66) / 6))
+    hInf = ah / (ah + bh)
+    hTau = 1 / ((ah + bh) * qt)
+    UNITSON
+}

@@ -1,0 +1,68 @@
+: Persistent sodium current of the Hay et al. (2011) model (Magistretti & Alonso 1999 kinetics).
+: Written for silico from the published equations (ISF_SPEC.md section 7.4); names match ISF's parameter files.
+
+NEURON {
+    SUFFIX Nap_Et2
+    USEION na READ ena WRITE ina
+    RANGE gNap_Et2bar, gNap_Et2, ina, mInf, mTau, hInf, hTau
+}
+
+UNITS {
+    (S) = (siemens)
+    (mV) = (millivolt)
+    (mA) = (milliamp)
+}
+
+PARAMETER {
+    gNap_Et2bar = 0.00001 (S/cm2)
+}
+
+ASSIGNED {
+    v (mV)
+    ena (mV)
+    ina (mA/cm2)
+    gNap_Et2 (S/cm2)
+    mInf
+    mTau (ms)
+    hInf
+    hTau (ms)
+}
+
+STATE { m h }
+
+BREAKPOINT {
+    SOLVE states METHOD cnexp
+    gNap_Et2 = gNap_Et2bar * m * m * m * h
+    ina = gNap_Et2 * (v - ena)
+}
+
+DERIVATIVE states {
+    rates(v)
+    m' = (mInf - m) / mTau
+    h' = (hInf - h) / hTau
+}
+
+INITIAL {
+    rates(v)
+    m = mInf
+    h = hInf
+}
+
+PROCEDURE rates(vm (mV)) {
+    LOCAL qt, u, am, bm, ah, bh
+    UNITSOFF
+    qt = 2.3^((34 - 21) / 10)
+    u = vm
+    mInf = 1 / (1 + exp((u + 52.6) / -4.6))
+    if (u == -38) { u = u + 0.0001 }
+    am = 0.182 * (u + 38) / (1 - exp(-(u + 38) / 6))
+    bm = 0.124 * (-u - 38) / (1 - exp(-(-u - 38) / 6))
+    mTau = 6 / ((am + bm) * qt)
+    if (u == -17) { u = u + 0.0001 }
+    if (u == -64.4) { u = u + 0.0001 }
+    hInf = 1 / (1 + exp((u + 48.8) / 10))
+    ah = -2.88e-6 * (u + 17) / (1 - exp((u + 17) / 4.63))
+    bh = 6.94e-6 * (u + 64.4) / (1 - exp(-(u + 64.4) / 2.63))
+    hTau = 1 / ((ah + bh) * qt)
+    UNITSON
+}

@@ -1,0 +1,59 @@
+: Small-conductance calcium-activated potassium current of the Hay et al. (2011) model (Koehler et al.
+: 1996). Written for silico from the published equations (ISF_SPEC.md section 7.4); names match ISF's
+: parameter files.
+
+NEURON {
+    SUFFIX SK_E2
+    USEION k READ ek WRITE ik
+    USEION ca READ cai
+    RANGE gSK_E2bar, gSK_E2, ik, zInf, zTau
+}
+
+UNITS {
+    (S) = (siemens)
+    (mV) = (millivolt)
+    (mA) = (milliamp)
+    (mM) = (milli/liter)
+}
+
+PARAMETER {
+    gSK_E2bar = 0.000001 (S/cm2)
+    zTau = 1 (ms)
+}
+
+ASSIGNED {
+    v (mV)
+    ek (mV)
+    ik (mA/cm2)
+    cai (mM)
+    gSK_E2 (S/cm2)
+    zInf
+}
+
+STATE { z }
+
+BREAKPOINT {
+    SOLVE states METHOD cnexp
+    gSK_E2 = gSK_E2bar * z
+    ik = gSK_E2 * (v - ek)
+}
+
+DERIVATIVE states {
+    rates(cai)
+    z' = (zInf - z) / zTau
+}
+
+INITIAL {
+    rates(cai)
+    z = zInf
+}
+
+PROCEDURE rates(ca (mM)) {
+    LOCAL c
+    UNITSOFF
+    : Keeps the Hill function finite when calcium is (near) zero, as the published model does.
+    c = ca
+    if (c < 1e-7) { c = c + 1e-7 }
+    zInf = 1 / (1 + (0.00043 / c)^4.8)
+    UNITSON
+}

@@ -1,0 +1,53 @@
+: Kv3.1 (fast, non-inactivating) potassium current of the Hay et al. (2011) model (Rettig et al. 1992).
+: Written for silico from the published equations (ISF_SPEC.md section 7.4); names match ISF's parameter
+: files. No temperature factor: the published kinetics have none.
+
+NEURON {
+    SUFFIX SKv3_1
+    USEION k READ ek WRITE ik
+    RANGE gSKv3_1bar, gSKv3_1, ik, mInf, mTau
+}
+
+UNITS {
+    (S) = (siemens)
+    (mV) = (millivolt)
+    (mA) = (milliamp)
+}
+
+PARAMETER {
+    gSKv3_1bar = 0.00001 (S/cm2)
+}
+
+ASSIGNED {
+    v (mV)
+    ek (mV)
+    ik (mA/cm2)
+    gSKv3_1 (S/cm2)
+    mInf
+    mTau (ms)
+}
+
+STATE { m }
+
+BREAKPOINT {
+    SOLVE states METHOD cnexp
+    gSKv3_1 = gSKv3_1bar * m
+    ik = gSKv3_1 * (v - ek)
+}
+
+DERIVATIVE states {
+    rates(v)
+    m' = (mInf - m) / mTau
+}
+
+INITIAL {
+    rates(v)
+    m = mInf
+}
+
+PROCEDURE rates(vm (mV)) {
+    UNITSOFF
+    mInf = 1 / (1 + exp((vm - 18.7) / -9.7))
+    mTau = 0.2 * 20 / (1 + exp((vm + 46.56) / -44.14))
+    UNITSON
+}

@@ -1,0 +1,128 @@
+: AMPA/NMDA synapse with short-term depression and facilitation and a voltage-dependent Mg block
+: (Polsky et al. 2010, depression/facilitation after Varela et al. 1997, as used by Egger et al. 2015).
+: Written for silico from the published equations (ISF_SPEC.md section 7.1); mechanism, parameter and
+: NetCon weight names match ISF's network parameter files.
+:
+: Each receptor is a difference of two exponentials normalised so that a single event of weight w (nS)
+: gives a peak conductance of exactly w. NetCon weights: (weight_ampa, weight_nmda) in nS.
+
+NEURON {
+    POINT_PROCESS glutamate_syn
+    NONSPECIFIC_CURRENT inmda, iampa
+    RANGE gampamax, gnmdamax, inmda, iampa
+    RANGE decayampa, dampa, taudampa
+    RANGE decaynmda, dnmda, taudnmda
+    RANGE facilampa, fampa, taufampa
+    RANGE facilnmda, fnmda, taufnmda
+    RANGE gnmda, gampa, mgblock, factor_nmda, factor_ampa
+    RANGE e, tau1, tau2, tau3, tau4
+    GLOBAL n, gama
+}
+
+UNITS {
+    (nA) = (nanoamp)
+    (mV) = (millivolt)
+    (nS) = (nanomho)
+    (mM) = (milli/liter)
+}
+
+PARAMETER {
+    e = 0 (mV)
+    tau1 = 50 (ms) : NMDA decay
+    tau2 = 2 (ms) : NMDA rise
+    tau3 = 2 (ms) : AMPA decay
+    tau4 = 0.1 (ms) : AMPA rise
+    n = 0.25 (/mM) : Mg block at an implicit [Mg] of 1 mM (Schiller & Larkum)
+    gama = 0.08 (/mV) : voltage dependence of the Mg block
+    decayampa = 0.5 : depression factor per event
+    decaynmda = 0.5
+    taudampa = 200 (ms) : recovery from depression
+    taudnmda = 200 (ms)
+    facilampa = 0 : facilitation increment per event
+    facilnmda = 0
+    taufampa = 200 (ms) : decay of facilitation
+    taufnmda = 200 (ms)
+}
+
+ASSIGNED {
+    v (mV)
+    inmda (nA)
+    iampa (nA)
+    gnmda (nS)
+    gampa (nS)
+    mgblock
+    gampamax (nS) : the weights of the last event
+    gnmdamax (nS)
+    factor_nmda : peak normalisation of the NMDA double exponential
+    factor_ampa : peak normalisation of the AMPA double exponential
+}
+
+STATE {
+    A (nS)
+    B (nS)
+    C (nS)
+    D (nS)
+    dampa
+    dnmda
+    fampa
+    fnmda
+}
+
+INITIAL {
+    A = 0
+    B = 0
+    C = 0
+    D = 0
+    dampa = 1
+    dnmda = 1
+    fampa = 1
+    fnmda = 1
+    gnmda = 0
+    gampa = 0
+    factor_nmda = peak_factor(tau1, tau2)
+    factor_ampa = peak_factor(tau3, tau4)
+}
+
+BREAKPOINT {
+    SOLVE states METHOD cnexp
+    mgblock = 1 / (1 + n * exp(-gama * v))
+    gnmda = (A - B) * mgblock
+    gampa = C - D
+    inmda = (1e-3) * gnmda * (v - e)
+    iampa = (1e-3) * gampa * (v - e)
+}
+
+DERIVATIVE states {
+    A' = -A / tau1
+    B' = -B / tau2
+    C' = -C / tau3
+    D' = -D / tau4
+    dampa' = (1 - dampa) / taudampa
+    dnmda' = (1 - dnmda) / taudnmda
+    fampa' = (1 - fampa) / taufampa
+    fnmda' = (1 - fnmda) / taufnmda
+}
+
+: 1 / (exp(-tp/decay) - exp(-tp/rise)) at the time tp of the peak of exp(-t/decay) - exp(-t/rise).
+FUNCTION peak_factor(decay (ms), rise (ms)) {
+    LOCAL tp
+    tp = (decay * rise) / (decay - rise) * log(decay / rise)
+    peak_factor = 1 / (exp(-tp / decay) - exp(-tp / rise))
+}
+
+NET_RECEIVE(weight_ampa (nS), weight_nmda (nS)) {
+    INITIAL {
+        gampamax = weight_ampa
+        gnmdamax = weight_nmda
+    }
+    gampamax = weight_ampa
+    gnmdamax = weight_nmda
+    A = A + factor_nmda * weight_nmda * dnmda * fnmda
+    B = B + factor_nmda * weight_nmda * dnmda * fnmda
+    C = C + factor_ampa * weight_ampa * dampa * fampa
+    D = D + factor_ampa * weight_ampa * dampa * fampa
+    dampa = dampa * decayampa
+    dnmda = dnmda * decaynmda
+    fampa = fampa + facilampa
+    fnmda = fnmda + facilnmda
+}

@@ -1,0 +1,56 @@
+// Numeric arrays: a versioned, columnar encoding for float64 traces, spike-time lists and integer tables.
+//
+// Each column is transformed on its own, then all columns go into one zstd frame (grammar in array.cpp
+// and docs/store.md). Float64 columns are lossless by default:
+//   decimal  values that are exact decimals with e digits (e.g. read from CSV) are stored as the integers
+//            v * 10^e, delta-coded; decoding divides by 10^e and gives back the identical bits;
+//   xor      anything else: each value's bits XOR the previous value's bits, byte-shuffled.
+// With a declared precision q > 0, float64 columns are stored as round(v / q), delta-coded, and decode to
+// n * q: |error| <= q / 2. q is recorded in the header (and belongs in the trial key of who asks for it).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "silico/core/error.hpp"
+
+namespace silico::store {
+
+inline constexpr std::uint8_t k_array_format_version = 1;
+
+enum class ArrayKind : std::uint8_t {
+    f64_table = 1,    // columns of float64 of equal length (traces: t, v1, v2, ...)
+    i64_table = 2,    // columns of int64 of equal length
+    spike_lists = 3,  // a list of float64 lists of any length (spike times per trial or per cell)
+};
+
+struct ArrayOptions {
+    // 0: lossless. > 0: declared precision in the values' unit, e.g. 0.001 for 1 uV on traces in mV.
+    // A column with a non-finite value, or values beyond 2^52 * precision, is stored losslessly instead.
+    double precision = 0.0;
+    // zstd level of the frame; 3 is fast, 19 squeezes another few percent.
+    int zstd_level = 3;
+};
+
+// A decoded array.
+struct NumericArray {
+    ArrayKind kind = ArrayKind::f64_table;
+    double precision = 0.0;                      // as declared when encoded (0: lossless)
+    std::vector<std::vector<double>> f64;        // f64_table columns, or spike_lists lists
+    std::vector<std::vector<std::int64_t>> i64;  // i64_table columns
+};
+
+// Columns must have equal lengths (Errc::invalid_argument otherwise).
+Result<std::string> encode_f64_table(const std::vector<std::vector<double>>& columns,
+                                     const ArrayOptions& options = {});
+Result<std::string> encode_i64_table(const std::vector<std::vector<std::int64_t>>& columns,
+                                     int zstd_level = 3);
+Result<std::string> encode_spike_lists(const std::vector<std::vector<double>>& lists,
+                                       const ArrayOptions& options = {});
+
+// Errc::corruption for malformed bytes, Errc::version for an array from a newer format.
+Result<NumericArray> decode_array(std::string_view bytes);
+
+}  // namespace silico::store

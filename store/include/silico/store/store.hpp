@@ -1,0 +1,222 @@
+// The content-addressed store: one RocksDB database per folder holding every trial result silico computed.
+//
+// Layout of a store folder DIR (see docs/store.md for every byte format):
+//   DIR/LOCK  the writer lock (flock), its content "PID HOST" names the process that writes
+//   DIR/db/   the RocksDB database with column families
+//             blobs    SHA-256 of the uncompressed bytes -> zstd frame (verified on every read)
+//             trials   32-byte trial key -> TrialRecord of a complete trial
+//             failures 32-byte trial key + 4-byte attempt -> TrialRecord of a failed attempt
+//             seeds    8-byte seed -> 32-byte trial key (the seed registry)
+//             names    item name -> ItemMeta (the dictionary-like API for tables, plots, files)
+//             runs     run name -> bytes the runner owns (progress, checkpoints)
+//             meta     "format_version" -> decimal store format version
+//
+// One process writes (it holds DIR/LOCK); any number read (Options::read_only). A trial is complete only
+// when its record exists: commit_trial writes the blobs, the seed and the record in one synced WriteBatch,
+// so a crash at any moment leaves either the whole trial or none of it.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "silico/core/digest.hpp"
+#include "silico/core/error.hpp"
+
+namespace silico::store {
+
+// Version of the store layout written into the meta column family. A store from a newer version is
+// refused with Errc::version; older versions are read as they are.
+inline constexpr std::uint32_t k_store_format_version = 1;
+// Version of the TrialRecord / ItemMeta serialisation.
+inline constexpr std::uint32_t k_record_format_version = 1;
+
+struct Options {
+    // Open without the writer lock, for reading only. A reader sees what was committed when it opened
+    // (call Store::refresh() to see later commits) and never a partial trial.
+    bool read_only = false;
+    // Create DIR and the database when absent (writers only).
+    bool create_if_missing = true;
+    // zstd level for blobs: 3 is fast and compresses well; 19 is slow.
+    int zstd_level = 3;
+    // fsync every commit (WriteOptions::sync). Only tests and benchmarks of the raw engine turn this off.
+    bool sync = true;
+    // Bytes buffered in memory before RocksDB flushes them to a table file. Tests lower it so that flushes
+    // and compactions happen while readers read.
+    std::size_t write_buffer_bytes = 64u << 20;
+};
+
+// An output blob of a trial or a named item: its digest and sizes.
+struct BlobRef {
+    Digest digest;
+    std::uint64_t size = 0;         // uncompressed bytes
+    std::uint64_t stored_size = 0;  // bytes of the zstd frame in the store
+};
+
+enum class TrialStatus : std::uint8_t { complete = 0, failed = 1 };
+std::string_view to_string(TrialStatus status);
+
+// Everything the store knows about one trial attempt. Provenance is recorded here, never in the key.
+struct TrialRecord {
+    std::uint32_t format_version = k_record_format_version;
+    TrialStatus status = TrialStatus::complete;
+    std::map<std::string, BlobRef> outputs;  // output name -> blob; filled by commit_trial
+    std::optional<std::uint64_t> seed;       // registered in the seed registry when present
+    // Provenance. fill_provenance() sets commit, dirty, version, host and user; the caller sets the rest.
+    std::string silico_version;
+    std::string silico_commit;
+    bool silico_dirty = false;
+    std::string neuron_version;  // the NEURON version string the worker ran
+    std::string host;
+    std::string user;
+    std::int64_t start_unix_ms = 0;
+    std::int64_t end_unix_ms = 0;
+    double wall_seconds = 0.0;
+    double cpu_seconds = 0.0;
+    std::uint32_t attempt = 1;
+    std::string stderr_tail;  // last lines of stderr of a failed attempt
+};
+
+// Sets silico version/commit/dirty (build_info()), host and user of this process.
+void fill_provenance(TrialRecord& record);
+
+// One output of a trial, handed to commit_trial.
+struct NamedBlob {
+    std::string name;
+    std::string bytes;
+};
+
+// Metadata of a named item (put_item): what ISF users know as a dumper's metadata.
+struct ItemMeta {
+    std::string name;
+    BlobRef blob;
+    std::string encoding;  // how the bytes are to be read: "file", "csv", "silico-array", "svg", ...
+    std::int64_t time_unix_ms = 0;
+    std::string silico_version;
+    std::string silico_commit;
+    bool silico_dirty = false;
+};
+
+// store info: counts and sizes.
+struct StoreInfo {
+    std::filesystem::path dir;
+    std::uint32_t format_version = 0;
+    std::uint64_t trials = 0;
+    std::uint64_t failures = 0;
+    std::uint64_t seeds = 0;
+    std::uint64_t items = 0;
+    std::uint64_t runs = 0;
+    std::uint64_t blobs = 0;
+    std::uint64_t blob_bytes = 0;         // uncompressed
+    std::uint64_t blob_stored_bytes = 0;  // zstd frames
+    std::uint64_t disk_bytes = 0;         // every file under DIR
+};
+
+// store verify: every blob re-hashed, every reference checked.
+struct VerifyReport {
+    struct Problem {
+        Digest digest;
+        std::string message;  // what is wrong, and which trial or item references it when missing
+    };
+    std::uint64_t blobs_checked = 0;
+    std::uint64_t references_checked = 0;
+    std::vector<Problem> corrupt;  // stored bytes that do not decode to their digest
+    std::vector<Problem> missing;  // referenced by a record or item but absent
+    bool ok() const { return corrupt.empty() && missing.empty(); }
+};
+
+// store gc: blobs nothing references (no trial, failure or item).
+struct GcReport {
+    std::vector<Digest> unreferenced;
+    std::uint64_t stored_bytes = 0;  // bytes of their zstd frames
+    bool deleted = false;            // false on a dry run
+};
+
+// Bundles (export/import) move trials with their blobs between stores; see docs/store.md.
+inline constexpr std::uint32_t k_bundle_format_version = 1;
+struct BundleReport {
+    std::uint64_t trials = 0;      // records in the bundle
+    std::uint64_t blobs = 0;       // blobs in the bundle
+    std::uint64_t new_trials = 0;  // import: trials that were not in the store before
+};
+
+class Store {
+  public:
+    // Opens (or creates) the store in `dir`. A second writer gets Errc::busy
+    // "store DIR is in use by PID N on HOST"; a store of a newer format gets Errc::version.
+    static Result<Store> open(const std::filesystem::path& dir, const Options& options = {});
+
+    Store(Store&&) noexcept;
+    Store& operator=(Store&&) noexcept;
+    ~Store();
+
+    const std::filesystem::path& dir() const;
+    bool read_only() const;
+    // Readers: reopen to see everything committed since open. A no-op for the writer.
+    Status refresh();
+
+    // Blobs. put_blob is idempotent and synced; get_blob verifies the SHA-256 of what it returns
+    // (a mismatch or an undecodable frame is Errc::corruption naming the digest).
+    Result<BlobRef> put_blob(std::string_view bytes);
+    Result<std::string> get_blob(const Digest& digest) const;
+    Result<bool> has_blob(const Digest& digest) const;
+
+    // Trials. commit_trial stores `outputs` as blobs and fills record.outputs, registers record.seed and
+    // writes the record, all in one synced WriteBatch. Recommitting the same key is idempotent (the first
+    // record stays); a seed already claimed by another key is Errc::validation naming both keys.
+    Result<TrialRecord> commit_trial(const Digest& key, TrialRecord record,
+                                     const std::vector<NamedBlob>& outputs);
+    // Keeps a failed attempt apart from complete trials, under (key, record.attempt).
+    Status record_failure(const Digest& key, TrialRecord record);
+    // The record of a complete trial; Errc::not_found when the trial is not complete.
+    Result<TrialRecord> find_trial(const Digest& key) const;
+    // Whether the trial is complete: a bloom-filtered point lookup (see bench/RESULTS.md).
+    Result<bool> contains(const Digest& key) const;
+    // Calls fn for every complete trial in key order; stops early when fn returns false.
+    Status for_each_trial(const std::function<bool(const Digest&, const TrialRecord&)>& fn) const;
+    // Every failed attempt of `key`, oldest first.
+    Result<std::vector<TrialRecord>> failures(const Digest& key) const;
+    // The trial that registered `seed`, if any.
+    Result<std::optional<Digest>> seed_owner(std::uint64_t seed) const;
+
+    // Named items (the dictionary-like API): any bytes under a name, with metadata.
+    Result<ItemMeta> put_item(const std::string& name, std::string_view bytes,
+                              const std::string& encoding = "file");
+    Result<std::string> get_item(const std::string& name) const;
+    Result<ItemMeta> item_meta(const std::string& name) const;
+    Result<std::vector<std::string>> item_names(std::string_view prefix = {}) const;
+    // Errc::not_found when absent. The blob stays until gc.
+    Status delete_item(const std::string& name);
+
+    // Runs: opaque progress records the runner owns, written synced.
+    Status put_run(const std::string& name, std::string_view bytes);
+    Result<std::optional<std::string>> get_run(const std::string& name) const;
+    Result<std::vector<std::string>> run_names() const;
+    Status delete_run(const std::string& name);
+
+    // Maintenance.
+    Result<StoreInfo> info() const;
+    Result<VerifyReport> verify() const;
+    Result<GcReport> gc(bool dry_run = true);
+
+    // Writes the given complete trials (all when `keys` is empty) and their blobs to `file` (temp + rename).
+    Result<BundleReport> export_bundle(const std::filesystem::path& file,
+                                       const std::vector<Digest>& keys = {}) const;
+    // Verifies every digest in the bundle before writing anything, refuses a newer bundle format, and
+    // commits each trial as commit_trial would (so it is idempotent).
+    Result<BundleReport> import_bundle(const std::filesystem::path& file);
+
+    struct Impl;
+
+  private:
+    explicit Store(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace silico::store

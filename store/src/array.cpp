@@ -1,0 +1,416 @@
+// Numeric array encoding. Grammar (integers little-endian, f64 IEEE-754 little-endian):
+//
+//   array     := magic version:u8 kind:u8 ncols:u32 nrows:u64 precision:f64 body
+//   magic     := "SLCA"
+//   kind      := 1 f64_table | 2 i64_table | 3 spike_lists
+//   nrows     := rows of a table; number of lists for spike_lists
+//   precision := 0 (lossless) or the declared quantum q
+//   body      := zstd_frame(column{ncols})
+//   column    := codec:u8 param:u8 order:u8 count:u64 length:u64 payload[length]
+//   codec     := 0 raw       payload = count values, 8 bytes each
+//              | 1 xor       payload = shuffle(bits[i] XOR bits[i-1]), bits[-1] = 0        (float64)
+//              | 2 decimal   payload = shuffle(zigzag(delta^order(n))), n[i] = v[i] * 10^param exactly,
+//                            decoded as n[i] / 10^param, which restores the identical float64  (float64)
+//              | 3 quantum   payload = shuffle(zigzag(delta^order(n))), n[i] = round(v[i] / q),
+//                            decoded as n[i] * q                                           (float64)
+//              | 4 integer   payload = shuffle(zigzag(delta^order(v)))                      (int64)
+//              | 5 bits      payload = shuffle(zigzag(delta^order(bits))), bits read as int64  (float64)
+//   shuffle(w[0..count)) := byte 0 of every word, then byte 1 of every word, ... byte 7 (8 planes),
+//                           so the high bytes, nearly constant, become long runs zstd removes
+//   delta^order          := `order` (0, 1 or 2) rounds of d[i] = x[i] - x[i-1] (x[-1] = 0), wrapping
+//
+// spike_lists has two columns: the lengths of the lists (int64) and all their values concatenated (float64).
+#include "silico/store/array.hpp"
+
+#include <zstd.h>
+
+#include <bit>
+#include <cmath>
+#include <cstring>
+
+namespace silico::store {
+
+namespace {
+
+constexpr std::string_view k_magic = "SLCA";
+constexpr std::size_t k_header_size = 4 + 1 + 1 + 4 + 8 + 8;
+constexpr std::size_t k_column_header_size = 1 + 1 + 1 + 8 + 8;
+enum Codec : std::uint8_t {
+    codec_raw = 0,
+    codec_xor = 1,
+    codec_decimal = 2,
+    codec_quantum = 3,
+    codec_integer = 4,
+    codec_bits = 5
+};
+
+void put_u64(std::string& out, std::uint64_t v) {
+    for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+}
+std::uint64_t get_u64(const char* p) {
+    std::uint64_t v = 0;
+    for (int i = 7; i >= 0; --i) v = (v << 8) | static_cast<std::uint8_t>(p[i]);
+    return v;
+}
+
+void shuffle_into(std::string& out, const std::vector<std::uint64_t>& words) {
+    const std::size_t n = words.size();
+    const std::size_t base = out.size();
+    out.resize(base + 8 * n);
+    char* dst = out.data() + base;
+    for (std::size_t plane = 0; plane < 8; ++plane) {
+        for (std::size_t i = 0; i < n; ++i)
+            dst[plane * n + i] = static_cast<char>((words[i] >> (8 * plane)) & 0xFF);
+    }
+}
+
+std::vector<std::uint64_t> unshuffle(std::string_view payload, std::size_t n) {
+    std::vector<std::uint64_t> words(n, 0);
+    for (std::size_t plane = 0; plane < 8; ++plane) {
+        for (std::size_t i = 0; i < n; ++i) {
+            words[i] |= std::uint64_t{static_cast<std::uint8_t>(payload[plane * n + i])} << (8 * plane);
+        }
+    }
+    return words;
+}
+
+std::uint64_t zigzag(std::uint64_t v) {
+    return (v << 1) ^ (0 - (v >> 63));
+}
+std::uint64_t unzigzag(std::uint64_t z) {
+    return (z >> 1) ^ (0 - (z & 1));
+}
+
+void delta(std::vector<std::uint64_t>& x, int order) {
+    for (int r = 0; r < order; ++r) {
+        for (std::size_t i = x.size(); i-- > 1;) x[i] -= x[i - 1];
+    }
+}
+void undelta(std::vector<std::uint64_t>& x, int order) {
+    for (int r = 0; r < order; ++r) {
+        for (std::size_t i = 1; i < x.size(); ++i) x[i] += x[i - 1];
+    }
+}
+
+// First or second differences, whichever are smaller in total: smooth traces favour the second.
+int choose_order(const std::vector<std::uint64_t>& n) {
+    long double d1 = 0, d2 = 0;
+    for (std::size_t i = 2; i < n.size(); ++i) {
+        const auto a = static_cast<std::int64_t>(n[i] - n[i - 1]);
+        const auto b = static_cast<std::int64_t>(n[i] - 2 * n[i - 1] + n[i - 2]);
+        d1 += std::fabs(static_cast<long double>(a));
+        d2 += std::fabs(static_cast<long double>(b));
+    }
+    return d2 < d1 ? 2 : 1;
+}
+
+void put_column(std::string& body, std::uint8_t codec, std::uint8_t param, std::uint8_t order,
+                std::size_t count, std::vector<std::uint64_t> words) {
+    body.push_back(static_cast<char>(codec));
+    body.push_back(static_cast<char>(param));
+    body.push_back(static_cast<char>(order));
+    put_u64(body, count);
+    if (codec == codec_decimal || codec == codec_quantum || codec == codec_integer || codec == codec_bits) {
+        delta(words, order);
+        for (auto& w : words) w = zigzag(w);
+    }
+    put_u64(body, 8 * words.size());
+    shuffle_into(body, words);
+}
+
+void put_integer_column(std::string& body, const std::vector<std::int64_t>& values) {
+    std::vector<std::uint64_t> words(values.begin(), values.end());
+    put_column(body, codec_integer, 0, static_cast<std::uint8_t>(choose_order(words)), values.size(),
+               std::move(words));
+}
+
+// The smallest e such that every value is an exact decimal with e digits, if there is one.
+bool decimal_integers(const std::vector<double>& values, std::vector<std::uint64_t>& out, int& exponent) {
+    constexpr double k_limit = 9007199254740992.0;  // 2^53: beyond, integers are not exact doubles
+    for (int e = 0; e <= 18; ++e) {
+        const double scale = std::pow(10.0, e);  // exact for e <= 22
+        out.clear();
+        bool ok = true;
+        for (double v : values) {
+            const double x = std::nearbyint(v * scale);
+            if (!(std::fabs(x) < k_limit) ||
+                std::bit_cast<std::uint64_t>(x / scale) != std::bit_cast<std::uint64_t>(v)) {
+                ok = false;
+                break;
+            }
+            out.push_back(static_cast<std::uint64_t>(static_cast<std::int64_t>(x)));
+        }
+        if (ok) {
+            exponent = e;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool quantum_integers(const std::vector<double>& values, double q, std::vector<std::uint64_t>& out) {
+    constexpr double k_limit = 4503599627370496.0;  // 2^52
+    out.clear();
+    for (double v : values) {
+        const double x = std::nearbyint(v / q);
+        if (!(std::fabs(x) < k_limit)) return false;  // also rejects NaN and infinities
+        out.push_back(static_cast<std::uint64_t>(static_cast<std::int64_t>(x)));
+    }
+    return true;
+}
+
+// What zstd at its fastest level makes of a column: enough to choose between transforms.
+std::size_t estimated_size(const std::string& column) {
+    std::string out(ZSTD_compressBound(column.size()), '\0');
+    const std::size_t n = ZSTD_compress(out.data(), out.size(), column.data(), column.size(), 1);
+    return ZSTD_isError(n) ? column.size() : n;
+}
+
+void put_f64_column(std::string& body, const std::vector<double>& values, double precision) {
+    std::vector<std::uint64_t> n;
+    if (precision > 0 && quantum_integers(values, precision, n)) {
+        const auto order = static_cast<std::uint8_t>(choose_order(n));
+        put_column(body, codec_quantum, 0, order, values.size(), std::move(n));
+        return;
+    }
+    int exponent = 0;
+    if (decimal_integers(values, n, exponent)) {
+        const auto order = static_cast<std::uint8_t>(choose_order(n));
+        put_column(body, codec_decimal, static_cast<std::uint8_t>(exponent), order, values.size(),
+                   std::move(n));
+        return;
+    }
+    // Full-precision values: XOR with the previous value's bits suits noisy data, differences of the bit
+    // patterns suit smooth traces (same sign and exponent, so the bits grow like the value). Try both.
+    std::vector<std::uint64_t> words(values.size());
+    n.assign(values.size(), 0);
+    std::uint64_t previous = 0;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        const auto bits = std::bit_cast<std::uint64_t>(values[i]);
+        words[i] = bits ^ previous;
+        previous = bits;
+        n[i] = bits;
+    }
+    std::string xor_column, bits_column;
+    put_column(xor_column, codec_xor, 0, 0, values.size(), std::move(words));
+    const auto order = static_cast<std::uint8_t>(choose_order(n));
+    put_column(bits_column, codec_bits, 0, order, values.size(), std::move(n));
+    body += estimated_size(bits_column) < estimated_size(xor_column) ? bits_column : xor_column;
+}
+
+Result<std::string> finish(ArrayKind kind, std::uint32_t ncols, std::uint64_t nrows, double precision,
+                           const std::string& body, int level) {
+    std::string out(k_magic);
+    out.push_back(static_cast<char>(k_array_format_version));
+    out.push_back(static_cast<char>(kind));
+    for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((ncols >> (8 * i)) & 0xFF));
+    put_u64(out, nrows);
+    put_u64(out, std::bit_cast<std::uint64_t>(precision));
+    const std::size_t base = out.size();
+    out.resize(base + ZSTD_compressBound(body.size()));
+    const std::size_t n =
+        ZSTD_compress(out.data() + base, out.size() - base, body.data(), body.size(), level);
+    if (ZSTD_isError(n)) return fail(Errc::internal, std::string("zstd: ") + ZSTD_getErrorName(n));
+    out.resize(base + n);
+    return out;
+}
+
+Status check_precision(double precision) {
+    if (!(precision >= 0) || !std::isfinite(precision)) {
+        return fail(Errc::invalid_argument, "array precision must be 0 (lossless) or a positive number");
+    }
+    return {};
+}
+
+// One decoded column.
+struct Column {
+    std::uint8_t codec = 0;
+    std::vector<std::uint64_t> words;  // integers for decimal/quantum/integer, raw bits otherwise
+    std::uint8_t param = 0;
+};
+
+Result<Column> read_column(std::string_view body, std::size_t& pos) {
+    if (body.size() - pos < k_column_header_size)
+        return fail(Errc::corruption, "array column header is truncated");
+    Column c;
+    c.codec = static_cast<std::uint8_t>(body[pos]);
+    c.param = static_cast<std::uint8_t>(body[pos + 1]);
+    const int order = static_cast<std::uint8_t>(body[pos + 2]);
+    const std::uint64_t count = get_u64(body.data() + pos + 3);
+    const std::uint64_t length = get_u64(body.data() + pos + 11);
+    pos += k_column_header_size;
+    if (c.codec > codec_bits || order > 2 || c.param > 18)
+        return fail(Errc::corruption, "unknown array column codec");
+    if (length != 8 * count || length > body.size() - pos)
+        return fail(Errc::corruption, "array column length is wrong");
+    const std::string_view payload = body.substr(pos, length);
+    pos += length;
+    if (c.codec == codec_raw) {
+        c.words.resize(count);
+        for (std::size_t i = 0; i < count; ++i) c.words[i] = get_u64(payload.data() + 8 * i);
+        return c;
+    }
+    c.words = unshuffle(payload, count);
+    if (c.codec == codec_xor) {
+        for (std::size_t i = 1; i < count; ++i) c.words[i] ^= c.words[i - 1];
+        return c;
+    }
+    for (auto& w : c.words) w = unzigzag(w);
+    undelta(c.words, order);
+    return c;
+}
+
+Result<std::vector<double>> to_f64(const Column& c, double precision) {
+    std::vector<double> out(c.words.size());
+    switch (c.codec) {
+        case codec_raw:
+        case codec_xor:
+        case codec_bits:
+            for (std::size_t i = 0; i < out.size(); ++i) out[i] = std::bit_cast<double>(c.words[i]);
+            return out;
+        case codec_decimal: {
+            const double scale = std::pow(10.0, c.param);
+            for (std::size_t i = 0; i < out.size(); ++i)
+                out[i] = static_cast<double>(static_cast<std::int64_t>(c.words[i])) / scale;
+            return out;
+        }
+        case codec_quantum:
+            if (!(precision > 0))
+                return fail(Errc::corruption, "quantised column in an array without precision");
+            for (std::size_t i = 0; i < out.size(); ++i)
+                out[i] = static_cast<double>(static_cast<std::int64_t>(c.words[i])) * precision;
+            return out;
+        default:
+            return fail(Errc::corruption, "integer column where float64 was expected");
+    }
+}
+
+Result<std::vector<std::int64_t>> to_i64(const Column& c) {
+    if (c.codec != codec_integer && c.codec != codec_raw)
+        return fail(Errc::corruption, "float64 column where int64 was expected");
+    return std::vector<std::int64_t>(c.words.begin(), c.words.end());
+}
+
+}  // namespace
+
+Result<std::string> encode_f64_table(const std::vector<std::vector<double>>& columns,
+                                     const ArrayOptions& options) {
+    if (auto ok = check_precision(options.precision); !ok) return std::unexpected(ok.error());
+    const std::size_t rows = columns.empty() ? 0 : columns.front().size();
+    std::string body;
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+        if (columns[c].size() != rows) {
+            return fail(Errc::invalid_argument, "column " + std::to_string(c) + " has " +
+                                                    std::to_string(columns[c].size()) +
+                                                    " values, column 0 has " + std::to_string(rows));
+        }
+        put_f64_column(body, columns[c], options.precision);
+    }
+    return finish(ArrayKind::f64_table, static_cast<std::uint32_t>(columns.size()), rows, options.precision,
+                  body, options.zstd_level);
+}
+
+Result<std::string> encode_i64_table(const std::vector<std::vector<std::int64_t>>& columns, int zstd_level) {
+    const std::size_t rows = columns.empty() ? 0 : columns.front().size();
+    std::string body;
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+        if (columns[c].size() != rows) {
+            return fail(Errc::invalid_argument, "column " + std::to_string(c) + " has " +
+                                                    std::to_string(columns[c].size()) +
+                                                    " values, column 0 has " + std::to_string(rows));
+        }
+        put_integer_column(body, columns[c]);
+    }
+    return finish(ArrayKind::i64_table, static_cast<std::uint32_t>(columns.size()), rows, 0.0, body,
+                  zstd_level);
+}
+
+Result<std::string> encode_spike_lists(const std::vector<std::vector<double>>& lists,
+                                       const ArrayOptions& options) {
+    if (auto ok = check_precision(options.precision); !ok) return std::unexpected(ok.error());
+    std::vector<std::int64_t> lengths;
+    std::vector<double> values;
+    for (const auto& list : lists) {
+        lengths.push_back(static_cast<std::int64_t>(list.size()));
+        values.insert(values.end(), list.begin(), list.end());
+    }
+    std::string body;
+    put_integer_column(body, lengths);
+    put_f64_column(body, values, options.precision);
+    return finish(ArrayKind::spike_lists, 2, lists.size(), options.precision, body, options.zstd_level);
+}
+
+Result<NumericArray> decode_array(std::string_view bytes) {
+    if (bytes.size() < k_header_size || bytes.substr(0, 4) != k_magic) {
+        return fail(Errc::corruption, "not a silico array (bad magic or too short)");
+    }
+    const auto version = static_cast<std::uint8_t>(bytes[4]);
+    if (version > k_array_format_version || version == 0) {
+        return fail(Errc::version, "array has format version " + std::to_string(version) +
+                                       "; this silico reads up to " + std::to_string(k_array_format_version));
+    }
+    NumericArray array;
+    const auto kind = static_cast<std::uint8_t>(bytes[5]);
+    if (kind < 1 || kind > 3) return fail(Errc::corruption, "unknown array kind " + std::to_string(kind));
+    array.kind = static_cast<ArrayKind>(kind);
+    std::uint32_t ncols = 0;
+    for (int i = 3; i >= 0; --i)
+        ncols = (ncols << 8) | static_cast<std::uint8_t>(bytes[6 + static_cast<std::size_t>(i)]);
+    const std::uint64_t nrows = get_u64(bytes.data() + 10);
+    array.precision = std::bit_cast<double>(get_u64(bytes.data() + 18));
+
+    const std::string_view frame = bytes.substr(k_header_size);
+    const unsigned long long size = ZSTD_getFrameContentSize(frame.data(), frame.size());
+    if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN || size > (1ull << 36)) {
+        return fail(Errc::corruption, "array body is not a zstd frame");
+    }
+    std::string body(size, '\0');
+    const std::size_t got = ZSTD_decompress(body.data(), body.size(), frame.data(), frame.size());
+    if (ZSTD_isError(got) || got != size) return fail(Errc::corruption, "array body does not decompress");
+
+    std::size_t pos = 0;
+    std::vector<Column> columns;
+    for (std::uint32_t c = 0; c < ncols; ++c) {
+        auto column = read_column(body, pos);
+        if (!column) return std::unexpected(column.error().within("array column " + std::to_string(c)));
+        columns.push_back(std::move(*column));
+    }
+    if (pos != body.size()) return fail(Errc::corruption, "array body has trailing bytes");
+
+    if (array.kind == ArrayKind::f64_table || array.kind == ArrayKind::i64_table) {
+        for (const auto& column : columns) {
+            if (column.words.size() != nrows)
+                return fail(Errc::corruption, "array column length differs from its row count");
+            if (array.kind == ArrayKind::f64_table) {
+                auto values = to_f64(column, array.precision);
+                if (!values) return std::unexpected(values.error());
+                array.f64.push_back(std::move(*values));
+            } else {
+                auto values = to_i64(column);
+                if (!values) return std::unexpected(values.error());
+                array.i64.push_back(std::move(*values));
+            }
+        }
+        return array;
+    }
+    if (columns.size() != 2) return fail(Errc::corruption, "spike lists need 2 columns");
+    auto lengths = to_i64(columns[0]);
+    if (!lengths) return std::unexpected(lengths.error());
+    auto values = to_f64(columns[1], array.precision);
+    if (!values) return std::unexpected(values.error());
+    if (lengths->size() != nrows) return fail(Errc::corruption, "spike list count differs from the header");
+    std::size_t offset = 0;
+    for (std::int64_t n : *lengths) {
+        if (n < 0 || static_cast<std::size_t>(n) > values->size() - offset) {
+            return fail(Errc::corruption, "spike list lengths exceed the values");
+        }
+        array.f64.emplace_back(
+            values->begin() + static_cast<std::ptrdiff_t>(offset),
+            values->begin() + static_cast<std::ptrdiff_t>(offset + static_cast<std::size_t>(n)));
+        offset += static_cast<std::size_t>(n);
+    }
+    if (offset != values->size()) return fail(Errc::corruption, "spike list lengths do not cover the values");
+    return array;
+}
+
+}  // namespace silico::store

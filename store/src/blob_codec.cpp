@@ -1,0 +1,46 @@
+#include "blob_codec.hpp"
+
+#include <zstd.h>
+
+namespace silico::store {
+
+std::string compress_blob(std::string_view bytes, int level) {
+    std::string frame(ZSTD_compressBound(bytes.size()), '\0');
+    // ZSTD_compress writes the content size into the frame header.
+    const std::size_t n = ZSTD_compress(frame.data(), frame.size(), bytes.data(), bytes.size(), level);
+    frame.resize(n);
+    return frame;
+}
+
+std::uint64_t blob_content_size(std::string_view frame) {
+    const unsigned long long n = ZSTD_getFrameContentSize(frame.data(), frame.size());
+    if (n == ZSTD_CONTENTSIZE_UNKNOWN || n == ZSTD_CONTENTSIZE_ERROR) return 0;
+    return n;
+}
+
+Result<std::string> decode_blob(const Digest& digest, std::string_view frame) {
+    const unsigned long long n = ZSTD_getFrameContentSize(frame.data(), frame.size());
+    if (n == ZSTD_CONTENTSIZE_UNKNOWN || n == ZSTD_CONTENTSIZE_ERROR) {
+        return fail(Errc::corruption, "stored bytes are not a zstd frame", "blob " + digest.hex());
+    }
+    // A corrupt header could claim absurd sizes; no blob is larger than 16 GiB.
+    if (n > (1ull << 34))
+        return fail(Errc::corruption, "zstd frame claims " + std::to_string(n) + " bytes",
+                    "blob " + digest.hex());
+    std::string bytes(n, '\0');
+    const std::size_t got = ZSTD_decompress(bytes.data(), bytes.size(), frame.data(), frame.size());
+    if (ZSTD_isError(got) || got != n) {
+        return fail(Errc::corruption,
+                    std::string("zstd frame does not decode: ") +
+                        (ZSTD_isError(got) ? ZSTD_getErrorName(got) : "short"),
+                    "blob " + digest.hex());
+    }
+    const Digest actual = sha256(bytes);
+    if (actual != digest) {
+        return fail(Errc::corruption, "stored bytes hash to " + actual.hex() + ", not to their key",
+                    "blob " + digest.hex());
+    }
+    return bytes;
+}
+
+}  // namespace silico::store

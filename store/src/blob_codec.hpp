@@ -1,0 +1,20 @@
+// Blob frames (private): a blob is stored as one zstd frame of its bytes, keyed by their SHA-256.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "silico/core/digest.hpp"
+#include "silico/core/error.hpp"
+
+namespace silico::store {
+
+// One zstd frame with the content size in its header (so info can report sizes without decoding).
+std::string compress_blob(std::string_view bytes, int level);
+// Decompresses `frame` and checks that the bytes hash to `digest`; anything else is Errc::corruption
+// naming the digest. Never returns bytes that do not match.
+Result<std::string> decode_blob(const Digest& digest, std::string_view frame);
+// The uncompressed size recorded in the frame header, or 0 when the header is unreadable.
+std::uint64_t blob_content_size(std::string_view frame);
+
+}  // namespace silico::store

@@ -1,0 +1,18 @@
+// Serialisation of trial records and item metadata (private). The grammar is in record.cpp.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "silico/store/store.hpp"
+
+namespace silico::store {
+
+std::string encode_record(const TrialRecord& record);
+// Errc::corruption for malformed bytes, Errc::version for a record from a newer format.
+Result<TrialRecord> decode_record(std::string_view bytes);
+
+std::string encode_item_meta(const ItemMeta& meta);
+Result<ItemMeta> decode_item_meta(std::string_view bytes);
+
+}  // namespace silico::store

@@ -1,0 +1,74 @@
+// Store::Impl (private): the RocksDB handles behind the public Store. Shared by store.cpp,
+// maintenance.cpp and bundle.cpp.
+#pragma once
+
+#include <rocksdb/db.h>
+
+#include <array>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "silico/store/store.hpp"
+#include "writer_lock.hpp"
+
+namespace silico::store {
+
+// Column families, in the order of k_column_families.
+enum Cf : std::size_t {
+    cf_default,
+    cf_blobs,
+    cf_trials,
+    cf_failures,
+    cf_seeds,
+    cf_names,
+    cf_runs,
+    cf_meta,
+    cf_count
+};
+inline constexpr std::array<const char*, cf_count> k_column_families = {
+    "default", "blobs", "trials", "failures", "seeds", "names", "runs", "meta"};
+
+// The database folder inside a store folder (the store folder itself holds our LOCK, RocksDB has its own).
+inline std::filesystem::path db_path(const std::filesystem::path& dir) {
+    return dir / "db";
+}
+
+// 8-byte big-endian seed, so the seeds column family iterates in numeric order.
+std::string seed_key(std::uint64_t seed);
+// 32-byte trial key + 4-byte big-endian attempt.
+std::string failure_key(const Digest& key, std::uint32_t attempt);
+
+// Maps a RocksDB status to a silico error naming the store and the operation.
+Error rocks_error(const rocksdb::Status& status, const std::filesystem::path& dir, std::string_view what);
+
+struct Store::Impl {
+    std::filesystem::path dir;
+    Options options;
+    std::optional<WriterLock> lock;       // writers only
+    std::filesystem::path secondary_dir;  // readers only: RocksDB's secondary-instance folder
+    std::unique_ptr<rocksdb::DB> db;
+    std::vector<rocksdb::ColumnFamilyHandle*> cfs;  // indexed by Cf
+    std::uint32_t format_version = 0;
+    mutable std::mutex write_mutex;  // seed check + write must not interleave
+
+    ~Impl();
+    void close();
+    rocksdb::ColumnFamilyHandle* cf(Cf which) const { return cfs[which]; }
+    Status require_writer(std::string_view what) const;
+    rocksdb::WriteOptions write_options() const;
+    // Gets a value; nullopt when absent.
+    Result<std::optional<std::string>> get(Cf which, std::string_view key) const;
+    // Adds the blob to `batch` unless the store has it; returns its reference either way.
+    Result<BlobRef> stage_blob(rocksdb::WriteBatch& batch, std::string_view bytes) const;
+    // Stages the frame of a blob whose digest was verified by the caller.
+    Result<BlobRef> stage_frame(rocksdb::WriteBatch& batch, const Digest& digest,
+                                std::string_view frame) const;
+    // The commit of commit_trial and import: caller holds write_mutex; blobs referenced by `record`
+    // must be in the store or in `batch`.
+    Result<TrialRecord> commit_locked(rocksdb::WriteBatch& batch, const Digest& key, TrialRecord record);
+};
+
+}  // namespace silico::store

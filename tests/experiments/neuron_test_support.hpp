@@ -1,0 +1,43 @@
+// Shared by the tests that embed NEURON: the process's simulator and a clean slate of sections.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "silico/experiments/simulator.hpp"
+
+namespace silico::experiments::testing {
+
+// The process-wide simulator; fails the test (fatally) if NEURON cannot start.
+inline Simulator& simulator() {
+    auto sim = Simulator::instance();
+    if (!sim) {
+        ADD_FAILURE() << sim.error().what();
+        std::abort();
+    }
+    return **sim;
+}
+
+// Runs hoc and fails the test with NEURON's message if it reports an error.
+inline void hoc(const std::string& code) {
+    auto ok = simulator().hoc(code);
+    ASSERT_TRUE(ok) << ok.error().what() << "\nin: " << code;
+}
+
+inline double eval(const std::string& expression) {
+    auto value = simulator().eval(expression);
+    EXPECT_TRUE(value) << value.error().what();
+    return value.value_or(0.0);
+}
+
+// Test fixture: every test starts without sections, with fixed-step integration at dt 0.025 and 34 degC.
+class NeuronTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        hoc("{forall delete_section()}");
+        hoc("{cvode.active(0)  dt = 0.025  celsius = 34  cai0_ca_ion = 5e-5}");
+    }
+};
+
+}  // namespace silico::experiments::testing

@@ -1,0 +1,197 @@
+// Event-driven synapses (glutamate_syn, gaba_syn), the epsp current and the VecStim event player, against
+// ISF_SPEC.md sections 7.1-7.3.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "neuron_test_support.hpp"
+
+namespace silico::experiments {
+namespace {
+
+using testing::eval;
+using testing::hoc;
+
+std::vector<double> read(const std::string& name) {
+    auto values = testing::simulator().read_vector(name);
+    EXPECT_TRUE(values) << values.error().what();
+    return values.value_or(std::vector<double>{});
+}
+
+// 1 / (exp(-tp/decay) - exp(-tp/rise)) at the peak time tp of the double exponential.
+double peak_factor(double decay, double rise) {
+    const double tp = decay * rise / (decay - rise) * std::log(decay / rise);
+    return 1 / (std::exp(-tp / decay) - std::exp(-tp / rise));
+}
+
+class SynapseTest : public testing::NeuronTest {
+  protected:
+    // A large passive soma with one synapse of `kind`, driven by a VecStim playing `times`.
+    void make_synapse(const std::string& kind, const std::string& times) {
+        hoc("{create soma}\n{soma {L = 100  diam = 100  insert pas  g_pas = 1e-4  e_pas = -75}}");
+        hoc("objref syn, stim, times, con, nil\n"
+            "{soma syn = new " +
+            kind +
+            "(0.5)}\n"
+            "{stim = new VecStim()  times = new Vector()  times.append(" +
+            times +
+            ")  stim.play(times)}\n"
+            "{con = new NetCon(stim, syn)  con.delay = 0}");
+    }
+    // NetCons must not outlive the sections of their targets (NEURON would crash in the next finitialize).
+    void TearDown() override { hoc("{con = nil  syn = nil  stim = nil}"); }
+
+    void record(const std::string& name, const std::string& reference) {
+        hoc("objref " + name + "\n{" + name + " = new Vector()  " + name + ".record(" + reference + ")}");
+    }
+    void run(double tstop, double dt) {
+        hoc("{dt = " + std::to_string(dt) + "  v_init = -75  init()  while (t < " + std::to_string(tstop) +
+            ") fadvance()}");
+    }
+};
+
+TEST_F(SynapseTest, GlutamateNormalisationFactorsMatchTheSpecExample) {
+    make_synapse("glutamate_syn", "5");
+    hoc("{syn.tau1 = 26  syn.tau2 = 2  syn.tau3 = 2  syn.tau4 = 0.1  finitialize(-75)}");
+    EXPECT_NEAR(eval("syn.factor_nmda"), 1.34150, 1e-5);
+    EXPECT_NEAR(eval("syn.factor_ampa"), 1.23240, 1e-5);
+    EXPECT_NEAR(eval("syn.factor_nmda"), peak_factor(26, 2), 1e-12);
+}
+
+TEST_F(SynapseTest, GlutamateSingleEventPeaksAtItsWeights) {
+    make_synapse("glutamate_syn", "5");
+    hoc("{syn.tau1 = 26  con.weight[0] = 1.5  con.weight[1] = 0.8}");
+    record("g_ampa", "&syn.gampa");
+    record("g_nmda", "&syn.gnmda");
+    record("mg", "&syn.mgblock");
+    record("tt", "&t");
+    run(40, 0.001);
+    const auto ampa = read("g_ampa");
+    const auto nmda = read("g_nmda");
+    const auto mg = read("mg");
+    const auto t = read("tt");
+    ASSERT_EQ(ampa.size(), t.size());
+    const auto peak = std::max_element(ampa.begin(), ampa.end());
+    EXPECT_NEAR(*peak, 1.5, 1.5e-4);
+    const double tp_ampa = 2 * 0.1 / (2 - 0.1) * std::log(2 / 0.1);
+    EXPECT_NEAR(t[static_cast<std::size_t>(peak - ampa.begin())], 5 + tp_ampa, 0.002);
+    double nmda_peak = 0;
+    for (std::size_t i = 0; i < nmda.size(); ++i) nmda_peak = std::max(nmda_peak, nmda[i] / mg[i]);
+    EXPECT_NEAR(nmda_peak, 0.8, 1e-4);
+    EXPECT_EQ(eval("syn.gampamax"), 1.5);
+    EXPECT_EQ(eval("syn.gnmdamax"), 0.8);
+    // Nothing before the event.
+    for (std::size_t i = 0; t[i] < 4.99; ++i) ASSERT_EQ(ampa[i], 0.0);
+}
+
+TEST_F(SynapseTest, NmdaMagnesiumBlockFollowsTheMembranePotential) {
+    make_synapse("glutamate_syn", "5");
+    // A small soma and strong weights, so the potential moves by tens of mV.
+    hoc("{soma.L = 10  soma.diam = 10  con.weight[0] = 5  con.weight[1] = 5}");
+    record("mg", "&syn.mgblock");
+    record("vv", "&soma.v(0.5)");
+    run(30, 0.025);
+    const auto mg = read("mg");
+    const auto v = read("vv");
+    EXPECT_GT(*std::max_element(v.begin(), v.end()), -50.0);
+    EXPECT_NEAR(mg[0], 1 / (1 + 0.25 * std::exp(-0.08 * -75.0)), 1e-15);
+    // The block of step i is computed from the potential at the start of the step (sample i-1).
+    for (std::size_t i = 1; i < mg.size(); ++i)
+        ASSERT_NEAR(mg[i], 1 / (1 + 0.25 * std::exp(-0.08 * v[i - 1])), 1e-14) << i;
+}
+
+TEST_F(SynapseTest, GlutamateDepressesAndFacilitatesPerEventAndRecovers) {
+    make_synapse("glutamate_syn", "5, 10");
+    hoc("{syn.decayampa = 0.5  syn.decaynmda = 0.7  syn.facilampa = 0.3  con.weight[0] = 1}");
+    run(9.9, 0.025);
+    const double since = eval("t") - 5.0;
+    EXPECT_NEAR(eval("syn.dampa"), 1 - 0.5 * std::exp(-since / 200), 1e-9);
+    EXPECT_NEAR(eval("syn.dnmda"), 1 - 0.3 * std::exp(-since / 200), 1e-9);
+    EXPECT_NEAR(eval("syn.fampa"), 1 + 0.3 * std::exp(-since / 200), 1e-9);
+    EXPECT_NEAR(eval("syn.fnmda"), 1.0, 1e-12);
+}
+
+TEST_F(SynapseTest, GabaSingleEventPeaksAtItsWeightAndReversesAtE) {
+    make_synapse("gaba_syn", "2");
+    hoc("{syn.risetime = 1  syn.decaytime = 20  syn.e = -80  con.weight = 2}");
+    record("g", "&syn.ggaba");
+    record("ii", "&syn.i");
+    record("vv", "&soma.v(0.5)");
+    run(40, 0.001);
+    EXPECT_NEAR(eval("syn.factor"), 1.23240, 1e-5);
+    const auto g = read("g");
+    const auto i = read("ii");
+    const auto v = read("vv");
+    EXPECT_NEAR(*std::max_element(g.begin(), g.end()), 2.0, 2e-4);
+    for (std::size_t k = 1; k < g.size(); ++k) ASSERT_NEAR(i[k], 1e-3 * g[k] * (v[k - 1] + 80), 1e-15);
+}
+
+TEST_F(SynapseTest, GabaDepressionIsPerEvent) {
+    make_synapse("gaba_syn", "2");
+    hoc("{syn.decaygaba = 0.8  syn.facilgaba = 0.1}");
+    run(2.5, 0.025);
+    const double since = eval("t") - 2.0;
+    EXPECT_NEAR(eval("syn.dgaba"), 1 - 0.2 * std::exp(-since / 200), 1e-9);
+    EXPECT_NEAR(eval("syn.fgaba"), 1 + 0.1 * std::exp(-since / 200), 1e-9);
+}
+
+class EpspTest : public testing::NeuronTest {};
+
+TEST_F(EpspTest, CurrentPeaksAtImaxAtTheAnalyticPeakTime) {
+    hoc("{create soma}\n{soma {L = 20  diam = 20  insert pas}}");
+    hoc("objref e, ii, tt\n{soma e = new epsp(0.5)}\n{e.onset = 10  e.imax = 0.5  e.tau0 = 1  e.tau1 = 5}\n"
+        "{ii = new Vector()  ii.record(&e.i)  tt = new Vector()  tt.record(&t)}");
+    hoc("{dt = 0.001  v_init = -75  init()  while (t < 30) fadvance()}");
+    const auto i = testing::simulator().read_vector("ii").value();
+    const auto t = testing::simulator().read_vector("tt").value();
+    const auto peak = std::min_element(i.begin(), i.end());
+    EXPECT_NEAR(*peak, -0.5, 1e-6);  // inward: depolarising
+    const double tpk = 1.0 * 5.0 * std::log(1.0 / 5.0) / (1.0 - 5.0);
+    // The current of a step is evaluated at its middle, half a step before the recorded time.
+    EXPECT_NEAR(t[static_cast<std::size_t>(peak - i.begin())] - 0.0005, 10 + tpk, 0.0011);
+    for (std::size_t k = 0; t[k] < 9.99; ++k) ASSERT_EQ(i[k], 0.0);
+}
+
+class VecStimTest : public testing::NeuronTest {
+  protected:
+    void SetUp() override {
+        NeuronTest::SetUp();
+        hoc("objref vs, times, nc, out, nil\n"
+            "{vs = new VecStim()  times = new Vector()  vs.play(times)}\n"
+            "{nc = new NetCon(vs, nil)  out = new Vector()  nc.record(out)}");
+    }
+    void TearDown() override { hoc("{nc = nil  vs = nil}"); }
+
+    std::vector<double> play(const std::vector<double>& times) {
+        EXPECT_TRUE(testing::simulator().write_vector("times", times));
+        hoc("{finitialize(-65)  while (t < 20) fadvance()}");
+        return read("out");
+    }
+};
+
+TEST_F(VecStimTest, DeliversEventsAtTheGivenTimes) {
+    const std::vector<double> times{0.0123, 1.0, 2.5, 7.2501, 7.26, 19.0};
+    EXPECT_EQ(play(times), times);
+}
+
+TEST_F(VecStimTest, RestartsAtTheFirstElementOnEveryInitialisation) {
+    EXPECT_EQ(play({3.0, 4.0}), (std::vector<double>{3.0, 4.0}));
+    EXPECT_EQ(play({3.0, 4.0}), (std::vector<double>{3.0, 4.0}));
+    // The played Vector is overwritten in place between trials, with any size.
+    EXPECT_EQ(play({1.5, 2.5, 12.0}), (std::vector<double>{1.5, 2.5, 12.0}));
+    EXPECT_TRUE(play({}).empty());
+    EXPECT_EQ(play({6.0}), (std::vector<double>{6.0}));
+}
+
+TEST_F(VecStimTest, DeliversExactTimesUnderCvodeToo) {
+    hoc("{cvode.active(1)}");
+    const std::vector<double> times{0.5, 5.00001, 13.3};
+    EXPECT_EQ(play(times), times);
+    hoc("{cvode.active(0)}");
+}
+
+}  // namespace
+}  // namespace silico::experiments

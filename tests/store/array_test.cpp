@@ -1,0 +1,156 @@
+#include "silico/store/array.hpp"
+
+#include <gtest/gtest.h>
+
+#include <bit>
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <random>
+#include <sstream>
+
+namespace silico::store {
+namespace {
+
+const std::string k_traces =
+    std::string(SILICO_SHARED_DIR) + "/isf/getting_started/example_data/simulation_data/";
+
+// Columns of a numeric CSV/TSV file with one header line.
+std::vector<std::vector<double>> read_columns(const std::string& path) {
+    std::ifstream in(path);
+    std::string line;
+    std::getline(in, line);
+    std::vector<std::vector<double>> columns;
+    while (std::getline(in, line)) {
+        for (char& c : line) {
+            if (c == ',' || c == '\t') c = ' ';
+        }
+        std::istringstream row(line);
+        double v = 0;
+        for (std::size_t c = 0; row >> v; ++c) {
+            if (columns.size() <= c) columns.emplace_back();
+            columns[c].push_back(v);
+        }
+    }
+    return columns;
+}
+
+void expect_identical_bits(const std::vector<double>& a, const std::vector<double>& b) {
+    ASSERT_EQ(a.size(), b.size());
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        ASSERT_EQ(std::bit_cast<std::uint64_t>(a[i]), std::bit_cast<std::uint64_t>(b[i])) << "value " << i;
+    }
+}
+
+TEST(ArrayEncoding, RealIsfTracesRoundTripBitForBit) {
+    for (const char* file :
+         {"C2_evoked_UpState_INH_PW_1.0_SuW_0.5_C2center/20150815-1530_20240/20240_vm_all_traces.csv",
+          "voltage_traces/step_current_1.507.csv"}) {
+        const auto columns = read_columns(k_traces + file);
+        ASSERT_GE(columns.size(), 2u) << file;
+        auto bytes = encode_f64_table(columns);
+        ASSERT_TRUE(bytes) << bytes.error().what();
+        EXPECT_LT(bytes->size() * 14, columns.size() * columns[0].size() * 8 * 10)
+            << "lossless ratio below 1.4x";
+        auto back = decode_array(*bytes);
+        ASSERT_TRUE(back) << back.error().what();
+        EXPECT_EQ(back->kind, ArrayKind::f64_table);
+        EXPECT_EQ(back->precision, 0.0);
+        ASSERT_EQ(back->f64.size(), columns.size());
+        for (std::size_t c = 0; c < columns.size(); ++c) expect_identical_bits(back->f64[c], columns[c]);
+    }
+}
+
+TEST(ArrayEncoding, FullPrecisionValuesRoundTripBitForBit) {
+    std::mt19937_64 rng(7);
+    std::normal_distribution<double> noise(0.0, 1.0);
+    std::vector<double> v(5000);
+    double x = -65.0;
+    for (auto& e : v) e = (x += 0.01 * noise(rng));
+    v[10] = std::numeric_limits<double>::quiet_NaN();
+    v[11] = std::numeric_limits<double>::infinity();
+    v[12] = -0.0;
+    v[13] = std::numeric_limits<double>::denorm_min();
+    auto bytes = encode_f64_table({v});
+    ASSERT_TRUE(bytes);
+    auto back = decode_array(*bytes);
+    ASSERT_TRUE(back) << back.error().what();
+    expect_identical_bits(back->f64[0], v);
+}
+
+TEST(ArrayEncoding, DeclaredPrecisionKeepsEveryValueWithinHalfAQuantum) {
+    const auto columns = read_columns(
+        k_traces +
+        "C2_evoked_UpState_INH_PW_1.0_SuW_0.5_C2center/20150815-1530_20240/20240_vm_all_traces.csv");
+    const double q = 0.001;  // 1 uV on traces in mV
+    auto bytes = encode_f64_table(columns, {.precision = q});
+    ASSERT_TRUE(bytes);
+    EXPECT_LT(bytes->size() * 4, columns.size() * columns[0].size() * 8) << "1 uV ratio below 4x";
+    auto back = decode_array(*bytes);
+    ASSERT_TRUE(back);
+    EXPECT_EQ(back->precision, q);
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+        for (std::size_t i = 0; i < columns[c].size(); ++i) {
+            ASSERT_LE(std::fabs(back->f64[c][i] - columns[c][i]), q / 2 * (1 + 1e-9)) << c << "," << i;
+        }
+    }
+}
+
+TEST(ArrayEncoding, DeclaredPrecisionFallsBackToLosslessForNonFiniteColumns) {
+    const std::vector<double> v = {1.0, std::numeric_limits<double>::quiet_NaN(), 2.5};
+    auto back = decode_array(*encode_f64_table({v}, {.precision = 0.1}));
+    ASSERT_TRUE(back);
+    expect_identical_bits(back->f64[0], v);
+}
+
+TEST(ArrayEncoding, IntegerTablesRoundTripIncludingExtremes) {
+    const std::vector<std::vector<std::int64_t>> columns = {
+        {0, 1, -1, std::numeric_limits<std::int64_t>::max(), std::numeric_limits<std::int64_t>::min(), 42},
+        {5, 6, 7, 8, 9, 10}};
+    auto back = decode_array(*encode_i64_table(columns));
+    ASSERT_TRUE(back) << back.error().what();
+    EXPECT_EQ(back->kind, ArrayKind::i64_table);
+    EXPECT_EQ(back->i64, columns);
+}
+
+TEST(ArrayEncoding, SpikeListsRoundTripIncludingEmptyLists) {
+    const std::vector<std::vector<double>> lists = {{173.625, 214.4}, {}, {}, {12.0, 13.5, 250.125}, {}};
+    auto bytes = encode_spike_lists(lists);
+    ASSERT_TRUE(bytes);
+    auto back = decode_array(*bytes);
+    ASSERT_TRUE(back) << back.error().what();
+    EXPECT_EQ(back->kind, ArrayKind::spike_lists);
+    EXPECT_EQ(back->f64, lists);
+}
+
+TEST(ArrayEncoding, EmptyTableRoundTrips) {
+    auto back = decode_array(*encode_f64_table({}));
+    ASSERT_TRUE(back);
+    EXPECT_TRUE(back->f64.empty());
+    auto one_empty = decode_array(*encode_f64_table({{}}));
+    ASSERT_TRUE(one_empty);
+    ASSERT_EQ(one_empty->f64.size(), 1u);
+    EXPECT_TRUE(one_empty->f64[0].empty());
+}
+
+TEST(ArrayEncoding, ColumnsOfDifferentLengthsAreRejected) {
+    EXPECT_EQ(encode_f64_table({{1.0, 2.0}, {1.0}}).error().code, Errc::invalid_argument);
+    EXPECT_EQ(encode_i64_table({{1}, {}}).error().code, Errc::invalid_argument);
+    EXPECT_EQ(encode_f64_table({{1.0}}, {.precision = -1}).error().code, Errc::invalid_argument);
+}
+
+TEST(ArrayEncoding, DamagedBytesAreCorruptionNotWrongData) {
+    const std::string good = *encode_f64_table({{1.5, 2.5, 3.5}, {4.0, 5.0, 6.0}});
+    EXPECT_EQ(decode_array("").error().code, Errc::corruption);
+    EXPECT_EQ(decode_array("XXXX" + good.substr(4)).error().code, Errc::corruption);
+    EXPECT_EQ(decode_array(good.substr(0, good.size() - 3)).error().code, Errc::corruption);
+    std::string newer = good;
+    newer[4] = static_cast<char>(k_array_format_version + 1);
+    EXPECT_EQ(decode_array(newer).error().code, Errc::version);
+    std::string rows = good;
+    rows[10] = 9;  // header claims 9 rows
+    EXPECT_EQ(decode_array(rows).error().code, Errc::corruption);
+}
+
+}  // namespace
+}  // namespace silico::store

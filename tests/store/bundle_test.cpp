@@ -1,0 +1,139 @@
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <iterator>
+
+#include "silico/store/store.hpp"
+#include "temp_dir.hpp"
+
+namespace silico::store {
+namespace {
+
+using testing::TempDir;
+
+Digest key_of(int i) {
+    return sha256("trial " + std::to_string(i));
+}
+
+std::string read_file(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), {}};
+}
+void write_file(const std::filesystem::path& p, std::string_view bytes) {
+    std::ofstream out(p, std::ios::binary | std::ios::trunc);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+// A source store with three trials sharing one blob.
+void fill(Store& store) {
+    for (int i = 0; i < 3; ++i) {
+        TrialRecord r;
+        r.seed = 100 + static_cast<std::uint64_t>(i);
+        r.host = "h" + std::to_string(i);
+        ASSERT_TRUE(
+            store.commit_trial(key_of(i), r, {{"v", "trace " + std::to_string(i)}, {"shared", "same"}}));
+    }
+}
+
+TEST(StoreBundle, ExportAllThenImportRoundTripsTrialsBlobsAndSeeds) {
+    TempDir tmp;
+    auto source = Store::open(tmp / "a");
+    fill(*source);
+    auto exported = source->export_bundle(tmp / "all.bundle");
+    ASSERT_TRUE(exported) << exported.error().what();
+    EXPECT_EQ(exported->trials, 3u);
+    EXPECT_EQ(exported->blobs, 4u);
+    auto target = Store::open(tmp / "b");
+    auto imported = target->import_bundle(tmp / "all.bundle");
+    ASSERT_TRUE(imported) << imported.error().what();
+    EXPECT_EQ(imported->trials, 3u);
+    EXPECT_EQ(imported->new_trials, 3u);
+    for (int i = 0; i < 3; ++i) {
+        auto r = target->find_trial(key_of(i));
+        ASSERT_TRUE(r);
+        EXPECT_EQ(r->host, "h" + std::to_string(i));
+        EXPECT_EQ(*target->get_blob(r->outputs.at("v").digest), "trace " + std::to_string(i));
+        EXPECT_EQ(**target->seed_owner(100 + static_cast<std::uint64_t>(i)), key_of(i));
+    }
+    EXPECT_TRUE(target->verify()->ok());
+    EXPECT_FALSE(std::filesystem::exists(tmp / "all.bundle.tmp"));
+}
+
+TEST(StoreBundle, ImportIsIdempotent) {
+    TempDir tmp;
+    auto source = Store::open(tmp / "a");
+    fill(*source);
+    ASSERT_TRUE(source->export_bundle(tmp / "x.bundle"));
+    auto target = Store::open(tmp / "b");
+    ASSERT_TRUE(target->import_bundle(tmp / "x.bundle"));
+    auto again = target->import_bundle(tmp / "x.bundle");
+    ASSERT_TRUE(again) << again.error().what();
+    EXPECT_EQ(again->new_trials, 0u);
+    EXPECT_EQ(target->info()->trials, 3u);
+}
+
+TEST(StoreBundle, ExportOfChosenKeysCarriesOnlyThoseTrials) {
+    TempDir tmp;
+    auto source = Store::open(tmp / "a");
+    fill(*source);
+    auto exported = source->export_bundle(tmp / "one.bundle", {key_of(1)});
+    ASSERT_TRUE(exported);
+    EXPECT_EQ(exported->trials, 1u);
+    EXPECT_EQ(exported->blobs, 2u);
+    auto target = Store::open(tmp / "b");
+    ASSERT_TRUE(target->import_bundle(tmp / "one.bundle"));
+    EXPECT_TRUE(*target->contains(key_of(1)));
+    EXPECT_FALSE(*target->contains(key_of(0)));
+}
+
+TEST(StoreBundle, ExportOfAnUnknownKeyIsNotFound) {
+    TempDir tmp;
+    auto source = Store::open(tmp / "a");
+    auto exported = source->export_bundle(tmp / "x.bundle", {key_of(9)});
+    ASSERT_FALSE(exported);
+    EXPECT_EQ(exported.error().code, Errc::not_found);
+}
+
+TEST(StoreBundle, NewerBundleFormatIsRefused) {
+    TempDir tmp;
+    auto source = Store::open(tmp / "a");
+    fill(*source);
+    ASSERT_TRUE(source->export_bundle(tmp / "x.bundle"));
+    std::string bytes = read_file(tmp / "x.bundle");
+    bytes[8] = static_cast<char>(k_bundle_format_version + 1);  // version follows the 8-byte magic
+    write_file(tmp / "x.bundle", bytes);
+    auto target = Store::open(tmp / "b");
+    auto imported = target->import_bundle(tmp / "x.bundle");
+    ASSERT_FALSE(imported);
+    EXPECT_EQ(imported.error().code, Errc::version);
+}
+
+TEST(StoreBundle, DamagedOrTruncatedBundleWritesNothing) {
+    TempDir tmp;
+    auto source = Store::open(tmp / "a");
+    fill(*source);
+    ASSERT_TRUE(source->export_bundle(tmp / "x.bundle"));
+    const std::string good = read_file(tmp / "x.bundle");
+    auto target = Store::open(tmp / "b");
+    std::string flipped = good;
+    flipped[good.size() / 3] ^= 0x01;
+    for (const std::string& bad : {flipped, good.substr(0, good.size() - 10), good.substr(0, 20)}) {
+        write_file(tmp / "bad.bundle", bad);
+        auto imported = target->import_bundle(tmp / "bad.bundle");
+        ASSERT_FALSE(imported);
+        EXPECT_EQ(imported.error().code, Errc::corruption) << imported.error().what();
+        EXPECT_EQ(target->info()->trials, 0u);
+        EXPECT_EQ(target->info()->blobs, 0u);
+    }
+}
+
+TEST(StoreBundle, NotABundleIsAParseError) {
+    TempDir tmp;
+    write_file(tmp / "x.bundle", "hello world, not a bundle");
+    auto target = Store::open(tmp / "b");
+    EXPECT_EQ(target->import_bundle(tmp / "x.bundle").error().code, Errc::parse);
+    EXPECT_EQ(target->import_bundle(tmp / "absent.bundle").error().code, Errc::not_found);
+}
+
+}  // namespace
+}  // namespace silico::store

@@ -1,0 +1,78 @@
+// Readers in other processes, opened while a writer commits, never see a partial trial.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <set>
+
+#include "silico/store/store.hpp"
+#include "temp_dir.hpp"
+
+namespace silico::store {
+namespace {
+
+using testing::TempDir;
+
+constexpr int k_trials = 300;
+
+Digest key_of(int i) {
+    return sha256("reader trial " + std::to_string(i));
+}
+std::string output_of(int i, int k) {
+    return std::string(4096 + i, static_cast<char>('a' + k)) + std::to_string(i);
+}
+
+TEST(StoreReaders, ConcurrentReaderDuringWritesNeverSeesAPartialTrial) {
+    TempDir tmp;
+    { ASSERT_TRUE(Store::open(tmp.path())); }  // exists before the reader opens
+    const pid_t child = fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        // A small memtable: the writer flushes and compacts many times while the reader reads.
+        auto store = Store::open(tmp.path(), {.write_buffer_bytes = 128u << 10});
+        if (!store) _exit(2);
+        for (int i = 0; i < k_trials; ++i) {
+            std::vector<NamedBlob> outputs;
+            for (int k = 0; k < 4; ++k) outputs.push_back({"out" + std::to_string(k), output_of(i, k)});
+            if (!store->commit_trial(key_of(i), {}, outputs)) _exit(3);
+        }
+        _exit(0);
+    }
+    auto reader = Store::open(tmp.path(), {.read_only = true});
+    ASSERT_TRUE(reader) << reader.error().what();
+    std::set<Digest> seen;
+    int status = 0;
+    bool writer_done = false;
+    int rounds = 0;
+    while (true) {
+        ASSERT_TRUE(reader->refresh());
+        std::size_t now = 0;
+        ASSERT_TRUE(reader->for_each_trial([&](const Digest& key, const TrialRecord& record) {
+            ++now;
+            EXPECT_EQ(record.outputs.size(), 4u);
+            if (seen.insert(key).second) {
+                for (const auto& [name, ref] : record.outputs) {
+                    auto bytes = reader->get_blob(ref.digest);
+                    EXPECT_TRUE(bytes) << "trial " << key.hex() << " output " << name << ": "
+                                       << (bytes ? "" : bytes.error().what());
+                }
+            }
+            return true;
+        }));
+        EXPECT_EQ(now, seen.size()) << "a trial disappeared";
+        ++rounds;
+        if (writer_done || HasFailure()) break;
+        writer_done = waitpid(child, &status, WNOHANG) == child;
+    }
+    if (!writer_done) waitpid(child, &status, 0);
+    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    EXPECT_EQ(seen.size(), static_cast<std::size_t>(k_trials));
+    EXPECT_GT(rounds, 2);
+    // A second reader process opened at the end sees everything too.
+    auto late = Store::open(tmp.path(), {.read_only = true});
+    ASSERT_TRUE(late);
+    EXPECT_EQ(late->info()->trials, static_cast<std::uint64_t>(k_trials));
+}
+
+}  // namespace
+}  // namespace silico::store

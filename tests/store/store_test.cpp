@@ -1,0 +1,326 @@
+#include "silico/store/store.hpp"
+
+#include <gtest/gtest.h>
+
+#include "silico/core/git_info.hpp"
+#include "store_impl.hpp"
+#include "temp_dir.hpp"
+
+namespace silico::store {
+namespace {
+
+using testing::TempDir;
+
+Digest key_of(int i) {
+    return sha256("trial " + std::to_string(i));
+}
+
+TrialRecord record_with_seed(std::uint64_t seed) {
+    TrialRecord r;
+    fill_provenance(r);
+    r.seed = seed;
+    r.neuron_version = "NEURON -- VERSION 8.2.2";
+    r.wall_seconds = 1.5;
+    return r;
+}
+
+TEST(StoreOpen, CreatesTheFolderAndDatabaseOnFirstUse) {
+    TempDir tmp;
+    auto store = Store::open(tmp / "new");
+    ASSERT_TRUE(store) << store.error().what();
+    EXPECT_TRUE(std::filesystem::exists(tmp / "new" / "db" / "CURRENT"));
+    EXPECT_TRUE(std::filesystem::exists(tmp / "new" / "LOCK"));
+    EXPECT_FALSE(store->read_only());
+    EXPECT_EQ(store->dir(), tmp / "new");
+}
+
+TEST(StoreOpen, ReaderOfAMissingStoreGetsNotFound) {
+    TempDir tmp;
+    auto store = Store::open(tmp / "absent", {.read_only = true});
+    ASSERT_FALSE(store);
+    EXPECT_EQ(store.error().code, Errc::not_found);
+}
+
+TEST(StoreOpen, WriterWithoutCreateIfMissingGetsNotFound) {
+    TempDir tmp;
+    auto store = Store::open(tmp / "absent", {.create_if_missing = false});
+    ASSERT_FALSE(store);
+    EXPECT_EQ(store.error().code, Errc::not_found);
+}
+
+TEST(StoreOpen, WriterWithoutCreateIfMissingGetsNotFoundForAFolderWithoutAStore) {
+    TempDir tmp;
+    auto store = Store::open(tmp.path(), {.create_if_missing = false});
+    ASSERT_FALSE(store);
+    EXPECT_EQ(store.error().code, Errc::not_found);
+}
+
+TEST(StoreOpen, StoreFromANewerFormatIsRefused) {
+    TempDir tmp;
+    { ASSERT_TRUE(Store::open(tmp.path())); }
+    {
+        // Rewrite the format version with RocksDB directly, as a future silico would.
+        rocksdb::DBOptions options;
+        std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+        for (const char* name : k_column_families) cfs.emplace_back(name, rocksdb::ColumnFamilyOptions());
+        std::vector<rocksdb::ColumnFamilyHandle*> handles;
+        rocksdb::DB* db = nullptr;
+        ASSERT_TRUE(rocksdb::DB::Open(options, db_path(tmp.path()).string(), cfs, &handles, &db).ok());
+        ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), handles[cf_meta], "format_version", "99").ok());
+        for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+        delete db;
+    }
+    auto store = Store::open(tmp.path());
+    ASSERT_FALSE(store);
+    EXPECT_EQ(store.error().code, Errc::version);
+    EXPECT_NE(store.error().what().find("99"), std::string::npos);
+}
+
+TEST(StoreBlobs, PutThenGetReturnsTheSameBytes) {
+    TempDir tmp;
+    auto store = Store::open(tmp.path());
+    ASSERT_TRUE(store);
+    const std::string bytes(100000, 'x');
+    auto ref = store->put_blob(bytes);
+    ASSERT_TRUE(ref) << ref.error().what();
+    EXPECT_EQ(ref->digest, sha256(bytes));
+    EXPECT_EQ(ref->size, bytes.size());
+    EXPECT_LT(ref->stored_size, bytes.size() / 100);
+    auto back = store->get_blob(ref->digest);
+    ASSERT_TRUE(back) << back.error().what();
+    EXPECT_EQ(*back, bytes);
+    EXPECT_TRUE(*store->has_blob(ref->digest));
+}
+
+TEST(StoreBlobs, PutIsIdempotent) {
+    TempDir tmp;
+    auto store = Store::open(tmp.path());
+    auto a = store->put_blob("same bytes");
+    auto b = store->put_blob("same bytes");
+    ASSERT_TRUE(a && b);
+    EXPECT_EQ(a->digest, b->digest);
+    EXPECT_EQ(a->stored_size, b->stored_size);
+    EXPECT_EQ(store->info()->blobs, 1u);
+}
+
+TEST(StoreBlobs, EmptyBlobRoundTrips) {
+    TempDir tmp;
+    auto store = Store::open(tmp.path());
+    auto ref = store->put_blob("");
+    ASSERT_TRUE(ref);
+    auto back = store->get_blob(ref->digest);
+    ASSERT_TRUE(back) << back.error().what();
+    EXPECT_EQ(*back, "");
+}
+
+TEST(StoreBlobs, AbsentBlobIsNotFound) {
+    TempDir tmp;
+    auto store = Store::open(tmp.path());
+    auto back = store->get_blob(sha256("never stored"));
+    ASSERT_FALSE(back);
+    EXPECT_EQ(back.error().code, Errc::not_found);
+    EXPECT_FALSE(*store->has_blob(sha256("never stored")));
+}
+
+TEST(StoreTrials, CommittedTrialIsFoundWithItsOutputsAndProvenance) {
+    TempDir tmp;
+    auto store = Store::open(tmp.path());
+    ASSERT_TRUE(store);
+    auto committed =
+        store->commit_trial(key_of(1), record_with_seed(11), {{"soma.v", "volts"}, {"spikes", "times"}});
+    ASSERT_TRUE(committed) << committed.error().what();
+    EXPECT_TRUE(*store->contains(key_of(1)));
+    auto found = store->find_trial(key_of(1));
+    ASSERT_TRUE(found) << found.error().what();
+    EXPECT_EQ(found->status, TrialStatus::complete);
+    ASSERT_EQ(found->outputs.size(), 2u);
+    EXPECT_EQ(found->outputs.at("soma.v").digest, sha256("volts"));
+    EXPECT_EQ(found->outputs.at("spikes").size, 5u);
+    EXPECT_EQ(found->seed, 11u);
+    EXPECT_EQ(found->neuron_version, "NEURON -- VERSION 8.2.2");
+    EXPECT_EQ(found->silico_commit, build_info().commit);
+    EXPECT_FALSE(found->host.empty());
+    EXPECT_DOUBLE_EQ(found->wall_seconds, 1.5);
+    EXPECT_EQ(*store->get_blob(found->outputs.at("soma.v").digest), "volts");
+}
+
+TEST(StoreTrials, AbsentTrialIsNotContainedAndNotFound) {
+    TempDir tmp;
+    auto store = Store::open(tmp.path());
+    EXPECT_FALSE(*store->contains(key_of(2)));
+    auto found = store->find_trial(key_of(2));
+    ASSERT_FALSE(found);
+    EXPECT_EQ(found.error().code, Errc::not_found);
+    EXPECT_NE(found.error().what().find(key_of(2).hex()), std::string::npos);
+}
+
+TEST(StoreTrials, RecommittingTheSameKeyIsIdempotentAndKeepsTheFirstRecord) {
+    TempDir tmp;
+    auto store = Store::open(tmp.path());
+    ASSERT_TRUE(store->commit_trial(key_of(1), record_with_seed(7), {{"v", "first"}}));
+    auto again = store->commit_trial(key_of(1), record_with_seed(7), {{"v", "second"}});
+    ASSERT_TRUE(again) << again.error().what();
+    EXPECT_EQ(again->outputs.at("v").digest, sha256("first"));
+    EXPECT_EQ(store->find_trial(key_of(1))->outputs.at("v").digest, sha256("first"));
+}
+
+TEST(StoreTrials, DuplicateOutputNamesAreRejected) {
+    TempDir tmp;
+    auto store = Store::open(tmp.path());
+    auto r = store->commit_trial(key_of(1), {}, {{"v", "a"}, {"v", "b"}});
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, Errc::invalid_argument);
+    EXPECT_FALSE(*store->contains(key_of(1)));
+}
+
+TEST(StoreTrials, IterationVisitsEveryCompleteTrialInKeyOrder) {
+    TempDir tmp;
+    auto store = Store::open(tmp.path());
+    for (int i = 0; i < 20; ++i) ASSERT_TRUE(store->commit_trial(key_of(i), {}, {{"v", std::to_string(i)}}));
+    std::vector<Digest> seen;
+    ASSERT_TRUE(store->for_each_trial([&](const Digest& key, const TrialRecord&) {
+        seen.push_back(key);
+        return true;
+    }));
+    EXPECT_EQ(seen.size(), 20u);
+    EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
+    int visited = 0;
+    ASSERT_TRUE(store->for_each_trial([&](const Digest&, const TrialRecord&) { return ++visited < 5; }));
+    EXPECT_EQ(visited, 5);
+}
+
+TEST(StoreFailures, FailedAttemptsAreKeptApartFromCompleteTrials) {
+    TempDir tmp;
+    auto store = Store::open(tmp.path());
+    TrialRecord failed;
+    failed.attempt = 1;
+    failed.stderr_tail = "segfault in worker";
+    ASSERT_TRUE(store->record_failure(key_of(3), failed));
+    failed.attempt = 2;
+    failed.stderr_tail = "NEURON: out of memory";
+    ASSERT_TRUE(store->record_failure(key_of(3), failed));
+    EXPECT_FALSE(*store->contains(key_of(3)));
+    auto attempts = store->failures(key_of(3));
+    ASSERT_TRUE(attempts);
+    ASSERT_EQ(attempts->size(), 2u);
+    EXPECT_EQ((*attempts)[0].attempt, 1u);
+    EXPECT_EQ((*attempts)[1].stderr_tail, "NEURON: out of memory");
+    EXPECT_EQ((*attempts)[1].status, TrialStatus::failed);
+    EXPECT_TRUE(store->failures(key_of(4))->empty());
+}
+
+TEST(StoreSeeds, CommitRegistersTheSeed) {
+    TempDir tmp;
+    auto store = Store::open(tmp.path());
+    ASSERT_TRUE(store->commit_trial(key_of(1), record_with_seed(42), {}));
+    auto owner = store->seed_owner(42);
+    ASSERT_TRUE(owner);
+    ASSERT_TRUE(owner->has_value());
+    EXPECT_EQ(**owner, key_of(1));
+    EXPECT_FALSE(store->seed_owner(43)->has_value());
+}
+
+TEST(StoreSeeds, SecondTrialClaimingAUsedSeedIsReportedWithBothKeys) {
+    TempDir tmp;
+    auto store = Store::open(tmp.path());
+    ASSERT_TRUE(store->commit_trial(key_of(1), record_with_seed(42), {{"v", "a"}}));
+    auto second = store->commit_trial(key_of(2), record_with_seed(42), {{"v", "b"}});
+    ASSERT_FALSE(second);
+    EXPECT_EQ(second.error().code, Errc::validation);
+    EXPECT_NE(second.error().what().find(key_of(1).hex()), std::string::npos);
+    EXPECT_NE(second.error().what().find(key_of(2).hex()), std::string::npos);
+    EXPECT_FALSE(*store->contains(key_of(2)));
+}
+
+TEST(StoreItems, PutGetMetaKeysAndDelete) {
+    TempDir tmp;
+    auto store = Store::open(tmp.path());
+    auto meta = store->put_item("tables/psth.csv", "bin,count\n0,3\n", "csv");
+    ASSERT_TRUE(meta) << meta.error().what();
+    ASSERT_TRUE(store->put_item("plots/raster.svg", "<svg/>", "svg"));
+    EXPECT_EQ(*store->get_item("tables/psth.csv"), "bin,count\n0,3\n");
+    auto m = store->item_meta("tables/psth.csv");
+    ASSERT_TRUE(m);
+    EXPECT_EQ(m->encoding, "csv");
+    EXPECT_EQ(m->blob.size, 14u);
+    EXPECT_EQ(m->blob.digest, sha256("bin,count\n0,3\n"));
+    EXPECT_EQ(m->silico_version, build_info().version);
+    EXPECT_GT(m->time_unix_ms, 1700000000000);
+    EXPECT_EQ(*store->item_names(), (std::vector<std::string>{"plots/raster.svg", "tables/psth.csv"}));
+    EXPECT_EQ(*store->item_names("tables/"), (std::vector<std::string>{"tables/psth.csv"}));
+    ASSERT_TRUE(store->delete_item("tables/psth.csv"));
+    EXPECT_EQ(store->get_item("tables/psth.csv").error().code, Errc::not_found);
+    EXPECT_EQ(store->delete_item("tables/psth.csv").error().code, Errc::not_found);
+}
+
+TEST(StoreItems, PuttingANameAgainReplacesItsContent) {
+    TempDir tmp;
+    auto store = Store::open(tmp.path());
+    ASSERT_TRUE(store->put_item("x", "one"));
+    ASSERT_TRUE(store->put_item("x", "two"));
+    EXPECT_EQ(*store->get_item("x"), "two");
+    EXPECT_EQ(store->item_names()->size(), 1u);
+}
+
+TEST(StoreItems, EmptyNameIsRejected) {
+    TempDir tmp;
+    auto store = Store::open(tmp.path());
+    EXPECT_EQ(store->put_item("", "x").error().code, Errc::invalid_argument);
+}
+
+TEST(StoreRuns, RunRecordsArePutReadListedAndDeleted) {
+    TempDir tmp;
+    auto store = Store::open(tmp.path());
+    ASSERT_TRUE(store->put_run("run-1", "{\"done\":3}"));
+    ASSERT_TRUE(store->put_run("run-2", "{}"));
+    EXPECT_EQ(**store->get_run("run-1"), "{\"done\":3}");
+    EXPECT_FALSE(store->get_run("run-3")->has_value());
+    EXPECT_EQ(*store->run_names(), (std::vector<std::string>{"run-1", "run-2"}));
+    ASSERT_TRUE(store->delete_run("run-1"));
+    EXPECT_FALSE(store->get_run("run-1")->has_value());
+}
+
+TEST(StoreReaders, ReaderSeesCommittedTrialsAndCannotWrite) {
+    TempDir tmp;
+    auto writer = Store::open(tmp.path());
+    ASSERT_TRUE(writer->commit_trial(key_of(1), {}, {{"v", "a"}}));
+    auto reader = Store::open(tmp.path(), {.read_only = true});
+    ASSERT_TRUE(reader) << reader.error().what();
+    EXPECT_TRUE(reader->read_only());
+    EXPECT_TRUE(*reader->contains(key_of(1)));
+    EXPECT_EQ(reader->commit_trial(key_of(2), {}, {}).error().code, Errc::invalid_argument);
+    EXPECT_EQ(reader->put_item("x", "y").error().code, Errc::invalid_argument);
+    EXPECT_EQ(reader->gc(false).error().code, Errc::invalid_argument);
+}
+
+TEST(StoreReaders, RefreshShowsTrialsCommittedAfterOpen) {
+    TempDir tmp;
+    auto writer = Store::open(tmp.path());
+    ASSERT_TRUE(writer->commit_trial(key_of(1), {}, {{"v", "a"}}));
+    auto reader = Store::open(tmp.path(), {.read_only = true});
+    ASSERT_TRUE(reader);
+    ASSERT_TRUE(writer->commit_trial(key_of(2), {}, {{"v", "b"}}));
+    ASSERT_TRUE(reader->refresh());
+    EXPECT_TRUE(*reader->contains(key_of(2)));
+    EXPECT_EQ(*reader->get_blob(sha256("b")), "b");
+}
+
+TEST(StoreReaders, ReaderOpensWhileNoWriterRuns) {
+    TempDir tmp;
+    { ASSERT_TRUE(Store::open(tmp.path())->commit_trial(key_of(1), {}, {{"v", "a"}})); }
+    auto reader = Store::open(tmp.path(), {.read_only = true});
+    ASSERT_TRUE(reader) << reader.error().what();
+    EXPECT_TRUE(*reader->contains(key_of(1)));
+}
+
+TEST(StoreReopen, TrialsSurviveClosingAndReopening) {
+    TempDir tmp;
+    { ASSERT_TRUE(Store::open(tmp.path())->commit_trial(key_of(1), record_with_seed(5), {{"v", "a"}})); }
+    auto store = Store::open(tmp.path());
+    ASSERT_TRUE(store);
+    EXPECT_TRUE(*store->contains(key_of(1)));
+    EXPECT_EQ(**store->seed_owner(5), key_of(1));
+}
+
+}  // namespace
+}  // namespace silico::store
