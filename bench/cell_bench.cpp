@@ -3,6 +3,7 @@
 #include <benchmark/benchmark.h>
 
 #include "silico/experiments/cell.hpp"
+#include "silico/experiments/simulator.hpp"
 
 namespace {
 
@@ -40,6 +41,39 @@ void hoc_program_86(benchmark::State& state) {
     for (auto _ : state) benchmark::DoNotOptimize(ex::hoc_program(*c, "silico_cell0"));
 }
 BENCHMARK(hoc_program_86)->Unit(benchmark::kMillisecond);
+
+// Creating the model in NEURON: the hoc program (sections, 3D points, nseg, 1142 segments' mechanism values,
+// connections, diameters). Deleting the sections afterwards is not timed.
+void instantiate_cell_86(benchmark::State& state) {
+    auto simulator = ex::Simulator::instance();
+    if (!simulator) return state.SkipWithError(simulator.error().what().c_str());
+    auto p = ex::read_cell_parameters(k_param, k_paths);
+    auto c = ex::build_cell_model(*p);
+    for (auto _ : state) {
+        auto cell = ex::NeuronCell::instantiate(**simulator, *c);
+        if (!cell) state.SkipWithError(cell.error().what().c_str());
+        state.PauseTiming();
+        cell = std::unexpected(silico::Error{});  // deletes the sections
+        state.ResumeTiming();
+    }
+}
+BENCHMARK(instantiate_cell_86)->Unit(benchmark::kMillisecond);
+
+// The whole cell 86 build: parameter file, hoc file, model, NEURON.
+void build_cell_86_in_neuron(benchmark::State& state) {
+    auto simulator = ex::Simulator::instance();
+    if (!simulator) return state.SkipWithError(simulator.error().what().c_str());
+    for (auto _ : state) {
+        auto p = ex::read_cell_parameters(k_param, k_paths);
+        auto c = ex::build_cell_model(*p);
+        auto cell = ex::NeuronCell::instantiate(**simulator, *c);
+        if (!cell) state.SkipWithError(cell.error().what().c_str());
+        state.PauseTiming();
+        cell = std::unexpected(silico::Error{});
+        state.ResumeTiming();
+    }
+}
+BENCHMARK(build_cell_86_in_neuron)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 
