@@ -36,7 +36,7 @@ NeuronCell::NeuronCell(NeuronCell&& other) noexcept
 
 NeuronCell& NeuronCell::operator=(NeuronCell&& other) noexcept {
     if (this != &other) {
-        this->~NeuronCell();
+        release();
         m_simulator = std::exchange(other.m_simulator, nullptr);
         m_prefix = std::move(other.m_prefix);
         m_model = std::move(other.m_model);
@@ -45,6 +45,10 @@ NeuronCell& NeuronCell::operator=(NeuronCell&& other) noexcept {
 }
 
 NeuronCell::~NeuronCell() {
+    release();
+}
+
+void NeuronCell::release() noexcept {
     if (!m_simulator || !m_model) return;
     // Sections of a deleted cell must not take part in later simulations of this process.
     (void)m_simulator->hoc(fmt::format("{{for silico_del_i = 0, {} {}[silico_del_i] delete_section()}}\n",

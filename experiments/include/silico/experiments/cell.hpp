@@ -200,6 +200,7 @@ class NeuronCell {
 
   private:
     NeuronCell() = default;
+    void release() noexcept;  // deletes the sections (once)
     Simulator* m_simulator = nullptr;
     std::string m_prefix;
     std::shared_ptr<const CellModel> m_model;
