@@ -172,8 +172,13 @@ std::vector<std::string> cell_modify_function_names();
 // The hoc statements that create a model in NEURON, in the order they must run: one chunk creates the
 // section array, then one chunk per section (geometry, nseg, properties, mechanisms and values, ions), one
 // for connections, spine corrections, the modify functions' diameters, and mech_globals. `prefix` names the
-// section array (`<prefix>[id]`).
-std::vector<std::string> hoc_program(const CellModel& cell, std::string_view prefix);
+// section array (`<prefix>[id]`). With points_in_vectors, section i's chunk (program[i + 1]) takes its 3D
+// points from the hoc Vectors named k_pt3d_vectors + "x", "y", "z", "d", which the caller fills with that
+// section's points first (NeuronCell does, through Simulator::write_vector): NEURON gets the same doubles
+// without parsing one pt3dadd statement per point.
+inline constexpr std::string_view k_pt3d_vectors = "silico_pt3d_";
+std::vector<std::string> hoc_program(const CellModel& cell, std::string_view prefix,
+                                     bool points_in_vectors = false);
 
 // A CellModel built in NEURON. Sections are the hoc array `<prefix>[id]`, one prefix per cell in the process.
 class NeuronCell {
