@@ -33,6 +33,7 @@
 #include "silico/core/error.hpp"
 #include "silico/experiments/biophysics.hpp"
 #include "silico/experiments/morphology.hpp"
+#include "silico/experiments/recording.hpp"
 
 namespace silico::experiments {
 
@@ -195,6 +196,9 @@ class NeuronCell {
 
     // hoc name of a section, e.g. "silico_cell0[38]"; address a point as "<name>(x)" or "<name> { ... }".
     std::string hoc_name(int section_id) const;
+    // A protocol/recording location (hoc name + x) for a section and x, or for a SegmentLocation.
+    Location location(int section_id, double x) const { return {hoc_name(section_id), x}; }
+    Location location(const SegmentLocation& site) const { return location(site.section_id, site.x); }
     const std::string& prefix() const { return m_prefix; }
     const CellModel& model() const { return *m_model; }
 
