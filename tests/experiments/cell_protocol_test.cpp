@@ -94,6 +94,34 @@ TEST(CellProtocol, Cell86PulseReproducesIsfStoredTrace) {
     EXPECT_NEAR(at(result->time, v, 149.0), at(ref.t, ref.v, 149.0), 0.01);
 }
 
+// ISF's stored step traces (same cell): 2 s steps from 500 ms, tstop 3000, CVODE. The longest test here
+// (three 3-second simulations, ~10 s of CPU).
+TEST(CellProtocol, Cell86StepCurrentsReproduceIsfSpikeCounts) {
+    auto p = params_86();
+    p.modify_functions.clear();
+    p.morphology = test::k_hoc_86_scaled;
+    auto cell = build(p);
+    for (const auto& [amplitude, file] :
+         {std::pair{0.619, "step_current_0.619.csv"}, std::pair{0.793, "step_current_0.793.csv"},
+          std::pair{1.507, "step_current_1.507.csv"}}) {
+        auto spec = cvode(3000, cell);
+        spec.clamps.push_back({cell.location(cell.model().soma_id(), 0.5), 500, 2000, amplitude});
+        auto protocol = Protocol::install(simulator(), spec);
+        ASSERT_TRUE(protocol.has_value()) << protocol.error().what();
+        auto result = protocol->run();
+        ASSERT_TRUE(result.has_value()) << result.error().what();
+        const auto ref = read_reference(file);
+        const auto ref_spikes = detect_spikes(ref.t, ref.v);
+        const auto spikes = soma_spikes(*result);
+        EXPECT_EQ(spikes.size(), ref_spikes.size()) << amplitude;
+        if (!spikes.empty() && !ref_spikes.empty()) {
+            EXPECT_NEAR(spikes[0], ref_spikes[0], 0.1) << amplitude;
+        }
+        const auto& v = result->find("soma.v")->values;
+        EXPECT_NEAR(at(result->time, v, 499.0), at(ref.t, ref.v, 499.0), 0.01) << amplitude;
+    }
+}
+
 // BAC firing (Hay protocol on cell 86 as shipped): soma pulse 1.9 nA at 295 ms for 5 ms, epsp 0.5 nA at 300
 // ms at 620 µm on the apical trunk. Together they give a burst; each alone at most one spike.
 TEST(CellProtocol, Cell86BacFiringGivesABurstOnlyWithBothInputs) {
