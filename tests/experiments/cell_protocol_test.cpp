@@ -1,5 +1,5 @@
-// Cell 86 under ISF's current-injection protocols (simulation tests, CVODE; a few seconds in all):
-// the stored 1.9 nA / 5 ms pulse trace, and BAC firing (ISF_SPEC.md §7.5, §11).
+// Cell 86 under ISF's current-injection protocols (simulation tests, CVODE; ~15 s of CPU in all):
+// the stored 1.9 nA / 5 ms pulse and step traces, and BAC firing (ISF_SPEC.md §7.5, §11).
 #include <gtest/gtest.h>
 
 #include <fstream>
