@@ -2,7 +2,12 @@
 // (NEURON benchmarks) creating it in NEURON. Results: bench/RESULTS.md, "Cell models".
 #include <benchmark/benchmark.h>
 
+#include <chrono>
+#include <optional>
+
 #include "silico/experiments/cell.hpp"
+#include "silico/experiments/protocol.hpp"
+#include "silico/experiments/recording.hpp"
 #include "silico/experiments/simulator.hpp"
 
 namespace {
@@ -74,6 +79,47 @@ void build_cell_86_in_neuron(benchmark::State& state) {
     }
 }
 BENCHMARK(build_cell_86_in_neuron)->Unit(benchmark::kMillisecond);
+
+// ISF's 3000 ms step protocol on cell 86 (0.793 nA, 700-2700 ms): wall time of Protocol::run(), NEURON's own
+// share (init + the fadvance loop, the floor) and the share silico adds around it. Arg 0: fixed step dt 0.025
+// (cache_efficient); arg 1: CVODE with NEURON's default tolerances.
+void step_3000ms_cell_86(benchmark::State& state) {
+    static std::optional<ex::CellModel> model;
+    static std::optional<ex::NeuronCell> cell;
+    auto simulator = ex::Simulator::instance();
+    if (!simulator) return state.SkipWithError(simulator.error().what().c_str());
+    if (!cell) {
+        auto p = ex::read_cell_parameters(k_param, k_paths);
+        if (!p) return state.SkipWithError(p.error().what().c_str());
+        auto c = ex::build_cell_model(*p);
+        if (!c) return state.SkipWithError(c.error().what().c_str());
+        model = std::move(*c);
+        auto made = ex::NeuronCell::instantiate(**simulator, *model);
+        if (!made) return state.SkipWithError(made.error().what().c_str());
+        cell.emplace(std::move(*made));
+    }
+    const std::string soma = cell->hoc_name(model->soma_id());
+    ex::ProtocolSpec spec;
+    spec.integration = {state.range(0) ? ex::Solver::cvode : ex::Solver::fixed_step, 0.025, 3000.0, -75.0, 34.0};
+    spec.clamps.push_back({{soma, 0.5}, 700.0, 2000.0, 0.793});
+    spec.probes.push_back({"soma.v", {soma, 0.5}, "v"});
+    auto protocol = ex::Protocol::install(**simulator, spec);
+    if (!protocol) return state.SkipWithError(protocol.error().what().c_str());
+    double neuron = 0, total = 0;
+    std::size_t spikes = 0;
+    for (auto _ : state) {
+        const auto start = std::chrono::steady_clock::now();
+        auto result = protocol->run();
+        total += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        if (!result) return state.SkipWithError(result.error().what().c_str());
+        neuron += result->neuron_seconds;
+        spikes = ex::detect_spikes(result->time, result->find("soma.v")->values).size();
+    }
+    state.counters["neuron_s"] = neuron / static_cast<double>(state.iterations());
+    state.counters["silico_share_pct"] = 100.0 * (total - neuron) / total;
+    state.counters["spikes"] = static_cast<double>(spikes);
+}
+BENCHMARK(step_3000ms_cell_86)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(1);
 
 }  // namespace
 
