@@ -110,7 +110,6 @@ struct Slot {
 
 struct Pool {
     std::vector<Slot> slots;
-    int chunks = 0;
 };
 
 int next_model_id() {
@@ -127,59 +126,75 @@ struct NetworkModel::State {
     int id = 0;
     std::vector<Pool> pools;
 
-    // hoc array name of one kind of object of chunk `chunk` of population p ("pp0", "nc0", "vs", "v").
-    std::string array(std::size_t p, int chunk, std::string_view kind) const {
-        return fmt::format("silico_n{}_p{}_c{}_{}", id, p, chunk, kind);
+    // Receptor count of each chunk's arrays. A chunk holds the slots of every population that grew in one
+    // grow() call, so a model declares few hoc names however many populations it has: hoc looks names up in
+    // a list, and thousands of names would slow every statement of every later trial.
+    std::vector<std::size_t> chunk_receptors;
+
+    // hoc array name of one kind of object of a chunk ("pp0", "nc0", "vs", "v").
+    std::string array(int chunk, std::string_view kind) const {
+        return fmt::format("silico_n{}_c{}_{}", id, chunk, kind);
     }
 
-    Status grow(std::size_t p, std::uint32_t wanted, std::size_t& created) {
-        auto& pool = pools[p];
-        if (pool.slots.size() >= wanted) return {};
-        const auto& pop = network->parameters.populations[p];
-        // Chunks at least 16 slots, so a pool that creeps up by one per trial does not make a chunk per
-        // trial.
-        const auto m = std::max<std::size_t>(wanted - pool.slots.size(), 16);
-        const int chunk = pool.chunks++;
-        const std::string soma = cell->hoc_name(cell->model().soma_id());
-        const std::size_t receptors = pop.synapses.receptors.size();
-
-        std::string decl = "objref " + array(p, chunk, "vs") + fmt::format("[{}], ", m) +
-                           array(p, chunk, "v") + fmt::format("[{}]", m);
-        for (std::size_t r = 0; r < receptors; ++r)
-            decl += fmt::format(", {}[{}], {}[{}]", array(p, chunk, fmt::format("pp{}", r)), m,
-                                array(p, chunk, fmt::format("nc{}", r)), m);
-        std::string body = fmt::format("{{for silico_i = 0, {} {{\n", m - 1);
-        const std::string v = array(p, chunk, "v") + "[silico_i]";
-        const std::string vs = array(p, chunk, "vs") + "[silico_i]";
-        body += fmt::format("{} = new Vector()\n{} = new VecStim()\n{}.play({})\n", v, vs, vs, v);
-        std::vector<double> weights;
-        for (std::size_t r = 0; r < receptors; ++r) {
-            const auto& rec = pop.synapses.receptors[r];
-            const std::string pp = array(p, chunk, fmt::format("pp{}", r)) + "[silico_i]";
-            const std::string nc = array(p, chunk, fmt::format("nc{}", r)) + "[silico_i]";
-            body += fmt::format("{} {} = new {}(0.5)\n", soma, pp, rec.name);
-            for (const auto& [name, value] : rec.parameters)
-                body += fmt::format("{}.{} = {}\n", pp, name, value);
-            body += fmt::format("{} = new NetCon({}, {})\n{}.delay = {}\n{}.threshold = {}\n", nc, vs, pp, nc,
-                                rec.delay, nc, rec.threshold);
-            for (std::size_t k = 0; k < rec.weight.size(); ++k) {
-                body += fmt::format("{}.weight[{}] = {}\n", nc, k, rec.weight[k]);
-                weights.push_back(rec.weight[k]);
+    // Creates the missing slots of every population p with pools[p] smaller than wanted[p], in one chunk.
+    Status grow(const std::vector<std::uint32_t>& wanted, std::size_t& created) {
+        std::size_t m = 0, receptors = 0;
+        for (std::size_t p = 0; p < wanted.size() && p < pools.size(); ++p)
+            if (pools[p].slots.size() < wanted[p]) {
+                m += wanted[p] - pools[p].slots.size();
+                receptors = std::max(receptors, network->parameters.populations[p].synapses.receptors.size());
             }
+        if (m == 0) return {};
+        const int chunk = static_cast<int>(chunk_receptors.size());
+        chunk_receptors.push_back(receptors);
+        const std::string soma = cell->hoc_name(cell->model().soma_id());
+        std::string code = "objref " + array(chunk, "vs") + fmt::format("[{}], ", m) + array(chunk, "v") +
+                           fmt::format("[{}]", m);
+        for (std::size_t r = 0; r < receptors; ++r)
+            code += fmt::format(", {}[{}], {}[{}]", array(chunk, fmt::format("pp{}", r)), m,
+                                array(chunk, fmt::format("nc{}", r)), m);
+        code += "\n";
+        std::size_t next = 0;
+        for (std::size_t p = 0; p < wanted.size() && p < pools.size(); ++p) {
+            auto& pool = pools[p];
+            if (pool.slots.size() >= wanted[p]) continue;
+            const auto& pop = network->parameters.populations[p];
+            const std::size_t n = wanted[p] - pool.slots.size();
+            std::string body = fmt::format("{{for silico_i = {}, {} {{\n", next, next + n - 1);
+            const std::string v = array(chunk, "v") + "[silico_i]";
+            const std::string vs = array(chunk, "vs") + "[silico_i]";
+            body += fmt::format("{} = new Vector()\n{} = new VecStim()\n{}.play({})\n", v, vs, vs, v);
+            std::vector<double> weights;
+            for (std::size_t r = 0; r < pop.synapses.receptors.size(); ++r) {
+                const auto& rec = pop.synapses.receptors[r];
+                const std::string pp = array(chunk, fmt::format("pp{}", r)) + "[silico_i]";
+                const std::string nc = array(chunk, fmt::format("nc{}", r)) + "[silico_i]";
+                body += fmt::format("{} {} = new {}(0.5)\n", soma, pp, rec.name);
+                for (const auto& [name, value] : rec.parameters)
+                    body += fmt::format("{}.{} = {}\n", pp, name, value);
+                body += fmt::format("{} = new NetCon({}, {})\n{}.delay = {}\n{}.threshold = {}\n", nc, vs, pp,
+                                    nc, rec.delay, nc, rec.threshold);
+                for (std::size_t k = 0; k < rec.weight.size(); ++k) {
+                    body += fmt::format("{}.weight[{}] = {}\n", nc, k, rec.weight[k]);
+                    weights.push_back(rec.weight[k]);
+                }
+            }
+            body += "}}\n";
+            code += body;
+            for (std::size_t i = 0; i < n; ++i) {
+                Slot slot;
+                slot.chunk = chunk;
+                slot.index = static_cast<int>(next + i);
+                slot.section = cell->model().soma_id();
+                slot.x = 0.5;
+                slot.weights = weights;
+                pool.slots.push_back(std::move(slot));
+            }
+            next += n;
+            created += n * (2 + 2 * pop.synapses.receptors.size());
         }
-        body += "}}\n";
-        if (auto s = simulator->hoc(decl + "\n" + body); !s)
-            return failf(Errc::neuron, "creating synapses of {}: {}", pop.name, s.error().what());
-        for (std::size_t i = 0; i < m; ++i) {
-            Slot slot;
-            slot.chunk = chunk;
-            slot.index = static_cast<int>(i);
-            slot.section = cell->model().soma_id();
-            slot.x = 0.5;
-            slot.weights = weights;
-            pool.slots.push_back(std::move(slot));
-        }
-        created += m * (2 + 2 * receptors);
+        if (auto s = simulator->hoc(code); !s)
+            return failf(Errc::neuron, "creating synapses: {}", s.error().what());
         return {};
     }
 
@@ -187,16 +202,14 @@ struct NetworkModel::State {
         if (!simulator) return;
         // Re-declaring an objref array frees its objects; NetCons first so no event targets a freed receptor.
         std::string code;
-        for (std::size_t p = 0; p < pools.size(); ++p) {
-            const std::size_t receptors = network->parameters.populations[p].synapses.receptors.size();
-            for (int c = 0; c < pools[p].chunks; ++c) {
-                for (std::size_t r = 0; r < receptors; ++r)
-                    code += "objref " + array(p, c, fmt::format("nc{}", r)) + "[1]\n";
-                code += "objref " + array(p, c, "vs") + "[1]\n";
-                for (std::size_t r = 0; r < receptors; ++r)
-                    code += "objref " + array(p, c, fmt::format("pp{}", r)) + "[1]\n";
-                code += "objref " + array(p, c, "v") + "[1]\n";
-            }
+        for (int c = 0; c < static_cast<int>(chunk_receptors.size()); ++c) {
+            const std::size_t receptors = chunk_receptors[static_cast<std::size_t>(c)];
+            for (std::size_t r = 0; r < receptors; ++r)
+                code += "objref " + array(c, fmt::format("nc{}", r)) + "[1]\n";
+            code += "objref " + array(c, "vs") + "[1]\n";
+            for (std::size_t r = 0; r < receptors; ++r)
+                code += "objref " + array(c, fmt::format("pp{}", r)) + "[1]\n";
+            code += "objref " + array(c, "v") + "[1]\n";
         }
         if (!code.empty()) (void)simulator->hoc(code);
         simulator = nullptr;
@@ -246,9 +259,7 @@ std::vector<std::uint32_t> NetworkModel::slots_needed(const PreparedNetwork& net
 
 Status NetworkModel::reserve(const std::vector<std::uint32_t>& slots) {
     std::size_t created = 0;
-    for (std::size_t p = 0; p < slots.size() && p < m_state->pools.size(); ++p)
-        if (auto s = m_state->grow(p, slots[p], created); !s) return s;
-    return {};
+    return m_state->grow(slots, created);
 }
 
 std::size_t NetworkModel::slot_count() const {
@@ -265,8 +276,7 @@ Status NetworkModel::load(const TrialActivity& activity, const SynapseSites& sit
                      sites.sites.size(), pops.size());
     std::size_t created = 0;
     const auto needed = slots_needed(*st.network, activity);
-    for (std::size_t p = 0; p < needed.size(); ++p)
-        if (auto s = st.grow(p, needed[p], created); !s) return s;
+    if (auto s = st.grow(needed, created); !s) return s;
 
     std::vector<std::uint32_t> used(pops.size(), 0);
     std::string hoc;
@@ -293,8 +303,8 @@ Status NetworkModel::load(const TrialActivity& activity, const SynapseSites& sit
         if (slot.section != site.section_id || slot.x != site.x) {
             const std::string sec = st.cell->hoc_name(site.section_id);
             for (std::size_t r = 0; r < receptors.size(); ++r)
-                hoc += fmt::format("{} {}[{}].loc({})\n", sec,
-                                   st.array(p, slot.chunk, fmt::format("pp{}", r)), slot.index, site.x);
+                hoc += fmt::format("{} {}[{}].loc({})\n", sec, st.array(slot.chunk, fmt::format("pp{}", r)),
+                                   slot.index, site.x);
             slot.section = site.section_id;
             slot.x = site.x;
         }
@@ -306,9 +316,9 @@ Status NetworkModel::load(const TrialActivity& activity, const SynapseSites& sit
                                  pops[p].name);
                 const std::size_t flat = w - a.weight_begin;
                 if (slot.weights[flat] != activity.weights[w]) {
-                    hoc += fmt::format("{}[{}].weight[{}] = {}\n",
-                                       st.array(p, slot.chunk, fmt::format("nc{}", r)), slot.index, k,
-                                       activity.weights[w]);
+                    hoc +=
+                        fmt::format("{}[{}].weight[{}] = {}\n", st.array(slot.chunk, fmt::format("nc{}", r)),
+                                    slot.index, k, activity.weights[w]);
                     slot.weights[flat] = activity.weights[w];
                 }
             }
@@ -327,10 +337,9 @@ Status NetworkModel::load(const TrialActivity& activity, const SynapseSites& sit
 
     // Release times: one bulk copy per playing slot; slots not used this trial stop playing.
     for (std::size_t i = 0; i < plays.size(); ++i) {
-        const auto p = activity.synapses[i].population;
         Slot& slot = const_cast<Slot&>(*plays[i].first);
-        if (auto s = st.simulator->write_vector(
-                fmt::format("{}[{}]", st.array(p, slot.chunk, "v"), slot.index), plays[i].second);
+        if (auto s = st.simulator->write_vector(fmt::format("{}[{}]", st.array(slot.chunk, "v"), slot.index),
+                                                plays[i].second);
             !s)
             return s;
         slot.has_events = !plays[i].second.empty();
@@ -341,7 +350,7 @@ Status NetworkModel::load(const TrialActivity& activity, const SynapseSites& sit
         for (std::size_t j = used[p]; j < slots.size(); ++j) {
             if (!slots[j].has_events) continue;
             if (auto s = st.simulator->write_vector(
-                    fmt::format("{}[{}]", st.array(p, slots[j].chunk, "v"), slots[j].index), {});
+                    fmt::format("{}[{}]", st.array(slots[j].chunk, "v"), slots[j].index), {});
                 !s)
                 return s;
             slots[j].has_events = false;
