@@ -225,12 +225,20 @@ TEST(NetworkModel, EvokedC2TrialFromTheNetworkParametersLoadsEveryGeneratedRelea
         EXPECT_GT(*std::max_element(v.begin(), v.end()), -60.0);
     }
     // The isf trial again after the independent one: slots are reused (no hoc objects created) and the
-    // trace is bit-identical to the first run.
+    // trace reproduces the first run. Not bit for bit: moving receptors with loc() changes the order in
+    // which NEURON sums the currents of point processes sharing a segment, so the last bits differ.
     ASSERT_TRUE(f.model->load(*isf, *sites));
     EXPECT_EQ(f.model->created_by_last_load(), 0u);
     auto again = f.protocol->run();
     ASSERT_TRUE(again) << again.error().what();
-    EXPECT_EQ(again->find("soma.v")->values, first_isf_trace);
+    const auto& v2 = again->find("soma.v")->values;
+    ASSERT_EQ(v2.size(), first_isf_trace.size());
+    double max_dv = 0;
+    for (std::size_t k = 0; k < v2.size(); ++k)
+        max_dv = std::max(max_dv, std::abs(v2[k] - first_isf_trace[k]));
+    std::cout << fmt::format("[ evoked  ] rerun after another trial: max |dV| = {:.3e} mV\n", max_dv);
+    EXPECT_LT(max_dv, 1e-6);
+    EXPECT_EQ(detect_spikes(again->time, v2), detect_spikes(again->time, first_isf_trace));
 }
 
 }  // namespace
