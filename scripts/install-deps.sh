@@ -12,8 +12,7 @@ build_packages=(
 )
 test_packages=(
   googletest libgtest-dev libgmock-dev libbenchmark-dev
-  clang libclang-rt-14-dev
-  clang-16 libclang-rt-16-dev  # libFuzzer targets (docs/fuzzing.md): clang 14 cannot compile std::expected
+  clang-16 libclang-rt-16-dev  # libFuzzer builds (SILICO_FUZZ): clang 14 cannot compile <expected>
   openssh-server openssh-client
 )
 

@@ -28,6 +28,9 @@ struct CliContext {
 void print_version(std::ostream& out);
 void add_version_command(CLI::App& app, CliContext& ctx);
 void add_store_commands(CLI::App& app, CliContext& ctx);
+// silico validate / explain / import param (recipe_commands.cpp).
+void add_recipe_commands(CLI::App& app, CliContext& ctx);
+// silico cell summary / generate-example (cell_commands.cpp).
 void add_cell_commands(CLI::App& app, CliContext& ctx);
 
 }  // namespace silico::runner

@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
 
     add_version_command(app, ctx);
     add_store_commands(app, ctx);
+    add_recipe_commands(app, ctx);
     add_cell_commands(app, ctx);
 
     try {

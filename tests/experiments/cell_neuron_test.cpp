@@ -131,6 +131,11 @@ TEST(NeuronCell, DestroyingACellRemovesItsSections) {
     {
         auto cell = instantiate(params_86());
         EXPECT_EQ(count(), before + 170);
+        auto other = instantiate(params_86());
+        EXPECT_EQ(count(), before + 340);
+        cell = std::move(other);  // the first cell's sections go
+        EXPECT_EQ(count(), before + 170);
+        EXPECT_EQ(cell.model().sections().size(), 170u);
     }
     EXPECT_EQ(count(), before);
 }
