@@ -9,7 +9,9 @@
 // release times into the slots' Vectors (one bulk write per slot through Simulator::write_vector; slots left
 // over from a previous trial get an empty Vector, i.e. no events). A pool grows only when a trial has more
 // active synapses in a population than any trial before (reserve() does that up front), so after warm-up a
-// trial creates no hoc objects. Idle slots carry zero conductance: their current is exactly 0.
+// trial creates no hoc objects. Idle slots carry zero conductance (their current is exactly 0) but still cost
+// integration time. Moving receptors changes the order in which NEURON sums currents on a segment, so a trial
+// rerun after other trials agrees to ~1e-9 mV, not bit for bit.
 //
 // Where synapses sit (SynapseSites) is computed NEURON-free from the cell model: the .syn mapping for new
 // trials, or the rows of an ISF activation file for replays (ISF renumbers replayed synapses per type).
@@ -86,8 +88,7 @@ class NetworkModel {
     NetworkModel& operator=(NetworkModel&&) noexcept;
     NetworkModel(const NetworkModel&) = delete;
     NetworkModel& operator=(const NetworkModel&) = delete;
-    // Stops all events (empties every Vector); hoc objects stay until NEURON exits (hoc arrays cannot be
-    // freed piecemeal), harmless because they carry no conductance.
+    // Frees the model's hoc objects (NetCons, VecStims, receptors, Vectors).
     ~NetworkModel();
 
   private:
