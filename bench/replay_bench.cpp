@@ -1,0 +1,151 @@
+// Synaptic input in NEURON on cell 86 (24,780 synapses, ISF's example network): network set-up and one 300 ms
+// evoked trial (tStop 345 ms, fixed dt 0.025), recording soma Vm and the synapse activation table.
+// Results: bench/RESULTS.md, "Synaptic input". Run with --benchmark_repetitions=5.
+#include <benchmark/benchmark.h>
+
+#include <ctime>
+#include <memory>
+
+#include "silico/experiments/activity.hpp"
+#include "silico/experiments/cell.hpp"
+#include "silico/experiments/network_model.hpp"
+#include "silico/experiments/protocol.hpp"
+#include "silico/experiments/simulator.hpp"
+
+namespace {
+
+namespace ex = silico::experiments;
+
+const std::string k_data = SILICO_SHARED_DIR "/isf/getting_started/example_data";
+const std::string k_param = k_data + "/biophysical_constraints/86_C2_center.param.TEMPLATE";
+const std::string k_network = k_data + "/functional_constraints/network.param.TEMPLATE";
+const std::string k_syn =
+    k_data + "/anatomical_constraints/example_embedding_86_C2_center/example_embedding_86_C2_center.syn";
+const silico::recipes::PathMap k_paths{{"IN_SILICO_FRAMEWORK_DIR", SILICO_SHARED_DIR "/isf"}};
+
+// Process CPU seconds: the VM is shared with other engineers' builds, so wall time is inflated by load;
+// everything here runs on one thread.
+double cpu_now() {
+    return static_cast<double>(std::clock()) / CLOCKS_PER_SEC;
+}
+
+// The cell in NEURON, built once per process (cell_bench measures that).
+struct Cell {
+    ex::Simulator* simulator = nullptr;
+    std::unique_ptr<ex::NeuronCell> cell;
+};
+
+Cell& cell_86() {
+    static Cell* c = [] {
+        auto* made = new Cell;
+        auto sim = ex::Simulator::instance();
+        if (!sim) return made;
+        made->simulator = *sim;
+        auto p = ex::read_cell_parameters(k_param, k_paths);
+        if (!p) return made;
+        auto model = ex::build_cell_model(*p);
+        if (!model) return made;
+        auto cell = ex::NeuronCell::instantiate(*made->simulator, *model);
+        if (cell) made->cell = std::make_unique<ex::NeuronCell>(std::move(*cell));
+        return made;
+    }();
+    return *c;
+}
+
+// Everything a worker does once before its first trial, given the cell: network parameters and .con files,
+// the .syn file and placement on the cell, the network model and its slot pools (sized by one trial of
+// activity + 10%, so later trials rarely create objects).
+struct Network {
+    ex::PreparedNetwork network;
+    ex::SynapseSites sites;
+    std::unique_ptr<ex::NetworkModel> model;
+};
+
+silico::Result<std::unique_ptr<Network>> set_up(Cell& c) {
+    auto n = std::make_unique<Network>();
+    auto params = ex::read_network_param(k_network, k_paths);
+    if (!params) return std::unexpected(params.error());
+    auto prepared = ex::prepare_network(std::move(*params));
+    if (!prepared) return std::unexpected(prepared.error());
+    n->network = std::move(*prepared);
+    auto syn = ex::read_syn_file(k_syn);
+    if (!syn) return std::unexpected(syn.error());
+    auto sites = ex::place_synapses(c.cell->model(), n->network, *syn);
+    if (!sites) return std::unexpected(sites.error());
+    n->sites = std::move(*sites);
+    auto model = ex::NetworkModel::create(*c.simulator, *c.cell, n->network);
+    if (!model) return std::unexpected(model.error());
+    n->model = std::make_unique<ex::NetworkModel>(std::move(*model));
+    auto probe = ex::generate_activity_independent(n->network, 1);
+    if (!probe) return std::unexpected(probe.error());
+    auto slots = ex::NetworkModel::slots_needed(n->network, *probe);
+    for (auto& s : slots) s += s / 10 + 1;
+    if (auto r = n->model->reserve(slots); !r) return std::unexpected(r.error());
+    return n;
+}
+
+void BM_NetworkSetUp(benchmark::State& state) {
+    auto& c = cell_86();
+    if (!c.cell) return state.SkipWithError("cell 86 could not be built");
+    for (auto _ : state) {
+        auto n = set_up(c);
+        if (!n) return state.SkipWithError(n.error().what().c_str());
+        state.counters["slots"] = static_cast<double>((*n)->model->slot_count());
+        state.PauseTiming();
+        n->reset();  // frees the hoc objects
+        state.ResumeTiming();
+    }
+}
+BENCHMARK(BM_NetworkSetUp)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// One evoked trial, isf RNG mode: activity + release, loading it into NEURON, the simulation (soma Vm
+// recorded), and the synapse activation rows. Counters split the CPU time (seconds, per trial).
+void BM_EvokedTrial(benchmark::State& state) {
+    auto& c = cell_86();
+    if (!c.cell) return state.SkipWithError("cell 86 could not be built");
+    auto n = set_up(c);
+    if (!n) return state.SkipWithError(n.error().what().c_str());
+    ex::ProtocolSpec spec;
+    spec.integration.dt = 0.025;
+    spec.integration.tstop = 345.0;
+    spec.integration.v_init = -75.0;
+    spec.integration.celsius = 34.0;
+    spec.probes.push_back({"soma.v", {c.cell->hoc_name(c.cell->model().soma_id()), 0.5}, "v"});
+    auto protocol = ex::Protocol::install(*c.simulator, spec);
+    if (!protocol) return state.SkipWithError(protocol.error().what().c_str());
+    ex::IsfRandomState rng(20240);
+    const auto placement = (*n)->sites.placement((*n)->network);
+    double activity_s = 0, load_s = 0, run_s = 0, rows_s = 0, synapses = 0, spikes = 0;
+    for (auto _ : state) {
+        double t0 = cpu_now();
+        auto activity = ex::generate_activity_isf((*n)->network, rng);
+        if (!activity) return state.SkipWithError(activity.error().what().c_str());
+        activity_s += (cpu_now() - t0);
+        t0 = cpu_now();
+        if (auto s = (*n)->model->load(*activity, (*n)->sites); !s)
+            return state.SkipWithError(s.error().what().c_str());
+        load_s += (cpu_now() - t0);
+        t0 = cpu_now();
+        auto run = protocol->run();
+        if (!run) return state.SkipWithError(run.error().what().c_str());
+        run_s += (cpu_now() - t0);
+        t0 = cpu_now();
+        auto rows = ex::synapse_activation_rows((*n)->network, *activity, placement);
+        if (!rows) return state.SkipWithError(rows.error().what().c_str());
+        rows_s += (cpu_now() - t0);
+        synapses += static_cast<double>(activity->synapses.size());
+        spikes += static_cast<double>(ex::detect_spikes(run->time, run->find("soma.v")->values).size());
+    }
+    const double n_iter = static_cast<double>(state.iterations());
+    state.counters["activity_s"] = activity_s / n_iter;
+    state.counters["load_s"] = load_s / n_iter;
+    state.counters["simulate_s"] = run_s / n_iter;
+    state.counters["rows_s"] = rows_s / n_iter;
+    state.counters["active_synapses"] = synapses / n_iter;
+    state.counters["spikes"] = spikes / n_iter;
+}
+BENCHMARK(BM_EvokedTrial)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+
+}  // namespace
+
+BENCHMARK_MAIN();

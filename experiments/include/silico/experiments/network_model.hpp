@@ -1,0 +1,102 @@
+// The NEURON side of a synaptic-input network (ISF_SPEC.md §4, §6 step 4): receptor point processes,
+// VecStims and NetCons on a cell built in NEURON, fed one TrialActivity per trial.
+//
+// Build once, run many. ISF creates a VecStim, receptors and NetCons for every active synapse in every trial;
+// silico keeps a pool of "slots" per population (receptor point processes with the population's receptor
+// parameters, one VecStim playing a hoc Vector, one NetCon per receptor with its delay, threshold and
+// weight). A trial assigns its active synapses to slots in order, moves a slot's receptors with loc() only
+// when the synapse site differs from where the slot sits, sets weights only when they differ, and copies
+// release times into the slots' Vectors (one bulk write per slot through Simulator::write_vector; slots left
+// over from a previous trial get an empty Vector, i.e. no events). A pool grows only when a trial has more
+// active synapses in a population than any trial before (reserve() does that up front), so after warm-up a
+// trial creates no hoc objects. Idle slots carry zero conductance (their current is exactly 0) but still cost
+// integration time. Moving receptors changes the order in which NEURON sums currents on a segment, so a trial
+// rerun after other trials agrees to ~1e-9 mV, not bit for bit.
+//
+// Where synapses sit (SynapseSites) is computed NEURON-free from the cell model: the .syn mapping for new
+// trials, or the rows of an ISF activation file for replays (ISF renumbers replayed synapses per type).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "silico/core/error.hpp"
+#include "silico/experiments/activity.hpp"
+#include "silico/experiments/anatomy.hpp"
+#include "silico/experiments/cell.hpp"
+#include "silico/experiments/simrun_files.hpp"
+
+namespace silico::experiments {
+
+class Simulator;
+
+// One synapse on the cell.
+struct SynapseSite {
+    int section_id = 0;
+    std::int64_t point_id = 0;  // ISF's ptID: 3D point of the section nearest the synapse
+    double x = 0.5;            // where NEURON gets the point process: relPts[ptID] clamped to segment centres
+    double soma_distance = 0;  // D3 (µm) at the synapse's stored x (.syn x, or relPts[ptID] for replays)
+    std::string label;         // section label: "ApicalDendrite", "Dendrite", "Soma"
+};
+
+// sites[population][synapse_id], populations as in PreparedNetwork::parameters.populations.
+struct SynapseSites {
+    std::vector<std::vector<SynapseSite>> sites;
+
+    // The form synapse_activation_rows() takes (keyed by population name).
+    SynapsePlacement placement(const PreparedNetwork& network) const;
+};
+
+// ISF's SynapseMapper (§4): every .syn synapse of every population (type missing from `syn`: no synapses).
+// ptID = nearest relPts to the file's x; soma distance D3 at the file's x. Errors name the type and synapse
+// when a section ID does not exist on the cell.
+Result<SynapseSites> place_synapses(const CellModel& cell, const PreparedNetwork& network,
+                                    const SynapseDistribution& syn);
+
+// Replay (ISF reconnect_saved_synapses): synapse k of a type is the k-th row of that type in file order,
+// placed at (section ID, section pt ID) of the row; soma distance D3 at relPts[ptID]. Use with
+// activity_from_replay() of the same rows.
+Result<SynapseSites> place_replayed_synapses(const CellModel& cell, const PreparedNetwork& network,
+                                             const std::vector<SynapseActivationRow>& rows);
+
+class NetworkModel {
+  public:
+    // Declares the pools for `network`'s populations on `cell` (no point processes yet). The cell and the
+    // network must outlive the model.
+    static Result<NetworkModel> create(Simulator& simulator, const NeuronCell& cell,
+                                       const PreparedNetwork& network);
+
+    // Makes sure population p has at least slots[p] slots (creates the missing ones in NEURON).
+    Status reserve(const std::vector<std::uint32_t>& slots);
+    // Slots per population in a trial: the active synapses per population.
+    static std::vector<std::uint32_t> slots_needed(const PreparedNetwork& network,
+                                                   const TrialActivity& activity);
+
+    // Prepares NEURON for one trial: active synapse i of `activity` goes to its site in `sites` with its
+    // release times and weights; every other slot plays nothing. Then run the trial (Protocol::run).
+    Status load(const TrialActivity& activity, const SynapseSites& sites);
+
+    // Slots created so far (all populations), and how many carry events in the loaded trial.
+    std::size_t slot_count() const;
+    std::size_t active_count() const { return m_active; }
+    // hoc objects created by the last load() (0 once the pools are warm).
+    std::size_t created_by_last_load() const { return m_created_last; }
+
+    NetworkModel(NetworkModel&&) noexcept;
+    NetworkModel& operator=(NetworkModel&&) noexcept;
+    NetworkModel(const NetworkModel&) = delete;
+    NetworkModel& operator=(const NetworkModel&) = delete;
+    // Frees the model's hoc objects (NetCons, VecStims, receptors, Vectors).
+    ~NetworkModel();
+
+  private:
+    struct State;
+    explicit NetworkModel(std::unique_ptr<State> state);
+    std::unique_ptr<State> m_state;
+    std::size_t m_active = 0;
+    std::size_t m_created_last = 0;
+};
+
+}  // namespace silico::experiments
