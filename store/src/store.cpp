@@ -66,6 +66,15 @@ constexpr std::string_view k_version_key = "format_version";
 Status check_format_version(Store::Impl& impl) {
     auto stored = impl.get(cf_meta, k_version_key);
     if (!stored) return std::unexpected(stored.error());
+    // A reader that opens while a writer is recovering its log (flushing the WAL into a table file and
+    // deleting the WAL) can read the MANIFEST from before the flush and find the WAL already gone: it sees
+    // an empty database for a moment. Catch up with the writer a few times before calling it corrupt.
+    for (int attempt = 0; impl.options.read_only && !*stored && attempt < 6; ++attempt) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10 << attempt));
+        if (!impl.db->TryCatchUpWithPrimary().ok()) continue;
+        stored = impl.get(cf_meta, k_version_key);
+        if (!stored) return std::unexpected(stored.error());
+    }
     if (!*stored) {
         if (impl.options.read_only)
             return fail(Errc::corruption, "store has no format version", impl.dir.string());
