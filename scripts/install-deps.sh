@@ -14,6 +14,7 @@ test_packages=(
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   openssh-server openssh-client
+  slurmctld slurmd slurm-client munge
 )
 
 want=("${build_packages[@]}")

@@ -30,5 +30,7 @@ void add_version_command(CLI::App& app, CliContext& ctx);
 void add_store_commands(CLI::App& app, CliContext& ctx);
 // silico validate / explain / import param (recipe_commands.cpp).
 void add_recipe_commands(CLI::App& app, CliContext& ctx);
+// `silico worker --stdio | --file IN --out OUT` (worker_command.cpp).
+void add_worker_command(CLI::App& app, CliContext& ctx);
 
 }  // namespace silico::runner

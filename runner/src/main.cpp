@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
     add_version_command(app, ctx);
     add_store_commands(app, ctx);
     add_recipe_commands(app, ctx);
+    add_worker_command(app, ctx);
 
     try {
         app.parse(argc, argv);
