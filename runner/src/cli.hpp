@@ -32,5 +32,6 @@ void add_store_commands(CLI::App& app, CliContext& ctx);
 void add_recipe_commands(CLI::App& app, CliContext& ctx);
 // `silico worker --stdio | --file IN --out OUT` (worker_command.cpp).
 void add_worker_command(CLI::App& app, CliContext& ctx);
+void add_cell_commands(CLI::App& app, CliContext& ctx);
 
 }  // namespace silico::runner

@@ -1,0 +1,94 @@
+// NeuronCell: a CellModel built in the process's NEURON through the Simulator.
+#include <fmt/format.h>
+
+#include <atomic>
+
+#include "silico/experiments/cell.hpp"
+#include "silico/experiments/simulator.hpp"
+
+namespace silico::experiments {
+
+namespace {
+
+std::atomic<int> g_next_cell{0};
+
+}  // namespace
+
+Result<NeuronCell> NeuronCell::instantiate(Simulator& simulator, const CellModel& model) {
+    NeuronCell cell;
+    cell.m_simulator = &simulator;
+    cell.m_prefix = fmt::format("silico_cell{}", g_next_cell++);
+    cell.m_model = std::make_shared<const CellModel>(model);
+    const auto program = hoc_program(model, cell.m_prefix);
+    for (std::size_t i = 0; i < program.size(); ++i) {
+        if (auto s = simulator.hoc(program[i]); !s) {
+            if (i == 0) cell.m_simulator = nullptr;  // nothing was created
+            return std::unexpected(s.error().within("building cell " + cell.m_prefix));
+        }
+    }
+    return cell;
+}
+
+NeuronCell::NeuronCell(NeuronCell&& other) noexcept
+    : m_simulator(std::exchange(other.m_simulator, nullptr)),
+      m_prefix(std::move(other.m_prefix)),
+      m_model(std::move(other.m_model)) {}
+
+NeuronCell& NeuronCell::operator=(NeuronCell&& other) noexcept {
+    if (this != &other) {
+        release();
+        m_simulator = std::exchange(other.m_simulator, nullptr);
+        m_prefix = std::move(other.m_prefix);
+        m_model = std::move(other.m_model);
+    }
+    return *this;
+}
+
+NeuronCell::~NeuronCell() {
+    release();
+}
+
+void NeuronCell::release() noexcept {
+    if (!m_simulator || !m_model) return;
+    // Sections of a deleted cell must not take part in later simulations of this process.
+    (void)m_simulator->hoc(fmt::format("{{for silico_del_i = 0, {} {}[silico_del_i] delete_section()}}\n",
+                                       m_model->sections().size() - 1, m_prefix));
+    m_simulator = nullptr;
+}
+
+std::string NeuronCell::hoc_name(int section_id) const {
+    return fmt::format("{}[{}]", m_prefix, section_id);
+}
+
+Result<std::vector<std::vector<double>>> NeuronCell::segment_areas() const {
+    const std::string vec = m_prefix + "_areas";
+    if (auto s = m_simulator->hoc(fmt::format("objref {}\n{{{} = new Vector()}}\n"
+                                              "{{for silico_area_i = 0, {} {}[silico_area_i] for (x, 0) "
+                                              "{}.append(area(x))}}\n",
+                                              vec, vec, m_model->sections().size() - 1, m_prefix, vec));
+        !s)
+        return std::unexpected(s.error());
+    auto flat = m_simulator->read_vector(vec);
+    if (!flat) return std::unexpected(flat.error());
+    std::vector<std::vector<double>> out;
+    std::size_t k = 0;
+    for (const auto& s : m_model->sections()) {
+        if (k + static_cast<std::size_t>(s.nseg) > flat->size())
+            return fail(Errc::internal, "NEURON returned fewer segment areas than the model has segments");
+        out.emplace_back(flat->begin() + static_cast<std::ptrdiff_t>(k),
+                         flat->begin() + static_cast<std::ptrdiff_t>(k + s.nseg));
+        k += static_cast<std::size_t>(s.nseg);
+    }
+    return out;
+}
+
+Result<std::map<std::string, double>> NeuronCell::label_areas() const {
+    auto areas = segment_areas();
+    if (!areas) return std::unexpected(areas.error());
+    std::map<std::string, double> out;
+    for (const auto& s : m_model->sections())
+        for (double a : (*areas)[static_cast<std::size_t>(s.id)]) out[s.label] += a;
+    return out;
+}
+
+}  // namespace silico::experiments

@@ -1,0 +1,152 @@
+// `silico cell ...`: look at cell models without running a simulation.
+//   silico cell summary --morphology FILE [--biophysics FILE] [--path-map NAME=DIR]... [--json]
+//   silico cell generate-example -o FILE.hoc [--seed N]
+#include <fmt/format.h>
+
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli.hpp"
+#include "silico/experiments/cell.hpp"
+#include "silico/experiments/example_cell.hpp"
+#include "silico/experiments/simulator.hpp"
+
+namespace silico::runner {
+
+namespace {
+
+namespace ex = silico::experiments;
+
+struct SummaryOptions {
+    std::string morphology;
+    std::string biophysics;
+    std::vector<std::string> path_maps;
+    bool json = false;
+};
+
+Result<recipes::PathMap> parse_path_maps(const std::vector<std::string>& items) {
+    recipes::PathMap map;
+    for (const auto& item : items) {
+        auto eq = item.find('=');
+        if (eq == std::string::npos || eq == 0)
+            return fail(Errc::invalid_argument, "--path-map takes NAME=DIR, not '" + item + "'");
+        map[item.substr(0, eq)] = item.substr(eq + 1);
+    }
+    return map;
+}
+
+Result<nlohmann::ordered_json> summarize(const SummaryOptions& options) {
+    auto morphology = ex::read_morphology(options.morphology);
+    if (!morphology) return std::unexpected(morphology.error());
+    ex::CellParameters parameters;
+    if (!options.biophysics.empty()) {
+        auto paths = parse_path_maps(options.path_maps);
+        if (!paths) return std::unexpected(paths.error());
+        auto p = ex::read_cell_parameters(options.biophysics, *paths);
+        if (!p) return std::unexpected(p.error());
+        parameters = std::move(*p);
+    }
+    auto model = ex::build_cell_model(*morphology, parameters);
+    if (!model) return std::unexpected(model.error());
+    auto simulator = ex::Simulator::instance();
+    if (!simulator) return std::unexpected(simulator.error());
+    auto cell = ex::NeuronCell::instantiate(**simulator, *model);
+    if (!cell) return std::unexpected(cell.error());
+    auto areas = cell->label_areas();
+    if (!areas) return std::unexpected(areas.error());
+
+    nlohmann::ordered_json out;
+    out["morphology"] = options.morphology;
+    out["biophysics"] = options.biophysics.empty() ? nlohmann::ordered_json(nullptr)
+                                                   : nlohmann::ordered_json(options.biophysics);
+    out["cell_modify_functions"] = model->applied_modify_functions();
+    auto& labels = out["labels"] = nlohmann::ordered_json::array();
+    double dendritic = 0, area_total = 0;
+    for (const auto& l : model->label_summaries()) {
+        const double area = areas->contains(l.label) ? areas->at(l.label) : 0.0;
+        labels.push_back({{"label", l.label},
+                          {"sections", l.sections},
+                          {"segments", l.segments},
+                          {"length_um", l.length},
+                          {"area_um2", area}});
+        if (l.label == ex::k_label_dendrite || l.label == ex::k_label_apical) dendritic += l.length;
+        area_total += area;
+    }
+    out["sections"] = model->sections().size();
+    out["segments"] = model->total_segments();
+    out["length_um"] = model->total_length();
+    out["dendritic_length_um"] = dendritic;
+    out["area_um2"] = area_total;
+    auto apical = model->max_distance(ex::k_label_apical);
+    out["max_apical_distance_um"] =
+        apical ? nlohmann::ordered_json(*apical) : nlohmann::ordered_json(nullptr);
+    return out;
+}
+
+void print_text(const nlohmann::ordered_json& s, std::ostream& out) {
+    out << "morphology  " << s["morphology"].get<std::string>() << "\n";
+    if (!s["biophysics"].is_null()) out << "biophysics  " << s["biophysics"].get<std::string>() << "\n";
+    if (!s["cell_modify_functions"].empty()) {
+        out << "modified by";
+        for (const auto& f : s["cell_modify_functions"]) out << " " << f.get<std::string>();
+        out << "\n";
+    }
+    out << fmt::format("\n{:<16} {:>8} {:>8} {:>12} {:>14}\n", "label", "sections", "segments", "length µm",
+                       "area µm²");
+    for (const auto& l : s["labels"])
+        out << fmt::format("{:<16} {:>8} {:>8} {:>12.2f} {:>14.2f}\n", l["label"].get<std::string>(),
+                           l["sections"].get<int>(), l["segments"].get<int>(), l["length_um"].get<double>(),
+                           l["area_um2"].get<double>());
+    out << fmt::format("{:<16} {:>8} {:>8} {:>12.2f} {:>14.2f}\n", "total", s["sections"].get<int>(),
+                       s["segments"].get<int>(), s["length_um"].get<double>(), s["area_um2"].get<double>());
+    out << fmt::format("\ndendritic length      {:.2f} µm\n", s["dendritic_length_um"].get<double>());
+    if (!s["max_apical_distance_um"].is_null())
+        out << fmt::format("max apical distance   {:.2f} µm (path from the soma centre)\n",
+                           s["max_apical_distance_um"].get<double>());
+}
+
+}  // namespace
+
+void add_cell_commands(CLI::App& app, CliContext& ctx) {
+    auto* cell = app.add_subcommand("cell", "Inspect cell models (morphology + biophysics)");
+    cell->require_subcommand(1);
+
+    auto options = std::make_shared<SummaryOptions>();
+    auto* summary = cell->add_subcommand(
+        "summary",
+        "Sections, segments, lengths and NEURON membrane areas per label, and the maximum apical distance");
+    summary->add_option("--morphology", options->morphology, "Morphology file (.hoc or .swc)")->required();
+    summary->add_option("--biophysics", options->biophysics,
+                        "ISF cell parameter file (.param); without it NEURON's default Ra and cm set nseg");
+    summary->add_option(
+        "--path-map", options->path_maps,
+        "Placeholder in the parameter file, NAME=DIR (e.g. IN_SILICO_FRAMEWORK_DIR=../shared/isf)");
+    summary->add_flag("--json", options->json, "Print JSON");
+    summary->callback([options, &ctx] {
+        auto s = summarize(*options);
+        if (!s) return ctx.report(s.error());
+        if (options->json)
+            std::cout << s->dump(2) << "\n";
+        else
+            print_text(*s, std::cout);
+        ctx.exit_code = 0;
+    });
+
+    auto output = std::make_shared<std::string>();
+    auto seed = std::make_shared<std::uint64_t>(ex::ExampleCellOptions{}.seed);
+    auto* generate = cell->add_subcommand("generate-example",
+                                          "Write silico's procedural L5PT-like example morphology as hoc");
+    generate->add_option("-o,--output", *output, "Output .hoc file")->required();
+    generate->add_option("--seed", *seed, "Random seed (the shipped cell uses the default)");
+    generate->callback([output, seed, &ctx] {
+        const std::string text = ex::write_hoc(ex::generate_example_cell({.seed = *seed}));
+        std::ofstream out(*output, std::ios::binary);
+        out << text;
+        out.close();
+        if (!out) return ctx.report(Error{Errc::io, "cannot write the example cell", *output});
+        ctx.exit_code = 0;
+    });
+}
+
+}  // namespace silico::runner

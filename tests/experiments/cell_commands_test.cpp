@@ -1,0 +1,82 @@
+// `silico cell summary` and `silico cell generate-example` (runner/src/cell_commands.cpp), run as the real
+// executable.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "cell_test_data.hpp"
+#include "silico/experiments/morphology.hpp"
+
+namespace silico::experiments {
+namespace {
+
+const std::string k_silico = std::string(SILICO_BINARY_DIR) + "/runner/silico";
+
+struct Run {
+    int status = -1;
+    std::string out;
+};
+
+Run run(const std::string& arguments) {
+    Run r;
+    FILE* pipe = popen((k_silico + " " + arguments + " 2>&1").c_str(), "r");
+    if (!pipe) return r;
+    std::array<char, 4096> buffer{};
+    std::size_t n = 0;
+    while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) r.out.append(buffer.data(), n);
+    const int status = pclose(pipe);
+    r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return r;
+}
+
+TEST(CellCommands, SummaryOfCell86ReportsIsfNumbers) {
+    auto r = run("cell summary --json --morphology " + test::k_hoc_86 + " --biophysics " + test::k_param_86 +
+                 " --path-map IN_SILICO_FRAMEWORK_DIR=" + test::k_isf_dir);
+    ASSERT_EQ(r.status, 0) << r.out;
+    auto s = nlohmann::json::parse(r.out);
+    EXPECT_EQ(s["sections"], 170);
+    EXPECT_EQ(s["segments"], 1142);
+    EXPECT_NEAR(s["length_um"].get<double>(), 16340.39, 0.005);
+    EXPECT_NEAR(s["max_apical_distance_um"].get<double>(), 1576.55, 0.005);
+    EXPECT_EQ(s["cell_modify_functions"], nlohmann::json::array({"scale_apical_morph_86"}));
+    std::map<std::string, nlohmann::json> labels;
+    for (const auto& l : s["labels"]) labels[l["label"]] = l;
+    EXPECT_NEAR(labels["Soma"]["area_um2"].get<double>(), 916.46, 0.005);
+    EXPECT_NEAR(labels["ApicalDendrite"]["area_um2"].get<double>(), 27211.75, 0.005);
+    EXPECT_EQ(labels["Dendrite"]["segments"], 483);
+    EXPECT_NEAR(
+        s["dendritic_length_um"].get<double>(),
+        labels["Dendrite"]["length_um"].get<double>() + labels["ApicalDendrite"]["length_um"].get<double>(),
+        1e-9);
+}
+
+TEST(CellCommands, SummaryWithoutBiophysicsUsesTheMorphologyAlone) {
+    auto r = run("cell summary --morphology " + test::k_hoc_86);
+    ASSERT_EQ(r.status, 0) << r.out;
+    EXPECT_NE(r.out.find("ApicalDendrite"), std::string::npos);
+    EXPECT_EQ(r.out.find("AIS"), std::string::npos);  // no AIS block, no axon
+    EXPECT_NE(r.out.find("max apical distance"), std::string::npos);
+}
+
+TEST(CellCommands, SummaryRefusesTheUnlabelledSwcWithExitStatus2) {
+    auto r = run("cell summary --morphology " + test::k_swc_86);
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_NE(r.out.find("neither section types"), std::string::npos) << r.out;
+}
+
+TEST(CellCommands, GenerateExampleWritesTheShippedCell) {
+    const std::string out = testing::TempDir() + "silico_example_cell.hoc";
+    auto r = run("cell generate-example -o " + out);
+    ASSERT_EQ(r.status, 0) << r.out;
+    auto written = read_text_file(out);
+    auto shipped = read_text_file(SILICO_SOURCE_DIR "/recipes/examples/cells/l5pt_example.hoc");
+    ASSERT_TRUE(written && shipped);
+    EXPECT_EQ(*written, *shipped);
+    std::remove(out.c_str());
+}
+
+}  // namespace
+}  // namespace silico::experiments
