@@ -26,7 +26,7 @@ std::vector<recipes::Condition> conditions_of(const std::string& body) {
 
 const std::string k_steps = R"(protocol = "current_step"
 [[stimulus.step]]
-amplitude = [0.1, 0.4]
+amplitude = [0.005, 0.05]
 delay = 2.0
 duration = 20.0
 [simulation]
@@ -59,7 +59,7 @@ TEST(TrialSerialisation, ModelTrialAndOutputsRoundTrip) {
     ASSERT_TRUE(decoded.has_value()) << decoded.error().what();
     EXPECT_EQ(decoded->trial, 3u);
     EXPECT_EQ(decoded->seed, 123456789012345ull);
-    EXPECT_EQ(decoded->spec.stimulus.steps.at(0).amplitude, 0.4);
+    EXPECT_EQ(decoded->spec.stimulus.steps.at(0).amplitude, 0.05);
     EXPECT_EQ(encode_trial(*decoded), request);
 
     TrialOutputs outputs;
@@ -116,7 +116,7 @@ tstop = 20.0
 solver = "cvode"
 [record]
 dt = 0.5
-soma_variables = ["v", "ina"]
+variables = ["v", "ina"]
 )");
     ASSERT_EQ(conditions.size(), 1u);
     auto model = Model::build({conditions[0].spec.cell});

@@ -1,6 +1,7 @@
 // `silico run`, `silico plan`, `silico status` and `silico runs` end to end: the real executable, real
 // workers running NEURON on a one-compartment cell, a real store. Includes the issue-6 kill test (LONG:
 // about a minute; it SIGKILLs the runner at random moments and checks the resumed result bit by bit).
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
@@ -86,7 +87,7 @@ std::map<std::string, std::map<std::string, std::string>> stored_outputs(const f
 }
 
 TEST_F(RunCommand, RunsEveryTrialCommitsTheResultsAndASecondRunIsAllCacheHitsWithoutAWorker) {
-    const auto recipe = write_recipe("small.toml", recipe_text("small", "[0.1, 0.4]", 3, 30.0));
+    const auto recipe = write_recipe("small.toml", recipe_text("small", "[0.005, 0.05]", 3, 30.0));
     const std::string store = (dir / "store").string();
 
     auto plan0 = silico({"plan", recipe.string(), "--store", store, "--json"});
@@ -104,7 +105,7 @@ TEST_F(RunCommand, RunsEveryTrialCommitsTheResultsAndASecondRunIsAllCacheHitsWit
     EXPECT_EQ(r1["failed"], 0);
     EXPECT_EQ(r1["workers_started"], true);
 
-    // The committed results: time, the somatic trace and spikes; 0.4 nA fires, 0.1 nA does not.
+    // The committed results: time, the somatic trace and spikes.
     const auto outputs = stored_outputs(store);
     ASSERT_EQ(outputs.size(), 6u);
     store::Options ro;
@@ -132,7 +133,7 @@ TEST_F(RunCommand, RunsEveryTrialCommitsTheResultsAndASecondRunIsAllCacheHitsWit
         ASSERT_TRUE(spikes.has_value());
         spikes_per_condition[t["condition"].get<std::size_t>()] = spikes->f64.at(0).size();
     }
-    // Conditions are sorted by amplitude: 0.1 nA stays below threshold, 0.4 nA fires.
+    // Conditions are sorted by amplitude: 5 pA stays below threshold, 50 pA fires.
     EXPECT_EQ(spikes_per_condition[0], 0u);
     EXPECT_GT(spikes_per_condition[1], 0u);
 
@@ -232,7 +233,7 @@ pid_t spawn_quiet(const std::vector<std::string>& args) {
 // each time; in the end every trial is complete exactly once and bit-identical to an uninterrupted run.
 TEST_F(RunCommand, LongKillTestRunnerKilledAtRandomMomentsResumesToBitIdenticalResults) {
     const auto recipe =
-        write_recipe("kill.toml", recipe_text("kill", "[0.1, 0.2, 0.3, 0.4, 0.5, 0.6]", 10, 150.0));
+        write_recipe("kill.toml", recipe_text("kill", "[0.1, 0.2, 0.3, 0.4, 0.5, 0.6]", 10, 1500.0));
     const std::string reference = (dir / "reference").string();
     const std::string resumed = (dir / "resumed").string();
 
@@ -242,7 +243,7 @@ TEST_F(RunCommand, LongKillTestRunnerKilledAtRandomMomentsResumesToBitIdenticalR
     ASSERT_EQ(expected.size(), 60u);
 
     std::mt19937 random(static_cast<unsigned>(::getpid()));
-    std::uniform_int_distribution<int> delay_ms(100, 1500);
+    std::uniform_int_distribution<int> delay_ms(200, 1500);
     int kills = 0, runs = 0;
     while (kills < 10 && runs < 60) {
         ++runs;
