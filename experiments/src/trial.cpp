@@ -298,7 +298,7 @@ std::vector<double> resample(const std::vector<double>& time, const std::vector<
     std::size_t j = 0;
     for (std::size_t k = 0;; ++k) {
         const double t = static_cast<double>(k) * step;
-        if (t > last + 1e-9 * step) break;
+        if (t > last + 1e-6) break;  // a last CVODE step may land a rounding error short of tstop
         while (j + 1 < time.size() && time[j + 1] < t) ++j;
         if (j + 1 >= time.size() || time[j + 1] == time[j]) {
             out.push_back(values[std::min(j, values.size() - 1)]);

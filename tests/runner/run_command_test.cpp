@@ -14,6 +14,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <sstream>
 #include <thread>
 
 #include "child_process.hpp"
@@ -229,8 +230,29 @@ pid_t spawn_quiet(const std::vector<std::string>& args) {
     return rc == 0 ? pid : -1;
 }
 
+// Process ids whose parent is `parent` (from /proc).
+std::vector<pid_t> children_of(pid_t parent) {
+    std::vector<pid_t> out;
+    for (const auto& entry : fs::directory_iterator("/proc")) {
+        const std::string name = entry.path().filename().string();
+        if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+        std::ifstream stat(entry.path() / "stat");
+        std::string line;
+        if (!std::getline(stat, line)) continue;
+        const auto close = line.rfind(')');
+        if (close == std::string::npos) continue;
+        std::istringstream rest(line.substr(close + 2));
+        std::string state;
+        pid_t ppid = 0;
+        rest >> state >> ppid;
+        if (ppid == parent && state != "Z") out.push_back(static_cast<pid_t>(std::stoi(name)));
+    }
+    return out;
+}
+
 // LONG (about a minute). Issue 6's kill test: a 60-trial run SIGKILLed at >= 10 random moments, restarted
 // each time; in the end every trial is complete exactly once and bit-identical to an uninterrupted run.
+// Then a run whose workers are SIGKILLed at >= 10 random moments completes by itself, also bit-identical.
 TEST_F(RunCommand, LongKillTestRunnerKilledAtRandomMomentsResumesToBitIdenticalResults) {
     const auto recipe =
         write_recipe("kill.toml", recipe_text("kill", "[0.1, 0.2, 0.3, 0.4, 0.5, 0.6]", 10, 1500.0));
@@ -243,12 +265,12 @@ TEST_F(RunCommand, LongKillTestRunnerKilledAtRandomMomentsResumesToBitIdenticalR
     ASSERT_EQ(expected.size(), 60u);
 
     std::mt19937 random(static_cast<unsigned>(::getpid()));
-    std::uniform_int_distribution<int> delay_ms(200, 1500);
+    std::uniform_int_distribution<int> delay_ms(200, 1200);
     int kills = 0, runs = 0;
     while (kills < 10 && runs < 60) {
         ++runs;
         const pid_t pid =
-            spawn_quiet({SILICO_EXE, "run", recipe.string(), "--store", resumed, "--executor", "local:2"});
+            spawn_quiet({SILICO_EXE, "run", recipe.string(), "--store", resumed, "--executor", "local:1"});
         ASSERT_GT(pid, 0);
         std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(random)));
         int status = 0;
@@ -279,6 +301,25 @@ TEST_F(RunCommand, LongKillTestRunnerKilledAtRandomMomentsResumesToBitIdenticalR
     EXPECT_EQ(info->trials, 60u);
     EXPECT_EQ(info->seeds, 60u);
     EXPECT_EQ(info->failures, 0u);
+
+    // Separately, the workers: SIGKILL one of the running runner's workers at >= 10 random moments. The
+    // runner retries the lost trials and completes the run by itself.
+    const std::string worker_kills = (dir / "worker_kills").string();
+    const pid_t runner = spawn_quiet({SILICO_EXE, "run", recipe.string(), "--store", worker_kills,
+                                      "--executor", "local:2", "--max-attempts", "50"});
+    ASSERT_GT(runner, 0);
+    int worker_kills_done = 0, status = 0;
+    while (worker_kills_done < 10 && ::waitpid(runner, &status, WNOHANG) == 0) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(random) / 2));
+        const auto workers = children_of(runner);
+        if (workers.empty()) continue;
+        ::kill(workers[static_cast<std::size_t>(random()) % workers.size()], SIGKILL);
+        ++worker_kills_done;
+    }
+    if (::waitpid(runner, &status, 0) != runner) status = -1;
+    EXPECT_GE(worker_kills_done, 10);
+    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+    EXPECT_EQ(stored_outputs(worker_kills), expected);
 }
 
 }  // namespace
