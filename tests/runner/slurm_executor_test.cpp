@@ -279,9 +279,16 @@ TEST_F(SlurmExecutor, StoppingCancelsTheArrayAndReportsTheRunInterrupted) {
     EXPECT_TRUE(summary->interrupted);
     EXPECT_NE(summary->stop_reason.find("cancelled Slurm job"), std::string::npos) << summary->stop_reason;
     EXPECT_GE(summary->not_run, 3u);
-    auto queue = run_command({"squeue", "-h", "-o", "%i"});
-    ASSERT_TRUE(queue && queue->succeeded());
-    EXPECT_EQ(queue->out, "") << "no task left in the queue";
+    // scancel is asynchronous: tasks pass through COMPLETING before they leave the queue.
+    std::string left;
+    for (int i = 0; i < 100; ++i) {
+        auto queue = run_command({"squeue", "-h", "-o", "%i %T"});
+        ASSERT_TRUE(queue && queue->succeeded());
+        left = queue->out;
+        if (left.empty()) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    EXPECT_EQ(left, "") << "no task left in the queue";
 }
 
 }  // namespace
