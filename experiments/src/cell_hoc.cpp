@@ -19,11 +19,16 @@ bool all_equal(const std::vector<double>& v) {
     return true;
 }
 
-std::string section_chunk(const CellSection& s, const std::string& name) {
+std::string section_chunk(const CellSection& s, const std::string& name, bool points_in_vectors) {
     std::string out = name + " {\n";
     out += "pt3dclear()\n";
-    for (const auto& p : s.points)
-        out += fmt::format("pt3dadd({}, {}, {}, {})\n", num(p.x), num(p.y), num(p.z), num(p.d));
+    if (points_in_vectors) {
+        out += fmt::format("pt3dadd({}x, {}y, {}z, {}d)\n", k_pt3d_vectors, k_pt3d_vectors, k_pt3d_vectors,
+                           k_pt3d_vectors);
+    } else {
+        for (const auto& p : s.points)
+            out += fmt::format("pt3dadd({}, {}, {}, {})\n", num(p.x), num(p.y), num(p.z), num(p.d));
+    }
     out += fmt::format("nseg = {}\n", s.nseg);
     for (const auto& [prop, value] : s.properties) out += fmt::format("{} = {}\n", prop, num(value));
     for (const auto& m : s.mechanisms) {
@@ -69,12 +74,12 @@ std::string spine_chunk(const CellSection& s, const std::string& name) {
 
 }  // namespace
 
-std::vector<std::string> hoc_program(const CellModel& cell, std::string_view prefix) {
+std::vector<std::string> hoc_program(const CellModel& cell, std::string_view prefix, bool points_in_vectors) {
     const auto& sections = cell.sections();
     auto name = [&](int id) { return fmt::format("{}[{}]", prefix, id); };
     std::vector<std::string> program;
     program.push_back(fmt::format("{{create {}[{}]}}\n", prefix, sections.size()));
-    for (const auto& s : sections) program.push_back(section_chunk(s, name(s.id)));
+    for (const auto& s : sections) program.push_back(section_chunk(s, name(s.id), points_in_vectors));
     std::string connects;
     for (const auto& s : sections)
         if (s.parent_id >= 0)

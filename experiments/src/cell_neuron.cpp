@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <atomic>
+#include <utility>
 
 #include "silico/experiments/cell.hpp"
 #include "silico/experiments/simulator.hpp"
@@ -15,16 +16,36 @@ std::atomic<int> g_next_cell{0};
 }  // namespace
 
 Result<NeuronCell> NeuronCell::instantiate(Simulator& simulator, const CellModel& model) {
-    NeuronCell cell;
-    cell.m_simulator = &simulator;
+    NeuronCell cell;  // m_simulator is set once the sections exist, so a failure before deletes nothing
     cell.m_prefix = fmt::format("silico_cell{}", g_next_cell++);
     cell.m_model = std::make_shared<const CellModel>(model);
-    const auto program = hoc_program(model, cell.m_prefix);
-    for (std::size_t i = 0; i < program.size(); ++i) {
-        if (auto s = simulator.hoc(program[i]); !s) {
-            if (i == 0) cell.m_simulator = nullptr;  // nothing was created
-            return std::unexpected(s.error().within("building cell " + cell.m_prefix));
+    const auto program = hoc_program(model, cell.m_prefix, true);
+    const std::string v(k_pt3d_vectors);
+    if (auto s = simulator.hoc(
+            fmt::format("objref {0}x, {0}y, {0}z, {0}d\n{{{0}x = new Vector()  {0}y = new Vector()  "
+                        "{0}z = new Vector()  {0}d = new Vector()}}\n",
+                        v));
+        !s)
+        return std::unexpected(s.error());
+    const auto& sections = model.sections();
+    std::vector<double> column;
+    auto write_points = [&](const CellSection& section) -> Status {
+        for (const auto& [suffix, member] : {std::pair{"x", &Point3d::x}, std::pair{"y", &Point3d::y},
+                                             std::pair{"z", &Point3d::z}, std::pair{"d", &Point3d::d}}) {
+            column.clear();
+            for (const auto& p : section.points) column.push_back(p.*member);
+            if (auto s = simulator.write_vector(v + suffix, column); !s) return s;
         }
+        return {};
+    };
+    for (std::size_t i = 0; i < program.size(); ++i) {
+        if (i >= 1 && i <= sections.size()) {
+            if (auto s = write_points(sections[i - 1]); !s)
+                return std::unexpected(s.error().within("building cell " + cell.m_prefix));
+        }
+        if (auto s = simulator.hoc(program[i]); !s)
+            return std::unexpected(s.error().within("building cell " + cell.m_prefix));
+        if (i == 0) cell.m_simulator = &simulator;
     }
     return cell;
 }

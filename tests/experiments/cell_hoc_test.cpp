@@ -32,6 +32,16 @@ TEST(CellHoc, CreatesOneArrayThenOneChunkPerSection) {
     EXPECT_NE(program[39].find("nseg = 35\n"), std::string::npos);
 }
 
+TEST(CellHoc, PointsCanComeFromVectorsInsteadOfStatements) {
+    auto program = hoc_program(cell_86(), "c", true);
+    EXPECT_EQ(count(program[39], "pt3dadd("), 1u);
+    EXPECT_NE(program[39].find("pt3dadd(silico_pt3d_x, silico_pt3d_y, silico_pt3d_z, silico_pt3d_d)\n"),
+              std::string::npos);
+    auto text = hoc_program(cell_86(), "c");
+    ASSERT_EQ(program.size(), text.size());
+    for (std::size_t i = 171; i < program.size(); ++i) EXPECT_EQ(program[i], text[i]);
+}
+
 TEST(CellHoc, SetsNonUniformValuesPerSegmentAndUniformOnesOnce) {
     auto program = hoc_program(cell_86(), "c");
     const std::string& apical = program[39];

@@ -33,6 +33,7 @@
 #include "silico/core/error.hpp"
 #include "silico/experiments/biophysics.hpp"
 #include "silico/experiments/morphology.hpp"
+#include "silico/experiments/recording.hpp"
 
 namespace silico::experiments {
 
@@ -172,8 +173,13 @@ std::vector<std::string> cell_modify_function_names();
 // The hoc statements that create a model in NEURON, in the order they must run: one chunk creates the
 // section array, then one chunk per section (geometry, nseg, properties, mechanisms and values, ions), one
 // for connections, spine corrections, the modify functions' diameters, and mech_globals. `prefix` names the
-// section array (`<prefix>[id]`).
-std::vector<std::string> hoc_program(const CellModel& cell, std::string_view prefix);
+// section array (`<prefix>[id]`). With points_in_vectors, section i's chunk (program[i + 1]) takes its 3D
+// points from the hoc Vectors named k_pt3d_vectors + "x", "y", "z", "d", which the caller fills with that
+// section's points first (NeuronCell does, through Simulator::write_vector): NEURON gets the same doubles
+// without parsing one pt3dadd statement per point.
+inline constexpr std::string_view k_pt3d_vectors = "silico_pt3d_";
+std::vector<std::string> hoc_program(const CellModel& cell, std::string_view prefix,
+                                     bool points_in_vectors = false);
 
 // A CellModel built in NEURON. Sections are the hoc array `<prefix>[id]`, one prefix per cell in the process.
 class NeuronCell {
@@ -190,6 +196,9 @@ class NeuronCell {
 
     // hoc name of a section, e.g. "silico_cell0[38]"; address a point as "<name>(x)" or "<name> { ... }".
     std::string hoc_name(int section_id) const;
+    // A protocol/recording location (hoc name + x) for a section and x, or for a SegmentLocation.
+    Location location(int section_id, double x) const { return {hoc_name(section_id), x}; }
+    Location location(const SegmentLocation& site) const { return location(site.section_id, site.x); }
     const std::string& prefix() const { return m_prefix; }
     const CellModel& model() const { return *m_model; }
 
