@@ -230,6 +230,31 @@ pid_t spawn_quiet(const std::vector<std::string>& args) {
     return rc == 0 ? pid : -1;
 }
 
+// Trials committed so far in a store another process is writing (0 before the store exists).
+std::size_t committed(const fs::path& store_dir) {
+    if (!fs::exists(store_dir / "db")) return 0;
+    store::Options options;
+    options.read_only = true;
+    auto store = store::Store::open(store_dir, options);
+    if (!store) return 0;
+    std::size_t n = 0;
+    (void)store->for_each_trial([&](const Digest&, const store::TrialRecord&) { return ++n, true; });
+    return n;
+}
+
+// Waits until `store_dir` holds more than `count` trials or `pid` has exited; false when it exited.
+bool wait_for_commit(const fs::path& store_dir, std::size_t count, pid_t pid) {
+    while (committed(store_dir) <= count) {
+        siginfo_t info{};
+        // WNOWAIT: the caller still collects the exit status.
+        if (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+            info.si_pid == pid)
+            return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return true;
+}
+
 // Process ids whose parent is `parent` (from /proc).
 std::vector<pid_t> children_of(pid_t parent) {
     std::vector<pid_t> out;
@@ -250,6 +275,27 @@ std::vector<pid_t> children_of(pid_t parent) {
     return out;
 }
 
+TEST_F(RunCommand, CtrlCStopsCleanlyWithStatus130AndTheNextRunResumes) {
+    const auto recipe = write_recipe("int.toml", recipe_text("int", "[0.1, 0.2]", 12, 1500.0));
+    const std::string store = (dir / "store").string();
+    const pid_t pid =
+        spawn_quiet({SILICO_EXE, "run", recipe.string(), "--store", store, "--executor", "local:2"});
+    ASSERT_GT(pid, 0);
+    ASSERT_TRUE(wait_for_commit(store, 0, pid));  // the executor is running: one trial is in
+    ::kill(pid, SIGINT);
+    int status = 0;
+    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 130);
+    const auto partial = stored_outputs(store).size();
+    EXPECT_LT(partial, 24u);
+    auto resumed = silico({"run", recipe.string(), "--store", store, "--json"});
+    ASSERT_EQ(exit_code(resumed), 0) << resumed.err;
+    const Json r = Json::parse(resumed.out);
+    EXPECT_EQ(r["cached"].get<std::size_t>(), partial);
+    EXPECT_EQ(stored_outputs(store).size(), 24u);
+}
+
 // LONG (about a minute). Issue 6's kill test: a 60-trial run SIGKILLed at >= 10 random moments, restarted
 // each time; in the end every trial is complete exactly once and bit-identical to an uninterrupted run.
 // Then a run whose workers are SIGKILLed at >= 10 random moments completes by itself, also bit-identical.
@@ -264,15 +310,20 @@ TEST_F(RunCommand, LongKillTestRunnerKilledAtRandomMomentsResumesToBitIdenticalR
     const auto expected = stored_outputs(reference);
     ASSERT_EQ(expected.size(), 60u);
 
+    // Kill moments: right after a random number (0-2) of new commits, plus a random 0-40 ms, so kills land
+    // during start-up, between trials and inside commits, however fast the machine is.
     std::mt19937 random(static_cast<unsigned>(::getpid()));
-    std::uniform_int_distribution<int> delay_ms(200, 1200);
+    std::uniform_int_distribution<int> new_commits(0, 2), jitter_ms(0, 40);
     int kills = 0, runs = 0;
     while (kills < 10 && runs < 60) {
         ++runs;
+        const std::size_t before = committed(resumed);
         const pid_t pid =
             spawn_quiet({SILICO_EXE, "run", recipe.string(), "--store", resumed, "--executor", "local:1"});
         ASSERT_GT(pid, 0);
-        std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(random)));
+        const int wanted = new_commits(random);
+        if (wanted > 0) wait_for_commit(resumed, before + static_cast<std::size_t>(wanted) - 1, pid);
+        std::this_thread::sleep_for(std::chrono::milliseconds(jitter_ms(random)));
         int status = 0;
         if (::waitpid(pid, &status, WNOHANG) == 0) {
             ::kill(pid, SIGKILL);
@@ -309,8 +360,10 @@ TEST_F(RunCommand, LongKillTestRunnerKilledAtRandomMomentsResumesToBitIdenticalR
                                       "--executor", "local:2", "--max-attempts", "50"});
     ASSERT_GT(runner, 0);
     int worker_kills_done = 0, status = 0;
-    while (worker_kills_done < 10 && ::waitpid(runner, &status, WNOHANG) == 0) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(random) / 2));
+    while (worker_kills_done < 10) {
+        // After each new commit (and a random 0-40 ms), one of the workers it has now.
+        if (!wait_for_commit(worker_kills, static_cast<std::size_t>(worker_kills_done) * 2, runner)) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(jitter_ms(random)));
         const auto workers = children_of(runner);
         if (workers.empty()) continue;
         ::kill(workers[static_cast<std::size_t>(random()) % workers.size()], SIGKILL);
