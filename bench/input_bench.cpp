@@ -1,0 +1,81 @@
+// Synaptic input set-up and per-trial activity for ISF's example network (cell 86, 278 populations,
+// 24,780 synapses). Run: build/bench/input_bench --benchmark_repetitions=5
+// --benchmark_report_aggregates_only=true
+#include <benchmark/benchmark.h>
+
+#include <cstdlib>
+
+#include "silico/experiments/activity.hpp"
+#include "silico/experiments/anatomy.hpp"
+#include "silico/experiments/network.hpp"
+
+namespace {
+
+using namespace silico::experiments;
+
+const std::string k_isf = SILICO_SHARED_DIR "/isf";
+const silico::recipes::PathMap k_paths{{"IN_SILICO_FRAMEWORK_DIR", k_isf}};
+const std::string k_network =
+    k_isf + "/getting_started/example_data/functional_constraints/network.param.TEMPLATE";
+const std::string k_syn =
+    k_isf +
+    "/getting_started/example_data/anatomical_constraints/example_embedding_86_C2_center/"
+    "example_embedding_86_C2_center.syn";
+
+PreparedNetwork load() {
+    auto params = read_network_param(k_network, k_paths);
+    if (!params) std::abort();
+    auto net = prepare_network(std::move(*params));
+    if (!net) std::abort();
+    return std::move(*net);
+}
+
+// Reading network.param + .con and resolving every population's connections (done once per worker).
+void BM_NetworkSetUp(benchmark::State& state) {
+    for (auto _ : state) {
+        auto net = load();
+        benchmark::DoNotOptimize(net.connections.data());
+    }
+}
+BENCHMARK(BM_NetworkSetUp)->Unit(benchmark::kMillisecond);
+
+// Reading the .syn file (synapse locations, mapped once per cell).
+void BM_ReadSyn(benchmark::State& state) {
+    for (auto _ : state) {
+        auto syn = read_syn_file(k_syn);
+        benchmark::DoNotOptimize(syn->types.data());
+    }
+}
+BENCHMARK(BM_ReadSyn)->Unit(benchmark::kMillisecond);
+
+// One trial of presynaptic activity + release draws in ISF's numpy draw order (one process stream).
+void BM_TrialActivityIsf(benchmark::State& state) {
+    const PreparedNetwork net = load();
+    IsfRandomState rng(20240);
+    std::size_t releases = 0;
+    for (auto _ : state) {
+        auto a = generate_activity_isf(net, rng, {.t_stop = 345.0});
+        releases = a->release_count();
+        benchmark::DoNotOptimize(a->release_times.data());
+    }
+    state.counters["releases"] = static_cast<double>(releases);
+}
+BENCHMARK(BM_TrialActivityIsf)->Unit(benchmark::kMillisecond);
+
+// The same in independent mode (one derived stream per cell and synapse).
+void BM_TrialActivityIndependent(benchmark::State& state) {
+    const PreparedNetwork net = load();
+    std::uint64_t seed = 1;
+    std::size_t releases = 0;
+    for (auto _ : state) {
+        auto a = generate_activity_independent(net, seed++, {.t_stop = 345.0});
+        releases = a->release_count();
+        benchmark::DoNotOptimize(a->release_times.data());
+    }
+    state.counters["releases"] = static_cast<double>(releases);
+}
+BENCHMARK(BM_TrialActivityIndependent)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();
