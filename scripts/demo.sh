@@ -1,8 +1,22 @@
 #!/usr/bin/env bash
 # The main job: install what is needed, build, and run the demo recipe on the default store.
+#   1. silico run recipes/examples/demo.toml   six current-step trials on the shipped example L5PT cell
+#   2. silico run ... again                    every trial found in the store: 100% cache hits, no worker
+#   3. silico plan / status / store info       what was stored (keys, seeds, complete)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh -DSILICO_BUILD_TESTS=OFF -DSILICO_BUILD_BENCH=OFF
 silico=build/runner/silico
+recipe=recipes/examples/demo.toml
 "$silico" --version
+echo "== silico run $recipe"
+"$silico" run "$recipe"
+echo "== silico run $recipe (again: everything is in the store)"
+"$silico" run "$recipe"
+echo "== silico plan $recipe"
+"$silico" plan "$recipe"
+echo "== silico status $recipe"
+"$silico" status "$recipe"
+echo "== silico store info"
+"$silico" store info

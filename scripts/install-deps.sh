@@ -12,7 +12,8 @@ build_packages=(
 )
 test_packages=(
   googletest libgtest-dev libgmock-dev libbenchmark-dev
-  clang-16 libclang-rt-16-dev  # libFuzzer builds (SILICO_FUZZ): clang 14 cannot compile <expected>
+  clang libclang-rt-14-dev
+  clang-16 libclang-rt-16-dev  # libFuzzer targets (docs/fuzzing.md): clang 14 cannot compile std::expected
   openssh-server openssh-client
   slurmctld slurmd slurm-client munge
 )

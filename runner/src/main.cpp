@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
     add_recipe_commands(app, ctx);
     add_worker_command(app, ctx);
     add_cell_commands(app, ctx);
+    add_run_commands(app, ctx);
 
     try {
         app.parse(argc, argv);
