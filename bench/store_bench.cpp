@@ -12,6 +12,7 @@
 
 #include "silico/store/array.hpp"
 #include "silico/store/store.hpp"
+#include "numeric_columns.hpp"
 
 namespace {
 
@@ -160,24 +161,8 @@ BENCHMARK(BM_BlobReadVerified1MB)->Unit(benchmark::kMillisecond);
 const std::string k_data =
     std::string(SILICO_SHARED_DIR) + "/isf/getting_started/example_data/simulation_data/";
 
-std::vector<std::vector<double>> read_columns(const std::string& path) {
-    std::ifstream in(path);
-    std::string line;
-    std::getline(in, line);
-    std::vector<std::vector<double>> columns;
-    while (std::getline(in, line)) {
-        for (char& c : line) {
-            if (c == ',' || c == '\t') c = ' ';
-        }
-        std::istringstream row(line);
-        double v = 0;
-        for (std::size_t c = 0; row >> v; ++c) {
-            if (columns.size() <= c) columns.emplace_back();
-            columns[c].push_back(v);
-        }
-    }
-    return columns;
-}
+using silico::testing_support::read_numeric_columns;
+std::vector<std::vector<double>> read_columns(const std::string& path) { return read_numeric_columns(path); }
 
 // Ratios against raw float64 (8 bytes a value) for: plain zstd of the float64 bytes, silico lossless,
 // silico at 1 uV (values in mV); over every column of the file, time included.

@@ -18,6 +18,7 @@
 #include "child_process.hpp"
 #include "silico/runner/executor.hpp"
 #include "silico/runner/worker.hpp"
+#include "free_port.hpp"
 
 namespace silico::runner {
 namespace {
@@ -53,17 +54,7 @@ TEST(MakeExecutor, RejectsBadSpecsWithTheReason) {
     EXPECT_NE(bad("kubernetes").find("unknown executor"), std::string::npos);
 }
 
-int free_port() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-    socklen_t len = sizeof(addr);
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    ::close(fd);
-    return ntohs(addr.sin_port);
-}
+int free_port() { return testing_support::free_loopback_port(); }
 
 bool port_accepts(int port) {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);

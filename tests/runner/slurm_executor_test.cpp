@@ -18,23 +18,14 @@
 #include "child_process.hpp"
 #include "silico/runner/executor.hpp"
 #include "silico/runner/worker.hpp"
+#include "free_port.hpp"
 
 namespace silico::runner {
 namespace {
 
 namespace fs = std::filesystem;
 
-int free_port() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-    socklen_t len = sizeof(addr);
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    ::close(fd);
-    return ntohs(addr.sin_port);
-}
+int free_port() { return testing_support::free_loopback_port(); }
 
 // munged + slurmctld + slurmd in the foreground, owned by this object.
 class SlurmCluster {

@@ -8,6 +8,7 @@
 #include <limits>
 #include <random>
 #include <sstream>
+#include "numeric_columns.hpp"
 
 namespace silico::store {
 namespace {
@@ -15,24 +16,8 @@ namespace {
 const std::string k_traces =
     std::string(SILICO_SHARED_DIR) + "/isf/getting_started/example_data/simulation_data/";
 
-// Columns of a numeric CSV/TSV file with one header line.
 std::vector<std::vector<double>> read_columns(const std::string& path) {
-    std::ifstream in(path);
-    std::string line;
-    std::getline(in, line);
-    std::vector<std::vector<double>> columns;
-    while (std::getline(in, line)) {
-        for (char& c : line) {
-            if (c == ',' || c == '\t') c = ' ';
-        }
-        std::istringstream row(line);
-        double v = 0;
-        for (std::size_t c = 0; row >> v; ++c) {
-            if (columns.size() <= c) columns.emplace_back();
-            columns[c].push_back(v);
-        }
-    }
-    return columns;
+    return testing_support::read_numeric_columns(path);
 }
 
 void expect_identical_bits(const std::vector<double>& a, const std::vector<double>& b) {
