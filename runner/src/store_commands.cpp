@@ -138,24 +138,28 @@ void gc_command(CliContext& ctx, bool yes, bool as_json) {
               << (report->deleted ? " deleted\n" : " (dry run; pass --yes to delete)\n");
 }
 
-void export_command(CliContext& ctx, const std::vector<std::string>& trials, bool all,
-                    const std::string& file) {
-    if (all == !trials.empty()) {
-        return ctx.report(
-            Error{Errc::invalid_argument, "give either --trials KEY... or --all", "store export"});
+void export_command(CliContext& ctx, const std::vector<std::string>& trials,
+                    const std::vector<std::string>& items, bool all, const std::string& file) {
+    if (all == !(trials.empty() && items.empty())) {
+        return ctx.report(Error{Errc::invalid_argument,
+                                "give either --trials KEY... and/or --items NAME..., or --all",
+                                "store export"});
     }
-    std::vector<Digest> keys;
+    store::BundleSelection selection;
+    selection.all_trials = all;
+    selection.all_items = all;
+    selection.items = items;
     for (const auto& text : trials) {
         auto key = Digest::from_hex(text);
         if (!key) return ctx.report(key.error().within("--trials"));
-        keys.push_back(*key);
+        selection.trials.push_back(*key);
     }
     auto store = open_store(ctx, false);
     if (!store) return ctx.report(store.error());
-    auto report = store->export_bundle(file, keys);
+    auto report = store->export_bundle(file, selection);
     if (!report) return ctx.report(report.error());
-    std::cout << "exported " << report->trials << " trials and " << report->blobs << " blobs to " << file
-              << "\n";
+    std::cout << "exported " << report->trials << " trials, " << report->items << " named items and "
+              << report->blobs << " blobs to " << file << "\n";
 }
 
 void import_command(CliContext& ctx, const std::string& file) {
@@ -163,8 +167,9 @@ void import_command(CliContext& ctx, const std::string& file) {
     if (!store) return ctx.report(store.error());
     auto report = store->import_bundle(file);
     if (!report) return ctx.report(report.error());
-    std::cout << "imported " << report->trials << " trials (" << report->new_trials << " new) and "
-              << report->blobs << " blobs from " << file << "\n";
+    std::cout << "imported " << report->trials << " trials (" << report->new_trials << " new), "
+              << report->items << " named items (" << report->new_items << " new) and " << report->blobs
+              << " blobs from " << file << "\n";
 }
 
 void put_command(CliContext& ctx, const std::string& name, const std::string& file,
@@ -254,7 +259,7 @@ void add_store_commands(CLI::App& app, CliContext& ctx) {
     // Option values outlive parsing: CLI11 binds them by reference and the callbacks run after parsing.
     struct Args {
         bool json = false, yes = false, dry_run = false, all = false;
-        std::vector<std::string> trials;
+        std::vector<std::string> trials, items;
         std::string file, name, output, prefix, encoding = "file";
     };
     auto args = std::make_shared<Args>();
@@ -280,13 +285,16 @@ void add_store_commands(CLI::App& app, CliContext& ctx) {
         gc_command(ctx, args->yes, args->json);
     });
 
-    auto* exp = group->add_subcommand("export", "Write trials and their blobs to a bundle file");
+    auto* exp =
+        group->add_subcommand("export", "Write trials and named items with their blobs to a bundle file");
     exp->add_option("--trials", args->trials, "Trial keys (64 hex digits)");
-    exp->add_flag("--all", args->all, "Every complete trial");
+    exp->add_option("--items", args->items, "Named items");
+    exp->add_flag("--all", args->all, "Every complete trial and every named item");
     exp->add_option("FILE", args->file, "Bundle file to write")->required();
-    exp->callback([&ctx, args] { export_command(ctx, args->trials, args->all, args->file); });
+    exp->callback([&ctx, args] { export_command(ctx, args->trials, args->items, args->all, args->file); });
 
-    auto* imp = group->add_subcommand("import", "Verify a bundle file and add its trials to the store");
+    auto* imp = group->add_subcommand("import",
+                                      "Verify a bundle file and add its trials and named items to the store");
     imp->add_option("FILE", args->file, "Bundle file to read")->required();
     imp->callback([&ctx, args] { import_command(ctx, args->file); });
 

@@ -4,9 +4,11 @@
 //   magic   := "SLCBNDL\n"                                   8 bytes
 //   entry   := 'B' digest:32 length:u64 zstd_frame[length]  a blob, exactly as stored (digest of its bytes)
 //            | 'T' key:32 length:u64 record[length]          a complete trial record (record.cpp grammar)
-//   trailer := 'E' blobs:u64 trials:u64 sha256:32             SHA-256 of every byte before sha256
+//            | 'N' digest:32 length:u64 itemmeta[length]     a named item (version >= 2); digest = its blob's
+//   trailer := 'E' blobs:u64 trials:u64 items:u64 sha256:32   SHA-256 of every byte before sha256
+//                                                            (version 1: no items count, no 'N' entries)
 //
-// Every blob a record references comes before the record, in the bundle or already in the target store.
+// Every blob a record or item references comes before it, in the bundle or already in the target store.
 // The trailer catches truncation and tampering beyond what the per-blob digests catch.
 // A bundle with a version above k_bundle_format_version is refused.
 #include <rocksdb/write_batch.h>
@@ -53,10 +55,11 @@ class BundleWriter {
         write(head);
         write(payload);
     }
-    Status finish(std::uint64_t blobs, std::uint64_t trials) {
+    Status finish(std::uint64_t blobs, std::uint64_t trials, std::uint64_t items) {
         std::string tail(1, 'E');
         put_u64(tail, blobs);
         put_u64(tail, trials);
+        put_u64(tail, items);
         write(tail);
         const Digest d = m_hash.finish();
         m_out.write(reinterpret_cast<const char*>(d.bytes.data()),
@@ -89,7 +92,7 @@ class BundleReader {
         char tag = 0;
         Digest digest;
         std::string payload;
-        std::uint64_t blobs = 0, trials = 0;  // trailer only
+        std::uint64_t blobs = 0, trials = 0, items = 0;  // trailer only
     };
 
     Status header() {
@@ -116,9 +119,10 @@ class BundleReader {
         e.tag = tag[0];
         if (e.tag == 'E') {
             std::string counts;
-            if (auto ok = read(16, counts); !ok) return std::unexpected(ok.error());
+            if (auto ok = read(m_version >= 2 ? 24 : 16, counts); !ok) return std::unexpected(ok.error());
             e.blobs = u64(counts.substr(0, 8));
-            e.trials = u64(counts.substr(8));
+            e.trials = u64(counts.substr(8, 8));
+            if (m_version >= 2) e.items = u64(counts.substr(16, 8));
             const Digest expected = m_hash.finish();
             std::string stored;
             if (auto ok = read_raw(Digest::k_size, stored); !ok) return std::unexpected(ok.error());
@@ -127,7 +131,7 @@ class BundleReader {
             }
             return e;
         }
-        if (e.tag != 'B' && e.tag != 'T') {
+        if (e.tag != 'B' && e.tag != 'T' && !(e.tag == 'N' && m_version >= 2)) {
             return fail(Errc::corruption, std::string("unknown bundle entry tag 0x") + hex_byte(e.tag),
                         where());
         }
@@ -192,7 +196,8 @@ Result<BundleReport> scan(const std::filesystem::path& file,
         auto entry = reader.next();
         if (!entry) return std::unexpected(entry.error());
         if (entry->tag == 'E') {
-            if (entry->blobs != report.blobs || entry->trials != report.trials) {
+            if (entry->blobs != report.blobs || entry->trials != report.trials ||
+                entry->items != report.items) {
                 return fail(Errc::corruption, "bundle trailer counts do not match its entries",
                             file.string());
             }
@@ -200,8 +205,10 @@ Result<BundleReport> scan(const std::filesystem::path& file,
         }
         if (entry->tag == 'B') {
             ++report.blobs;
-        } else {
+        } else if (entry->tag == 'T') {
             ++report.trials;
+        } else {
+            ++report.items;
         }
         if (auto ok = on_entry(*entry); !ok) return std::unexpected(ok.error());
     }
@@ -211,24 +218,45 @@ Result<BundleReport> scan(const std::filesystem::path& file,
 
 Result<BundleReport> Store::export_bundle(const std::filesystem::path& file,
                                           const std::vector<Digest>& keys) const {
+    BundleSelection selection;
+    selection.trials = keys;
+    selection.all_trials = keys.empty();
+    return export_bundle(file, selection);
+}
+
+Result<BundleReport> Store::export_bundle(const std::filesystem::path& file,
+                                          const BundleSelection& selection) const {
     std::vector<std::pair<Digest, TrialRecord>> trials;
-    if (keys.empty()) {
+    if (selection.all_trials) {
         auto ok = for_each_trial([&](const Digest& key, const TrialRecord& record) {
             trials.emplace_back(key, record);
             return true;
         });
         if (!ok) return std::unexpected(ok.error());
     } else {
-        for (const Digest& key : keys) {
+        for (const Digest& key : selection.trials) {
             auto record = find_trial(key);
             if (!record) return std::unexpected(record.error());
             trials.emplace_back(key, std::move(*record));
         }
     }
+    std::vector<ItemMeta> items;
+    std::vector<std::string> item_names_wanted = selection.items;
+    if (selection.all_items) {
+        auto names = item_names();
+        if (!names) return std::unexpected(names.error());
+        item_names_wanted = std::move(*names);
+    }
+    for (const std::string& name : item_names_wanted) {
+        auto meta = item_meta(name);
+        if (!meta) return std::unexpected(meta.error());
+        items.push_back(std::move(*meta));
+    }
     std::set<Digest> blobs;
     for (const auto& [key, record] : trials) {
         for (const auto& [name, ref] : record.outputs) blobs.insert(ref.digest);
     }
+    for (const ItemMeta& item : items) blobs.insert(item.blob.digest);
     BundleWriter out(file);
     if (!out.ok()) return fail(Errc::io, "cannot create the bundle", file.string() + ".tmp");
     std::string header(k_magic);
@@ -245,14 +273,52 @@ Result<BundleReport> Store::export_bundle(const std::filesystem::path& file,
         out.entry('B', digest, frame);
     }
     for (const auto& [key, record] : trials) out.entry('T', key, encode_record(record));
-    if (auto ok = out.finish(blobs.size(), trials.size()); !ok) return std::unexpected(ok.error());
-    return BundleReport{trials.size(), blobs.size(), 0};
+    for (const ItemMeta& item : items) out.entry('N', item.blob.digest, encode_item_meta(item));
+    if (auto ok = out.finish(blobs.size(), trials.size(), items.size()); !ok)
+        return std::unexpected(ok.error());
+    BundleReport report;
+    report.trials = trials.size();
+    report.blobs = blobs.size();
+    report.items = items.size();
+    return report;
 }
 
 Result<BundleReport> Store::import_bundle(const std::filesystem::path& file) {
     if (auto ok = m_impl->require_writer("import a bundle"); !ok) return std::unexpected(ok.error());
     // Pass 1: verify everything before writing anything.
     std::set<Digest> bundled;
+    // An item must name the blob its entry carries, that blob must be here or in the store, and its name
+    // must be free in the store or hold the same bytes already.
+    auto check_item = [&](const BundleReader::Entry& e) -> Status {
+        auto meta = decode_item_meta(e.payload);
+        if (!meta) return std::unexpected(meta.error().within(file.string() + ": named item"));
+        if (meta->blob.digest != e.digest)
+            return fail(Errc::corruption,
+                        "item '" + meta->name + "' entry names another blob than its metadata",
+                        file.string());
+        if (!bundled.contains(e.digest)) {
+            auto have = has_blob(e.digest);
+            if (!have) return std::unexpected(have.error());
+            if (!*have)
+                return fail(Errc::corruption,
+                            "item '" + meta->name + "' needs blob " + e.digest.hex() +
+                                ", which is neither in the bundle nor in the store",
+                            file.string());
+        }
+        auto existing = m_impl->get(cf_names, meta->name);
+        if (!existing) return std::unexpected(existing.error());
+        if (*existing) {
+            auto current = decode_item_meta(**existing);
+            if (!current) return std::unexpected(current.error().within("item '" + meta->name + "'"));
+            if (current->blob.digest != meta->blob.digest)
+                return fail(Errc::validation,
+                            "item '" + meta->name + "' is in the store with blob " +
+                                current->blob.digest.hex() + " and in the bundle with blob " +
+                                meta->blob.digest.hex() + "; delete or rename one of them first",
+                            file.string());
+        }
+        return {};
+    };
     auto checked = scan(file, [&](BundleReader::Entry& e) -> Status {
         if (e.tag == 'B') {
             if (auto bytes = decode_blob(e.digest, e.payload); !bytes)
@@ -260,6 +326,7 @@ Result<BundleReport> Store::import_bundle(const std::filesystem::path& file) {
             bundled.insert(e.digest);
             return {};
         }
+        if (e.tag == 'N') return check_item(e);
         auto record = decode_record(e.payload);
         if (!record)
             return std::unexpected(record.error().within(file.string() + ": trial " + e.digest.hex()));
@@ -280,8 +347,22 @@ Result<BundleReport> Store::import_bundle(const std::filesystem::path& file) {
     // Pass 2: blobs (unreferenced until their records land), then each trial as commit_trial would.
     std::lock_guard guard(m_impl->write_mutex);
     std::uint64_t new_trials = 0;
+    std::uint64_t new_items = 0;
     auto written = scan(file, [&](BundleReader::Entry& e) -> Status {
         rocksdb::WriteBatch batch;
+        if (e.tag == 'N') {
+            auto meta = decode_item_meta(e.payload);
+            if (!meta) return std::unexpected(meta.error().within(file.string()));
+            auto existing = m_impl->get(cf_names, meta->name);
+            if (!existing) return std::unexpected(existing.error());
+            if (*existing) return {};  // same bytes (pass 1 checked): keep the store's metadata
+            batch.Put(m_impl->cf(cf_names), meta->name, e.payload);
+            auto s = m_impl->db->Write(m_impl->write_options(), &batch);
+            if (!s.ok())
+                return std::unexpected(rocks_error(s, m_impl->dir, "importing item '" + meta->name + "'"));
+            ++new_items;
+            return {};
+        }
         if (e.tag == 'B') {
             // Verified again: the file could have changed since pass 1, and wrong bytes must never land.
             if (auto bytes = decode_blob(e.digest, e.payload); !bytes)
@@ -304,6 +385,7 @@ Result<BundleReport> Store::import_bundle(const std::filesystem::path& file) {
     });
     if (!written) return written;
     written->new_trials = new_trials;
+    written->new_items = new_items;
     return written;
 }
 

@@ -135,5 +135,97 @@ TEST(StoreBundle, NotABundleIsAParseError) {
     EXPECT_EQ(target->import_bundle(tmp / "absent.bundle").error().code, Errc::not_found);
 }
 
+TEST(StoreBundle, NamedItemsTravelWithTheirBytesAndMetadata) {
+    TempDir tmp;
+    auto source = Store::open(tmp / "a");
+    fill(*source);
+    ASSERT_TRUE(source->put_item("figures/psth.svg", "<svg/>", "svg"));
+    ASSERT_TRUE(source->put_item("tables/rates.csv", "a,b\n1,2\n", "csv"));
+    BundleSelection selection;
+    selection.all_trials = true;
+    selection.all_items = true;
+    auto exported = source->export_bundle(tmp / "x.bundle", selection);
+    ASSERT_TRUE(exported) << exported.error().what();
+    EXPECT_EQ(exported->items, 2u);
+    EXPECT_EQ(exported->trials, 3u);
+
+    auto target = Store::open(tmp / "b");
+    auto imported = target->import_bundle(tmp / "x.bundle");
+    ASSERT_TRUE(imported) << imported.error().what();
+    EXPECT_EQ(imported->items, 2u);
+    EXPECT_EQ(imported->new_items, 2u);
+    EXPECT_EQ(*target->get_item("tables/rates.csv"), "a,b\n1,2\n");
+    const auto before = *source->item_meta("figures/psth.svg");
+    const auto after = *target->item_meta("figures/psth.svg");
+    EXPECT_EQ(after.encoding, "svg");
+    EXPECT_EQ(after.blob.digest, before.blob.digest);
+    EXPECT_EQ(after.time_unix_ms, before.time_unix_ms);  // the item's own history, not the import's
+    auto again = target->import_bundle(tmp / "x.bundle");
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->new_items, 0u);
+    EXPECT_TRUE(target->verify()->ok());
+}
+
+TEST(StoreBundle, ChosenItemsOnlyAndAnUnknownItemIsNotFound) {
+    TempDir tmp;
+    auto source = Store::open(tmp / "a");
+    ASSERT_TRUE(source->put_item("one", "1"));
+    ASSERT_TRUE(source->put_item("two", "2"));
+    BundleSelection selection;
+    selection.items = {"two"};
+    auto exported = source->export_bundle(tmp / "x.bundle", selection);
+    ASSERT_TRUE(exported);
+    EXPECT_EQ(exported->items, 1u);
+    EXPECT_EQ(exported->trials, 0u);
+    auto target = Store::open(tmp / "b");
+    ASSERT_TRUE(target->import_bundle(tmp / "x.bundle"));
+    EXPECT_EQ(*target->item_names(), std::vector<std::string>{"two"});
+
+    selection.items = {"three"};
+    auto missing = source->export_bundle(tmp / "y.bundle", selection);
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().code, Errc::not_found);
+}
+
+TEST(StoreBundle, AnItemNameHoldingOtherBytesIsAConflictAndNothingIsWritten) {
+    TempDir tmp;
+    auto source = Store::open(tmp / "a");
+    fill(*source);
+    ASSERT_TRUE(source->put_item("result", "from lab A"));
+    BundleSelection selection;
+    selection.all_trials = true;
+    selection.all_items = true;
+    ASSERT_TRUE(source->export_bundle(tmp / "x.bundle", selection));
+    auto target = Store::open(tmp / "b");
+    ASSERT_TRUE(target->put_item("result", "from lab B"));
+    auto imported = target->import_bundle(tmp / "x.bundle");
+    ASSERT_FALSE(imported);
+    EXPECT_EQ(imported.error().code, Errc::validation);
+    EXPECT_NE(imported.error().what().find("'result'"), std::string::npos) << imported.error().what();
+    EXPECT_EQ(target->info()->trials, 0u);
+    EXPECT_EQ(*target->get_item("result"), "from lab B");
+}
+
+// A version-1 bundle (before named items: no 'N' entries, two trailer counts) is still imported.
+TEST(StoreBundle, VersionOneBundleIsStillRead) {
+    TempDir tmp;
+    auto source = Store::open(tmp / "a");
+    fill(*source);
+    ASSERT_TRUE(source->export_bundle(tmp / "x.bundle"));
+    const std::string v2 = read_file(tmp / "x.bundle");
+    // v2 trailer: 'E' blobs:u64 trials:u64 items:u64 sha256:32; v1 drops items and rehashes.
+    const std::size_t trailer = v2.size() - (1 + 24 + 32);
+    ASSERT_EQ(v2[trailer], 'E');
+    std::string v1 = v2.substr(0, trailer + 1 + 16);
+    v1[8] = 1;
+    v1 += std::string(sha256(v1).view());
+    write_file(tmp / "v1.bundle", v1);
+    auto target = Store::open(tmp / "b");
+    auto imported = target->import_bundle(tmp / "v1.bundle");
+    ASSERT_TRUE(imported) << imported.error().what();
+    EXPECT_EQ(imported->trials, 3u);
+    EXPECT_EQ(imported->new_trials, 3u);
+}
+
 }  // namespace
 }  // namespace silico::store

@@ -138,12 +138,24 @@ struct GcReport {
     bool deleted = false;            // false on a dry run
 };
 
-// Bundles (export/import) move trials with their blobs between stores; see docs/store.md.
-inline constexpr std::uint32_t k_bundle_format_version = 1;
+// Bundles (export/import) move trials and named items with their blobs between stores; see docs/store.md.
+// Version 2 added named items; version-1 bundles are still read.
+inline constexpr std::uint32_t k_bundle_format_version = 2;
 struct BundleReport {
     std::uint64_t trials = 0;      // records in the bundle
     std::uint64_t blobs = 0;       // blobs in the bundle
+    std::uint64_t items = 0;       // named items in the bundle
     std::uint64_t new_trials = 0;  // import: trials that were not in the store before
+    std::uint64_t new_items = 0;   // import: items that were not in the store before
+};
+
+// What export_bundle writes: the given trials (every complete trial when `all_trials`) and the given named
+// items (every item when `all_items`).
+struct BundleSelection {
+    std::vector<Digest> trials;
+    bool all_trials = false;
+    std::vector<std::string> items;
+    bool all_items = false;
 };
 
 class Store {
@@ -208,8 +220,13 @@ class Store {
     // Writes the given complete trials (all when `keys` is empty) and their blobs to `file` (temp + rename).
     Result<BundleReport> export_bundle(const std::filesystem::path& file,
                                        const std::vector<Digest>& keys = {}) const;
+    // Writes the selected trials and named items with their blobs to `file` (temp + rename).
+    Result<BundleReport> export_bundle(const std::filesystem::path& file,
+                                       const BundleSelection& selection) const;
     // Verifies every digest in the bundle before writing anything, refuses a newer bundle format, and
-    // commits each trial as commit_trial would (so it is idempotent).
+    // commits each trial as commit_trial would (so it is idempotent). A named item lands under its name with
+    // its metadata as exported; an item whose name the store already holds with other bytes is a conflict
+    // (Errc::validation naming the item and both digests), found before anything is written.
     Result<BundleReport> import_bundle(const std::filesystem::path& file);
 
     struct Impl;
