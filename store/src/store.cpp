@@ -7,7 +7,10 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <csignal>
+#include <fstream>
 #include <thread>
 
 #include "blob_codec.hpp"
@@ -100,6 +103,25 @@ Status check_format_version(Store::Impl& impl) {
     return {};
 }
 
+// A reader's scratch folder (the RocksDB secondary's own files) lives in the temp dir and is removed when the
+// reader closes. A reader that was killed cannot remove it, so each folder names its owner's PID in a file
+// "owner", and every new reader removes the folders whose owner no longer runs. A folder without that file,
+// or whose PID is alive (or was reused), is left alone: never delete what might be in use.
+constexpr std::string_view k_reader_prefix = "silico-reader-";
+
+void remove_orphaned_reader_folders(const std::filesystem::path& temp) {
+    std::error_code ec;
+    for (std::filesystem::directory_iterator it(temp, ec), end; !ec && it != end; it.increment(ec)) {
+        if (!it->path().filename().string().starts_with(k_reader_prefix)) continue;
+        std::ifstream owner(it->path() / "owner");
+        long pid = 0;
+        if (!(owner >> pid) || pid <= 0) continue;
+        if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;
+        std::error_code ignored;
+        std::filesystem::remove_all(it->path(), ignored);
+    }
+}
+
 Status open_db(Store::Impl& impl) {
     static const std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(64 << 20);
     rocksdb::DBOptions db_options;
@@ -112,9 +134,12 @@ Status open_db(Store::Impl& impl) {
     const std::string path = db_path(impl.dir).string();
     rocksdb::Status s;
     if (impl.options.read_only) {
-        std::string tmpl = (std::filesystem::temp_directory_path() / "silico-reader-XXXXXX").string();
+        const auto temp = std::filesystem::temp_directory_path();
+        remove_orphaned_reader_folders(temp);
+        std::string tmpl = (temp / (std::string(k_reader_prefix) + "XXXXXX")).string();
         if (!mkdtemp(tmpl.data())) return fail(Errc::io, "cannot create a reader folder in the temp dir");
         impl.secondary_dir = tmpl;
+        std::ofstream(std::filesystem::path(tmpl) / "owner") << ::getpid() << "\n";
         // The writer may delete a file (compaction) between our reading the MANIFEST and opening the
         // file; that race is transient, so try again a few times before reporting it.
         for (int attempt = 0; attempt < 5; ++attempt) {

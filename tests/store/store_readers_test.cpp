@@ -3,6 +3,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
+#include <filesystem>
 #include <set>
 
 #include "silico/store/store.hpp"
@@ -72,6 +74,55 @@ TEST(StoreReaders, ConcurrentReaderDuringWritesNeverSeesAPartialTrial) {
     auto late = Store::open(tmp.path(), {.read_only = true});
     ASSERT_TRUE(late);
     EXPECT_EQ(late->info()->trials, static_cast<std::uint64_t>(k_trials));
+}
+
+std::vector<std::filesystem::path> reader_folders(const std::filesystem::path& temp) {
+    std::vector<std::filesystem::path> out;
+    for (const auto& e : std::filesystem::directory_iterator(temp))
+        if (e.path().filename().string().starts_with("silico-reader-")) out.push_back(e.path());
+    return out;
+}
+
+// A reader killed before it could remove its scratch folder leaves it behind; the next reader removes it,
+// and never touches the folder of a reader that still runs.
+TEST(StoreReaders, AKilledReadersScratchFolderIsRemovedByTheNextReader) {
+    TempDir tmp;
+    const std::filesystem::path temp = tmp / "tmp";
+    std::filesystem::create_directories(temp);
+    const char* old = std::getenv("TMPDIR");
+    const std::string saved = old ? old : "";
+    ::setenv("TMPDIR", temp.c_str(), 1);
+    {
+        auto writer = Store::open(tmp / "s");
+        ASSERT_TRUE(writer);
+    }
+    Options read_only;
+    read_only.read_only = true;
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        auto reader = Store::open(tmp / "s", read_only);
+        ::_exit(reader ? 0 : 1);  // no destructors: the folder stays, as after SIGKILL
+    }
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    ASSERT_EQ(reader_folders(temp).size(), 1u);
+
+    {
+        auto reader = Store::open(tmp / "s", read_only);
+        ASSERT_TRUE(reader) << reader.error().what();
+        EXPECT_EQ(reader_folders(temp).size(), 1u);  // only its own: the orphan is gone
+        auto second = Store::open(tmp / "s", read_only);
+        ASSERT_TRUE(second);
+        EXPECT_EQ(reader_folders(temp).size(), 2u);  // a live reader's folder is kept
+    }
+    EXPECT_TRUE(reader_folders(temp).empty());
+    if (old) {
+        ::setenv("TMPDIR", saved.c_str(), 1);
+    } else {
+        ::unsetenv("TMPDIR");
+    }
 }
 
 }  // namespace
