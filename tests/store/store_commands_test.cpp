@@ -24,9 +24,9 @@ struct Run {
     std::string out;  // stdout and stderr
 };
 
-Run silico(const TempDir& tmp, const std::string& args) {
+Run silico(const TempDir& tmp, const std::string& args, const std::string& store = "s") {
     const std::string command =
-        "cd '" + tmp.path().string() + "' && '" + k_silico + "' --store s " + args + " 2>&1";
+        "cd '" + tmp.path().string() + "' && '" + k_silico + "' --store " + store + " " + args + " 2>&1";
     Run run;
     FILE* pipe = popen(command.c_str(), "r");
     if (!pipe) return run;
@@ -68,6 +68,23 @@ TEST(StoreCommands, PutGetLsMetaAndRmWorkOnNamedItems) {
     auto gone = silico(tmp, "store get tables/x");
     EXPECT_EQ(gone.status, 1);
     EXPECT_NE(gone.out.find("no item named 'tables/x'"), std::string::npos) << gone.out;
+}
+
+TEST(StoreCommands, ExportAndImportCarryNamedItemsToAnotherStore) {
+    TempDir tmp;
+    write_file(tmp / "figure.svg", "<svg/>");
+    ASSERT_EQ(silico(tmp, "store put figures/psth figure.svg --encoding svg").status, 0);
+    auto exported = silico(tmp, "store export --items figures/psth shared.bundle");
+    ASSERT_EQ(exported.status, 0) << exported.out;
+    EXPECT_NE(exported.out.find("1 named items"), std::string::npos) << exported.out;
+    auto imported = silico(tmp, "store import shared.bundle", "other");
+    ASSERT_EQ(imported.status, 0) << imported.out;
+    EXPECT_NE(imported.out.find("1 named items (1 new)"), std::string::npos) << imported.out;
+    auto get = silico(tmp, "store get figures/psth", "other");
+    EXPECT_EQ(get.out, "<svg/>");
+    auto neither = silico(tmp, "store export x.bundle");
+    EXPECT_NE(neither.status, 0);
+    EXPECT_NE(neither.out.find("--all"), std::string::npos) << neither.out;
 }
 
 TEST(StoreCommands, ReadingAMissingStoreIsAClearError) {
