@@ -333,7 +333,7 @@ NetworkModel::~NetworkModel() {
 }
 
 Result<NetworkModel> NetworkModel::create(Simulator& simulator, const NeuronCell& cell,
-                                          const PreparedNetwork& network) {
+                                          const PreparedNetwork& network, bool share_linear_receptors) {
     auto state = std::make_unique<State>();
     state->simulator = &simulator;
     state->cell = &cell;
@@ -351,7 +351,7 @@ Result<NetworkModel> NetworkModel::create(Simulator& simulator, const NeuronCell
         auto& groups_of_pop = state->group.emplace_back();
         for (const auto& rec : pop.synapses.receptors) {
             int g = -1;
-            if (!pop.synapses.release_dynamic && has_linear_kinetics(rec)) {
+            if (share_linear_receptors && !pop.synapses.release_dynamic && has_linear_kinetics(rec)) {
                 auto parameters = rec.parameters;
                 std::sort(parameters.begin(), parameters.end());
                 for (std::size_t k = 0; k < state->groups.size() && g < 0; ++k)

@@ -71,9 +71,10 @@ Result<SynapseSites> place_replayed_synapses(const CellModel& cell, const Prepar
 class NetworkModel {
   public:
     // Declares the pools for `network`'s populations on `cell` (no point processes yet). The cell and the
-    // network must outlive the model.
+    // network must outlive the model. share_linear_receptors = false gives every synapse its own receptor
+    // point processes, as ISF does (slower; for comparisons).
     static Result<NetworkModel> create(Simulator& simulator, const NeuronCell& cell,
-                                       const PreparedNetwork& network);
+                                       const PreparedNetwork& network, bool share_linear_receptors = true);
 
     // Makes sure population p has at least slots[p] slots (creates the missing ones in NEURON).
     Status reserve(const std::vector<std::uint32_t>& slots);
