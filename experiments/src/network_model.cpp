@@ -129,7 +129,9 @@ struct SharedReceptor {
 // so is its current. Synapses whose receptor falls into such a group share one point process per segment
 // (each synapse keeps its own VecStim and NetCon with its delay and weights), which cuts the point processes
 // NEURON integrates every step by ~3x on ISF's example network. Only the order of floating-point sums
-// changes (the same as moving receptors already does, see the header).
+// changes (the same as moving receptors already does, see the header); glutamate_syn's informational
+// gampamax/gnmdamax then hold the weights of the segment's last event rather than the synapse's. A group
+// grows (one new hoc array name each time) only when a trial uses more segments than any trial before.
 struct SharedGroup {
     std::string mechanism;
     std::vector<std::pair<std::string, double>> parameters;
