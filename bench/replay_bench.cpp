@@ -143,6 +143,8 @@ void BM_EvokedTrial(benchmark::State& state) {
     state.counters["rows_s"] = rows_s / n_iter;
     state.counters["active_synapses"] = synapses / n_iter;
     state.counters["spikes"] = spikes / n_iter;
+    // Point processes NEURON integrates every step (shared receptors plus receptors owned by slots).
+    state.counters["receptors"] = static_cast<double>((*n)->model->receptor_count());
 }
 BENCHMARK(BM_EvokedTrial)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
 

@@ -1,8 +1,8 @@
 // The NEURON side of synaptic input on cell 86: ISF's six stored 2015 trials replayed (issue 5's key
 // acceptance test) and an evoked C2 trial from the network parameters.
 //
-// LONG SIMULATION TEST: seven 345 ms trials of cell 86 with thousands of synapses (~5 s each on the 2-core
-// VM); the cell and the network model are built once for all of them.
+// LONG SIMULATION TEST: nine 345 ms trials of cell 86 with thousands of synapses (~4 s each on the 2-core
+// VM) and two 60 ms ones; the cell and the network model are built once for all of them.
 #include "silico/experiments/network_model.hpp"
 
 #include <fmt/format.h>
@@ -239,6 +239,57 @@ TEST(NetworkModel, EvokedC2TrialFromTheNetworkParametersLoadsEveryGeneratedRelea
     std::cout << fmt::format("[ evoked  ] rerun after another trial: max |dV| = {:.3e} mV\n", max_dv);
     EXPECT_LT(max_dv, 1e-6);
     EXPECT_EQ(detect_spikes(again->time, v2), detect_spikes(again->time, first_isf_trace));
+}
+
+// Receptors with linear kinetics sharing one point process per segment (the default) against one point
+// process per synapse as in ISF: the same soma trace up to the order of floating-point sums, and the same
+// spikes, with far fewer point processes. The first 60 ms of the evoked C2 trial (4 spikes in it).
+TEST(NetworkModel, SharedReceptorsGiveTheSameSomaTraceAsOneReceptorPerSynapse) {
+    auto& f = fixture();
+    ASSERT_TRUE(f.protocol);
+    auto syn = read_syn_file(k_syn);
+    ASSERT_TRUE(syn) << syn.error().what();
+    auto sites = place_synapses(f.cell->model(), f.network, *syn);
+    ASSERT_TRUE(sites) << sites.error().what();
+    IsfRandomState rng(20240);
+    auto activity = generate_activity_isf(f.network, rng);
+    ASSERT_TRUE(activity) << activity.error().what();
+    // The fixture's model stops playing (its receptors keep zero conductance).
+    ASSERT_TRUE(f.model->load(TrialActivity{}, *sites));
+    EXPECT_EQ(f.model->active_count(), 0u);
+
+    ProtocolSpec spec = f.protocol->spec();
+    spec.integration.tstop = 60.0;
+    auto protocol = Protocol::install(*f.simulator, spec);
+    ASSERT_TRUE(protocol) << protocol.error().what();
+    std::vector<std::vector<double>> traces;
+    std::vector<double> time;
+    std::vector<std::size_t> receptors;
+    for (const bool share : {true, false}) {
+        auto model = NetworkModel::create(*f.simulator, *f.cell, f.network, share);
+        ASSERT_TRUE(model) << model.error().what();
+        ASSERT_TRUE(model->load(*activity, *sites));
+        receptors.push_back(model->receptor_count());
+        auto run = protocol->run();
+        ASSERT_TRUE(run) << run.error().what();
+        traces.push_back(run->find("soma.v")->values);
+        time = run->time;
+        if (!share) {
+            EXPECT_EQ(model->receptor_count(), model->slot_count());
+        }
+    }
+    std::cout << fmt::format("[ shared  ] {} receptor point processes shared, {} one per synapse\n",
+                             receptors[0], receptors[1]);
+    EXPECT_LT(receptors[0] * 2, receptors[1]);
+    ASSERT_EQ(traces[0].size(), traces[1].size());
+    double max_dv = 0;
+    for (std::size_t k = 0; k < traces[0].size(); ++k)
+        max_dv = std::max(max_dv, std::abs(traces[0][k] - traces[1][k]));
+    std::cout << fmt::format("[ shared  ] max |dV| shared vs one per synapse = {:.3e} mV\n", max_dv);
+    EXPECT_LT(max_dv, 1e-6);
+    const auto spikes = detect_spikes(time, traces[0]);
+    EXPECT_EQ(spikes.size(), 4u);
+    EXPECT_EQ(spikes, detect_spikes(time, traces[1]));
 }
 
 }  // namespace
