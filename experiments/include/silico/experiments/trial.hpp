@@ -19,7 +19,8 @@
 //                                     0..i-1 (consecutive trials continue, others replay the earlier sweeps)
 //   evoked, seeds.mode = independent  streams derived from the trial seed alone (any order, any batch)
 //   replay                            the stored activation file's synapses and times, every trial alike
-// input.release_probability overrides every population's releaseProb; activity runs to simulation.tstop.
+// input.release_probability overrides every population's releaseProb (evoked; a replay releases at every
+// stored time, as ISF does); spike trains run to simulation.tstop.
 // [[input.modify]] (network modify functions) is refused with Errc::invalid_argument for now.
 // simulation.units sets NEURON's physical constants for the trial (nrnunit_use_legacy: process-wide, so set
 // before every trial of every protocol; mod-file constants and Nernst potentials follow at run time).
@@ -65,7 +66,7 @@ namespace silico::experiments {
 
 inline constexpr std::string_view k_test_abort_function = "silico_test_abort_trials";
 // Version of the model/trial/result serialisations below; a mismatch is Errc::version.
-inline constexpr int k_trial_format_version = 1;
+inline constexpr int k_trial_format_version = 2;  // 2: simulation.units
 
 // What is built once: the cell.
 struct ModelSpec {
