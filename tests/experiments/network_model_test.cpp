@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <vector>
 
 #include "cell_test_data.hpp"
 #include "silico/experiments/activity.hpp"
@@ -47,7 +48,9 @@ Fixture& fixture() {
         auto sim = Simulator::instance();
         EXPECT_TRUE(sim) << sim.error().what();
         built->simulator = *sim;
-        // The 2015 reference was computed with NEURON 7's physical constants (FARADAY 96485.3, R 8.31441);
+        // The 2015 reference was computed with NEURON 7's physical constants (FARADAY 96485.3 in the .mod
+        // files, eca = 1000·8.3134·(celsius + 273.15)/96485.309/2·ln(cao/cai) in the ion code; NEURON 8.2's
+        // legacy switch reproduces both, checked: nernst(5e-5, 2, 2) = 140.21871199503352 either way).
         // NEURON 8 defaults to CODATA 2018, which moves eca and the calcium dynamics enough to shift the soma
         // by ~1.4e-3 mV at t = 100 ms and spikes by a step. With legacy units the replay agrees to ~1e-6 mV.
         // This is process-wide NEURON state, so every test of this executable runs with legacy units.
@@ -116,11 +119,29 @@ TEST(NetworkModel, ReplaysTheSixStored2015TrialsWithinIsfsToleranceAndIdenticalS
             std::find_if(run->time.begin(), run->time.end(), [](double t) { return t >= 100.0; }) -
             run->time.begin());
         ASSERT_EQ(run->time.size() - first, reference->t.size());
-        // ISF's tolerance (assert_almost_equal, decimal 3: |dV| < 1.5e-3 mV) at every sample, except within
-        // spikes of the stored trace (|slope| > 50 mV/ms) where the bound is 1e-2 mV: there the 2015 trace
-        // (NEURON 7.x) and NEURON 8.2.2 differ by a phase of ~1e-5 ms, which the 100-400 mV/ms slope turns
-        // into up to 4.6e-3 mV (trials 1 and 3); everywhere else the difference is ~1e-5 mV. Trial 0 (the
-        // trial of ISF's own acceptance test) is held to 1.5e-3 mV at every sample, spikes included.
+        // ISF's tolerance (assert_almost_equal, decimal 3: |dV| < 1.5e-3 mV) at every sample for trials 0, 2,
+        // 4 and 5 (max 1.3e-4, 6.6e-4, 2.6e-4, 6.3e-4 mV, all on the upstroke of the evoked spike at ~260
+        // ms). Trials 1 and 3 are held to it outside spikes of the stored trace (|slope| <= 50 mV/ms; max
+        // 5.1e-4 and 3.7e-4 mV) and to 1e-2 mV on spike flanks, where they reach 4.55e-3 mV (t = 103.625) and
+        // 3.21e-3 mV (t = 342.475). Why (measured with NEURON 8.2.2):
+        // (1) Every trial differs from the 2015 trace by a background of median ~4e-7 mV (5.4e-7, 4.2e-7,
+        // 3.9e-7, 3.8e-7, 2.0e-7, 3.3e-7 for trials 0-5) at all times, not a decaying transient. The stored
+        // trace is not the limit: 12 significant digits (5e-11 mV), and its t column aligns to < 1e-9 ms.
+        // (2) The background is not double rounding: v_init moved by one ulp (1.4e-14 mV) changes the replay
+        // by at most 1.4e-9 mV for t >= 100 (4.6e-9 before), and cvode.cache_efficient(0) (another node
+        // order) gives a bit-identical trace. It has the size of a ~1e-7 relative change of some model
+        // quantity, i.e. of single-precision rounding: CaDynamics_E2 gamma scaled by 96485.3/96485.309
+        // (-9.3e-8) moves trials 0, 1, 3 by a median 2-3e-7 mV. Its origin in the 2015 run (NEURON 7.x) is
+        // not identified; our mechanisms follow the published equations (ISF_SPEC section 7) and NEURON 7's
+        // constants. (3) Only trials 1 and 3 fire isolated spikes after a slow ramp to threshold (trial 1 at
+        // 103.65 and 112.25 ms, from -55 mV at t = 100; trial 3 at 342.5 ms). Near threshold the background
+        // grows exponentially (trial 1: 7e-6 mV at t = 100, 7.6e-5 at 103.0, 3.9e-4 at 103.4) and the 400
+        // mV/ms upstroke turns it into ~1e-5 ms of phase, ~4e-3 mV. Float-sized perturbations move exactly
+        // these upstrokes by as much: g_pas x (1 + 6e-8), one float ulp, by 1.36e-3 mV (trial 1) and 7.4e-4
+        // mV (trial 3); gamma x (1 - 9.3e-8) by 5.6e-4 and 1.32e-3 mV; trial 0's evoked spike only by 3e-5
+        // and 1.7e-5 mV. So 1.5e-3 mV on those two upstrokes needs the 2015 arithmetic reproduced to ~1e-8,
+        // which this replay does not reach. The median bound below (measured <= 5.4e-7 mV) keeps the
+        // background from growing unnoticed.
         double max_dv = 0, max_dv_flat = 0, max_dt = 0;
         std::size_t worst = 0, worst_flat = 0;
         const auto& ref = reference->runs[trial];
@@ -138,9 +159,16 @@ TEST(NetworkModel, ReplaysTheSixStored2015TrialsWithinIsfsToleranceAndIdenticalS
             "[ replay  ] trial {}: {} synapses, max |dV| = {:.3e} mV at t = {} ms; "
             "outside spikes {:.3e} mV at t = {} ms; max |dt| = {:.1e} ms\n",
             trial, rows->size(), max_dv, reference->t[worst], max_dv_flat, reference->t[worst_flat], max_dt);
+        const bool ramp_to_threshold = trial == 1 || trial == 3;
         EXPECT_LT(max_dv_flat, 1.5e-3);
-        EXPECT_LT(max_dv, trial == 0 ? 1.5e-3 : 1e-2);
+        EXPECT_LT(max_dv, ramp_to_threshold ? 1e-2 : 1.5e-3);
         EXPECT_LT(max_dt, 1e-9);
+        std::vector<double> abs_dv(reference->t.size());
+        for (std::size_t k = 0; k < abs_dv.size(); ++k) abs_dv[k] = std::abs(v[first + k] - ref[k]);
+        const auto middle = abs_dv.begin() + static_cast<std::ptrdiff_t>(abs_dv.size() / 2);
+        std::nth_element(abs_dv.begin(), middle, abs_dv.end());
+        std::cout << fmt::format("[ replay  ] trial {}: median |dV| = {:.2e} mV\n", trial, *middle);
+        EXPECT_LT(*middle, 5e-6);
 
         // Spike times (0 mV upward crossings) identical to those of the stored trace.
         const std::span<const double> t_tail(run->time.data() + first, reference->t.size());
