@@ -54,6 +54,12 @@ Status spike_train(Rng& r, const SpikeTrainSource& src, double stop, std::vector
     if (stop < s.start)
         return fail(Errc::validation, "spike train has neither nspikes nor a tStop after its start");
     if (stop == s.start) return {};
+    // ISF would loop forever: every spike would land where the previous one (or 0) was.
+    if (!(s.interval > 0) || (s.noise == 0 && s.start <= 0))
+        return fail(Errc::validation,
+                    fmt::format("spike train with interval {} ms, noise {} and start {} ms never "
+                                "advances (ISF loops forever)",
+                                s.interval, s.noise, s.start));
     double last = 0.0;
     while (true) {
         double t;

@@ -451,6 +451,26 @@ TEST(Activity, RateBasedDistributionsRefuseWhatIsfCannotSample) {
     EXPECT_FALSE(generate_activity_independent(endless, 1));
 }
 
+TEST(Activity, SpikeTrainsThatNeverAdvanceAreRefusedInsteadOfLoopingLikeIsf) {
+    for (std::string train :
+         {R"("interval": 1.0, "noise": 0.0)", R"("interval": 1.0, "noise": 0.0, "start": 0.0)",
+          R"("interval": 0.0, "noise": 0.5, "start": 2.0)"}) {
+        auto tree =
+            recipes::parse_isf_param(R"({"network": {"X_C2": {"cellNr": 1, "celltype": "spiketrain", )" +
+                                     train + R"(, "synapses": {"distributionFile": "a.syn",
+            "connectionFile": "a.con", "receptors": {"gaba_syn": {"weight": 1.0}}}}}})");
+        auto params = network_from_tree(*tree);
+        ASSERT_TRUE(params) << params.error().what();
+        auto net = prepare_network(*params, {{"a.con", *parse_con("X_C2\t0\t0\n")}});
+        ASSERT_TRUE(net);
+        IsfRandomState g(1);
+        auto a = generate_activity_isf(*net, g);
+        ASSERT_FALSE(a) << train;
+        EXPECT_NE(a.error().what().find("never advances"), std::string::npos) << a.error().what();
+        EXPECT_FALSE(generate_activity_independent(*net, 1));
+    }
+}
+
 TEST(Activity, EverySpikeAndReleaseKeepsItsIsfSpikeSource) {
     auto tree = recipes::parse_isf_param(R"({"network": {"X_C2": {"cellNr": 50, "celltype": {"pointcell":
         {"distribution": "PSTH", "intervals": [[0, 10]], "probabilities": [0.8], "offset": 100.0},
