@@ -593,29 +593,19 @@ struct IndependentMode {
 }  // namespace
 
 std::string_view spike_origin_name(SpikeOrigin origin) {
-    switch (origin) {
-        case SpikeOrigin::poissontrain:
-            return "poissontrain";
-        case SpikeOrigin::pointcell_normal:
-            return "pointcell_normal";
-        case SpikeOrigin::pointcell_uniform:
-            return "pointcell_uniform";
-        case SpikeOrigin::pointcell_lognormal:
-            return "pointcell_lognormal";
-        case SpikeOrigin::pointcell_psth:
-            return "pointcell_PSTH";
-        case SpikeOrigin::pointcell_psth_absolute_number:
-            return "pointcell_PSTH_absolute_number";
-        case SpikeOrigin::pointcell_psth_poissontrain:
-            return "pointcell_PSTH_poissontrain";
-        case SpikeOrigin::psth_poissontrain_v2:
-            return "PSTH_poissontrain_v2";
-        case SpikeOrigin::poissontrain_modulated:
-            return "poissontrain_modulated";
-        case SpikeOrigin::replay:
-            return "replay";
-    }
-    return "?";
+    // In enum order.
+    constexpr std::string_view k_names[] = {"poissontrain",
+                                            "pointcell_normal",
+                                            "pointcell_uniform",
+                                            "pointcell_lognormal",
+                                            "pointcell_PSTH",
+                                            "pointcell_PSTH_absolute_number",
+                                            "pointcell_PSTH_poissontrain",
+                                            "PSTH_poissontrain_v2",
+                                            "poissontrain_modulated",
+                                            "replay"};
+    static_assert(std::size(k_names) == static_cast<std::size_t>(SpikeOrigin::replay) + 1);
+    return k_names[static_cast<std::size_t>(origin)];
 }
 
 std::optional<SpikeOrigin> spike_origin_from_name(std::string_view name) {

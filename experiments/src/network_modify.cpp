@@ -4,9 +4,10 @@
 #include <fmt/format.h>
 
 #include <map>
-#include <mutex>
 #include <optional>
 #include <utility>
+
+#include "named_registry.hpp"
 
 namespace silico::experiments {
 
@@ -163,41 +164,22 @@ Status silence_synapses_by_somadist_and_spike_source(const PreparedNetwork& netw
     return {};
 }
 
-struct Registry {
-    std::mutex mutex;
-    std::map<std::string, NetworkModifyFunction, std::less<>> functions{
+detail::NamedRegistry<NetworkModifyFunction>& registry() {
+    static detail::NamedRegistry<NetworkModifyFunction> r{
         {"silence_synapses_by_somadist", silence_synapses_by_somadist},
         {"silence_synapses_by_somadist_and_spike_source", silence_synapses_by_somadist_and_spike_source},
     };
-};
-
-Registry& registry() {
-    static Registry r;
     return r;
-}
-
-std::optional<NetworkModifyFunction> find_function(std::string_view name) {
-    auto& r = registry();
-    std::lock_guard lock(r.mutex);
-    auto it = r.functions.find(name);
-    if (it == r.functions.end()) return std::nullopt;
-    return it->second;
 }
 
 }  // namespace
 
 void register_network_modify_function(std::string name, NetworkModifyFunction function) {
-    auto& r = registry();
-    std::lock_guard lock(r.mutex);
-    r.functions[std::move(name)] = std::move(function);
+    registry().add(std::move(name), std::move(function));
 }
 
 std::vector<std::string> network_modify_function_names() {
-    auto& r = registry();
-    std::lock_guard lock(r.mutex);
-    std::vector<std::string> names;
-    for (const auto& [name, f] : r.functions) names.push_back(name);
-    return names;
+    return registry().names();
 }
 
 Result<std::vector<recipes::ModifyFunction>> network_modify_list(const nlohmann::ordered_json& functions) {
@@ -218,7 +200,7 @@ Status apply_network_modify_functions(const PreparedNetwork& network, const Syna
                                       std::span<const recipes::ModifyFunction> functions,
                                       TrialActivity& activity) {
     for (const auto& f : functions) {
-        auto function = find_function(f.name);
+        auto function = registry().find(f.name);
         if (!function)
             return fail(Errc::not_found,
                         fmt::format("unknown network modify function '{}' (known: {})", f.name,

@@ -248,32 +248,44 @@ std::vector<std::vector<double>> spikes_per_cell(const TrialActivity& a) {
     return out;
 }
 
+// The presynaptic spike trains of one isf-mode sweep (generator seeded with `seed`) of a
+// one_pointcell_population.
+std::vector<std::vector<double>> isf_sweep(const std::string& pointcell, int cells, std::uint32_t seed,
+                                           double t_stop = 345.0) {
+    auto net = one_pointcell_population(pointcell, cells);
+    IsfRandomState g(seed);
+    auto a = generate_activity_isf(net, g, {.t_stop = t_stop});
+    EXPECT_TRUE(a) << a.error().what();
+    return a ? spikes_per_cell(*a) : std::vector<std::vector<double>>{};
+}
+
+std::vector<std::vector<double>> modulated_isf(const std::string& rates, const std::string& phase, int cells,
+                                               std::uint32_t seed, double t_stop) {
+    return isf_sweep(R"({"distribution": "poissontrain_modulated", )" + rates + ", " + phase + "}", cells,
+                     seed, t_stop);
+}
+
 // Known answers: numpy 1.24's legacy RandomState running ISF's algorithm (np.random.seed(s); per cell
 // sample_times_from_rates(bins, rates) with blocks of exponential(1000), np.cumsum, np.interp).
 TEST(IsfActivity, PsthPoissonTrainV2MatchesNumpyForSeeds7And2024) {
-    auto net = one_pointcell_population(
+    auto trains = isf_sweep(
         R"({"distribution": "PSTH_poissontrain_v2", "bins": [0, 50, 100, 200], "rates": [20, 0, 40], "offset": 0})",
-        3);
-    IsfRandomState g(7);
-    auto a = generate_activity_isf(net, g);
-    ASSERT_TRUE(a) << a.error().what();
+        3, 7);
     std::vector<std::vector<double>> expected = {
         {3.968845476072225, 114.82838960200579, 129.25293620591867, 161.38839937643894},
         {9.923357094497785, 21.505289277474986, 100.94112110409394, 102.1313417459793, 102.36121436725212,
          124.63821216163925, 136.0767333436714},
         {125.09383668119982, 157.9686288235958, 198.51281560175954},
     };
-    EXPECT_EQ(spikes_per_cell(*a), expected);
-    for (double t : a->spike_times) EXPECT_FALSE(t >= 50 && t < 100) << "no spikes in the 0 Hz bin";
-
+    EXPECT_EQ(trains, expected);
+    for (const auto& cell : trains)
+        for (double t : cell) EXPECT_FALSE(t >= 50 && t < 100) << "no spikes in the 0 Hz bin";
     // bins not starting at 0: the warped times are shifted by bins[0]; offset is read and not applied.
-    auto shifted = one_pointcell_population(
-        R"({"distribution": "PSTH_poissontrain_v2", "bins": [245, 255, 265, 300], "rates": [80, 30, 5], "offset": 99})",
-        2);
-    IsfRandomState h(2024);
-    auto b = generate_activity_isf(shifted, h);
-    ASSERT_TRUE(b) << b.error().what();
-    EXPECT_EQ(spikes_per_cell(*b), (std::vector<std::vector<double>>{{257.8922390096976}, {}}));
+    EXPECT_EQ(
+        isf_sweep(
+            R"({"distribution": "PSTH_poissontrain_v2", "bins": [245, 255, 265, 300], "rates": [80, 30, 5], "offset": 99})",
+            2, 2024),
+        (std::vector<std::vector<double>>{{257.8922390096976}, {}}));
 }
 
 // numpy's sin and the C library's may differ in the last bit, so the modulated rates (and the warped times)
@@ -288,51 +300,32 @@ void expect_near_trains(const std::vector<std::vector<double>>& got,
 }
 
 TEST(IsfActivity, PoissonTrainModulatedMatchesNumpyForEachPhaseDistribution) {
-    auto uniform = one_pointcell_population(R"({"distribution": "poissontrain_modulated",
-        "rate_before_t_offset": 5.0, "mean_rate": 30.0, "max_modulation": 0.5, "modulation_frequency": 10.0,
-        "bin_size": 25.0, "phase_distribution": "uniform", "offset": 100.0})",
-                                            3);
-    IsfRandomState g(11);
-    auto a = generate_activity_isf(uniform, g, {.t_stop = 345.0});
-    ASSERT_TRUE(a) << a.error().what();
     expect_near_trains(
-        spikes_per_cell(*a),
+        modulated_isf(R"("rate_before_t_offset": 5.0, "mean_rate": 30.0, "max_modulation": 0.5,
+            "modulation_frequency": 10.0, "bin_size": 25.0, "offset": 100.0)",
+                      R"("phase_distribution": "uniform")", 3, 11, 345.0),
         {{144.34664787312798, 173.07860230098316, 196.38023599904264, 196.81317572841758, 212.77569424472804,
           307.0670734145623},
          {84.01802593236215, 135.40197163232108, 135.7238710336181, 141.63215337781614, 202.47663788790302,
           214.32334581754586, 222.9354681170495, 306.22554330494296, 338.5541346284387},
          {95.9033821266362, 135.38588055554462, 186.45043235884788, 204.13270231607834}});
-
-    auto normal = one_pointcell_population(R"({"distribution": "poissontrain_modulated",
-        "rate_before_t_offset": 2.0, "mean_rate": 50.0, "max_modulation": 0.9, "modulation_frequency": 8.0,
-        "bin_size": 10.0, "phase_distribution": "normal", "mean_phase": 1.0, "std_phase": 0.3, "offset": 245.0})",
-                                           2);
-    IsfRandomState h(5);
-    auto b = generate_activity_isf(normal, h, {.t_stop = 345.0});
-    ASSERT_TRUE(b) << b.error().what();
-    expect_near_trains(spikes_per_cell(*b),
-                       {{115.78898268304754, 281.68869022080384, 298.0783052273049}, {340.139081064102}});
-
-    auto zero = one_pointcell_population(R"({"distribution": "poissontrain_modulated",
-        "rate_before_t_offset": 0.0, "mean_rate": 40.0, "max_modulation": 1.0, "modulation_frequency": 5.0,
-        "bin_size": 20.0, "phase_distribution": "zero", "offset": 100.0})",
-                                         2);
-    IsfRandomState k(3);
-    auto c = generate_activity_isf(zero, k, {.t_stop = 300.0});
-    ASSERT_TRUE(c) << c.error().what();
     expect_near_trains(
-        spikes_per_cell(*c),
+        modulated_isf(R"("rate_before_t_offset": 2.0, "mean_rate": 50.0, "max_modulation": 0.9,
+            "modulation_frequency": 8.0, "bin_size": 10.0, "offset": 245.0)",
+                      R"("phase_distribution": "normal", "mean_phase": 1.0, "std_phase": 0.3)", 2, 5, 345.0),
+        {{115.78898268304754, 281.68869022080384, 298.0783052273049}, {340.139081064102}});
+    expect_near_trains(
+        modulated_isf(R"("rate_before_t_offset": 0.0, "mean_rate": 40.0, "max_modulation": 1.0,
+            "modulation_frequency": 5.0, "bin_size": 20.0, "offset": 100.0)",
+                      R"("phase_distribution": "zero")", 2, 3, 300.0),
         {{132.17872569411426, 149.03815677846634, 153.3681151984882, 162.5256844146053, 197.32705254811998},
          {127.69719168230816, 178.64648044252098, 201.8269430591252, 203.15992039070943}});
 }
 
 TEST(IsfActivity, DeprecatedPsthPoissonTrainIsASpikeTrainPerCellAndBinWithItsOwnSeed) {
-    auto net = one_pointcell_population(R"({"distribution": "PSTH_poissontrain",
+    auto trains = isf_sweep(R"({"distribution": "PSTH_poissontrain",
         "intervals": [[0, 100], [100, 150], [150, 300]], "rates": [30, 0, 60], "offset": 0})",
-                                        3);
-    IsfRandomState g(13);
-    auto a = generate_activity_isf(net, g);
-    ASSERT_TRUE(a) << a.error().what();
+                            3, 13);
     std::vector<std::vector<double>> expected = {
         {18.18019390785515, 26.100024700821738, 39.66004297956308, 67.27090208299572, 69.82907182402471,
          82.18908207068364, 99.18160417604857, 199.86223026159712, 229.6970038652397, 239.53875658190947,
@@ -344,7 +337,7 @@ TEST(IsfActivity, DeprecatedPsthPoissonTrainIsASpikeTrainPerCellAndBinWithItsOwn
          200.4115919680841, 204.70091086982282, 205.85613079168144, 221.77302451457982, 230.10414457404312,
          242.40307105629128, 279.19525970406005, 296.4457922576071, 298.84189433901133},
     };
-    EXPECT_EQ(spikes_per_cell(*a), expected);
+    EXPECT_EQ(trains, expected);
 }
 
 // Mean spike count per bin over all cells, bins as [edges[i], edges[i+1]).
@@ -392,32 +385,28 @@ TEST(IsfActivity, PsthPoissonTrainV2CountsFollowTheRateProfile) {
 
 TEST(IndependentActivity, PoissonTrainModulatedRateFollowsTheSineAndUniformPhasesAverageItOut) {
     const int cells = 20000;
-    const double offset = 100, t_stop = 300, bin = 20, mean = 40, m = 0.8, freq = 5;
-    auto locked = one_pointcell_population(R"({"distribution": "poissontrain_modulated",
-        "rate_before_t_offset": 3.0, "mean_rate": 40.0, "max_modulation": 0.8, "modulation_frequency": 5.0,
-        "bin_size": 20.0, "phase_distribution": "none", "offset": 100.0})",
-                                           cells);
-    auto a = generate_activity_independent(locked, 21, {.t_stop = t_stop});
-    ASSERT_TRUE(a) << a.error().what();
+    const double offset = 100, t_stop = 300, bin = 20, mean = 40, m = 0.8;
+    auto counts = [&](const std::string& phase, std::uint64_t seed, const std::vector<double>& edges) {
+        auto net = one_pointcell_population(R"({"distribution": "poissontrain_modulated",
+            "rate_before_t_offset": 3.0, "mean_rate": 40.0, "max_modulation": 0.8, "modulation_frequency": 5.0,
+            "bin_size": 20.0, "offset": 100.0, "phase_distribution": ")" +
+                                                phase + "\"}",
+                                            cells);
+        auto a = generate_activity_independent(net, seed, {.t_stop = t_stop});
+        EXPECT_TRUE(a) << a.error().what();
+        return mean_counts(*a, edges);
+    };
     // Bins [0, 120) at 3 Hz, then [120 + 20 k, 140 + 20 k) with the sine sampled by ISF's linspace: bin k
     // (k = 1..9) has phase 2π·n_cycles·k / (n_bins - 1), n_bins = 10, n_cycles = 200 ms · 5 Hz / 1000 = 1.
-    std::vector<double> edges = {0, 120}, expected = {3.0 * 120 / 1000};
+    // With uniform phases the population rate is flat at mean_rate.
+    std::vector<double> edges = {0, 120}, locked = {3.0 * 120 / 1000}, flat = locked;
     for (int k = 1; k < 10; ++k) {
         edges.push_back(offset + bin * (k + 1));
-        double rate = mean * (1 + m * std::sin(2 * std::numbers::pi * k / 9.0));
-        expected.push_back(rate * bin / 1000);
+        locked.push_back(mean * (1 + m * std::sin(2 * std::numbers::pi * k / 9.0)) * bin / 1000);
+        flat.push_back(mean * bin / 1000);
     }
-    expect_poisson_means(mean_counts(*a, edges), expected, cells);
-    auto uniform = one_pointcell_population(R"({"distribution": "poissontrain_modulated",
-        "rate_before_t_offset": 3.0, "mean_rate": 40.0, "max_modulation": 0.8, "modulation_frequency": 5.0,
-        "bin_size": 20.0, "phase_distribution": "uniform", "offset": 100.0})",
-                                            cells);
-    auto b = generate_activity_independent(uniform, 22, {.t_stop = t_stop});
-    ASSERT_TRUE(b) << b.error().what();
-    std::vector<double> flat = {3.0 * 120 / 1000};
-    for (int k = 1; k < 10; ++k) flat.push_back(mean * bin / 1000);
-    expect_poisson_means(mean_counts(*b, edges), flat, cells);
-    (void)freq;
+    expect_poisson_means(counts("none", 21, edges), locked, cells);
+    expect_poisson_means(counts("uniform", 22, edges), flat, cells);
 }
 
 TEST(IndependentActivity, DeprecatedPsthPoissonTrainCountsFollowTheRates) {
