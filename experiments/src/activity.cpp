@@ -250,8 +250,9 @@ void active_cells(IsfRandomState& rng, std::size_t n, double p, std::vector<doub
         if (u[i] < p) active.push_back(static_cast<std::uint32_t>(i));
 }
 
-// The rate-based distributions: `Draw` gives the generator for (cell, bin): the global one in isf mode (after
-// the cell's randint seed for spike trains), a per-cell stream in independent mode.
+// The rate-based distributions. cell_rng(c, body) runs body with the generator cell c draws from: in isf mode
+// the global one (`shared`), or for PSTH_poissontrain a private one seeded by randint from it; in independent
+// mode the cell's own stream.
 template <class Rng, class CellRng>
 Status rate_based(Rng& shared, CellRng&& cell_rng, const PointCellSource& src, double t_stop,
                   CellSpikes& cells) {
