@@ -4,6 +4,7 @@
 #include <benchmark/benchmark.h>
 
 #include <cstdlib>
+#include <string>
 
 #include "silico/experiments/activity.hpp"
 #include "silico/experiments/anatomy.hpp"
@@ -75,6 +76,52 @@ void BM_TrialActivityIndependent(benchmark::State& state) {
     state.counters["releases"] = static_cast<double>(releases);
 }
 BENCHMARK(BM_TrialActivityIndependent)->Unit(benchmark::kMillisecond);
+
+// A rate-based population: 1,000 cells with a PSTH_poissontrain_v2 evoked profile over 345 ms (about 2.4
+// expected spikes per cell). ISF's sampler draws ceil(integral) + 1 exponentials per cell (~2,400), isf mode
+// must too; independent mode draws only the intervals it uses.
+PreparedNetwork rate_based_network() {
+    auto tree =
+        silico::recipes::parse_isf_param(R"({"network": {"X_C2": {"cellNr": 1000, "celltype": {"pointcell":
+        {"distribution": "PSTH_poissontrain_v2", "bins": [0, 245, 255, 265, 345], "rates": [5, 60, 20, 5],
+        "offset": 0}}, "synapses": {"distributionFile": "a.syn", "connectionFile": "a.con",
+        "receptors": {"gaba_syn": {"weight": 1.0}}, "releaseProb": 0.6}}}})");
+    if (!tree) std::abort();
+    auto params = network_from_tree(*tree);
+    std::string con_text = "# h\n# a.syn\n";
+    for (int c = 0; c < 1000; ++c) con_text += "X_C2\t" + std::to_string(c) + "\t" + std::to_string(c) + "\n";
+    auto con = parse_con(con_text);
+    if (!params || !con) std::abort();
+    auto net = prepare_network(std::move(*params), {{"a.con", *con}});
+    if (!net) std::abort();
+    return std::move(*net);
+}
+
+void BM_RateBasedActivityIsf(benchmark::State& state) {
+    const PreparedNetwork net = rate_based_network();
+    IsfRandomState rng(7);
+    std::size_t spikes = 0;
+    for (auto _ : state) {
+        auto a = generate_activity_isf(net, rng);
+        spikes = a->spike_times.size();
+        benchmark::DoNotOptimize(a->release_times.data());
+    }
+    state.counters["spikes"] = static_cast<double>(spikes);
+}
+BENCHMARK(BM_RateBasedActivityIsf)->Unit(benchmark::kMillisecond);
+
+void BM_RateBasedActivityIndependent(benchmark::State& state) {
+    const PreparedNetwork net = rate_based_network();
+    std::uint64_t seed = 1;
+    std::size_t spikes = 0;
+    for (auto _ : state) {
+        auto a = generate_activity_independent(net, seed++);
+        spikes = a->spike_times.size();
+        benchmark::DoNotOptimize(a->release_times.data());
+    }
+    state.counters["spikes"] = static_cast<double>(spikes);
+}
+BENCHMARK(BM_RateBasedActivityIndependent)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

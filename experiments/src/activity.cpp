@@ -143,6 +143,15 @@ void warp_times(const RateProfile& p, std::span<const double> x, std::vector<dou
     }
 }
 
+// Moves the stream on by n random_sample() draws without computing them.
+template <class Rng>
+void skip_samples(Rng& r, std::size_t n) {
+    if constexpr (requires { r.discard_samples(n); })
+        r.discard_samples(n);
+    else
+        for (std::size_t i = 0; i < n; ++i) r.random_sample();
+}
+
 // The unit-rate process: isf draws ISF's blocks of exponential(1000) (see activity.hpp); independent draws
 // only the intervals it needs (the same process, without ISF's thousandfold surplus).
 template <class Rng>
@@ -153,7 +162,14 @@ void poisson_from_profile(Rng& r, const RateProfile& p, bool isf_blocks, std::ve
     if (isf_blocks) {
         auto block = static_cast<std::size_t>(std::ceil(p.max_integral)) + 1;
         do {
-            for (std::size_t i = 0; i < block; ++i) scratch.push_back(sum += r.exponential(1000.0));
+            for (std::size_t i = 0; i < block; ++i) {
+                // Exponentials are >= 0: once past W the rest of the block cannot matter but to the stream.
+                if (sum > p.max_integral) {
+                    skip_samples(r, block - i);
+                    break;
+                }
+                scratch.push_back(sum += r.exponential(1000.0));
+            }
         } while (sum <= p.max_integral);
     } else {
         while ((sum += r.exponential(1000.0)) <= p.max_integral) scratch.push_back(sum);

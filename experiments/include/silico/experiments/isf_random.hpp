@@ -88,6 +88,8 @@ class IsfRandomState : public RandomDistributions<IsfRandomState> {
         std::uint32_t a = next_u32();
         return numpy_double(a, next_u32());
     }
+    // Skips n random_sample() draws (2n engine outputs; libstdc++ skips whole blocks without tempering).
+    void discard_samples(std::uint64_t n) { m_engine.discard(2 * n); }
 
   private:
     std::mt19937 m_engine;
