@@ -49,31 +49,32 @@ void BM_ReadSyn(benchmark::State& state) {
 }
 BENCHMARK(BM_ReadSyn)->Unit(benchmark::kMillisecond);
 
-// One trial of presynaptic activity + release draws in ISF's numpy draw order (one process stream).
-void BM_TrialActivityIsf(benchmark::State& state) {
-    const PreparedNetwork net = load();
+// One generated trial per iteration, the isf mode continuing one process stream, the independent mode with a
+// new trial seed each time; `counter` reports the last trial's releases or spikes.
+enum class Count { releases, spikes };
+
+void trials(benchmark::State& state, const PreparedNetwork& net, bool isf, Count count) {
     IsfRandomState rng(20240);
-    std::size_t releases = 0;
+    std::uint64_t seed = 1;
+    std::size_t n = 0;
     for (auto _ : state) {
-        auto a = generate_activity_isf(net, rng, {.t_stop = 345.0});
-        releases = a->release_count();
+        auto a = isf ? generate_activity_isf(net, rng, {.t_stop = 345.0})
+                     : generate_activity_independent(net, seed++, {.t_stop = 345.0});
+        n = count == Count::releases ? a->release_count() : a->spike_times.size();
         benchmark::DoNotOptimize(a->release_times.data());
     }
-    state.counters["releases"] = static_cast<double>(releases);
+    state.counters[count == Count::releases ? "releases" : "spikes"] = static_cast<double>(n);
+}
+
+// One trial of presynaptic activity + release draws in ISF's numpy draw order (one process stream).
+void BM_TrialActivityIsf(benchmark::State& state) {
+    trials(state, load(), true, Count::releases);
 }
 BENCHMARK(BM_TrialActivityIsf)->Unit(benchmark::kMillisecond);
 
 // The same in independent mode (one derived stream per cell and synapse).
 void BM_TrialActivityIndependent(benchmark::State& state) {
-    const PreparedNetwork net = load();
-    std::uint64_t seed = 1;
-    std::size_t releases = 0;
-    for (auto _ : state) {
-        auto a = generate_activity_independent(net, seed++, {.t_stop = 345.0});
-        releases = a->release_count();
-        benchmark::DoNotOptimize(a->release_times.data());
-    }
-    state.counters["releases"] = static_cast<double>(releases);
+    trials(state, load(), false, Count::releases);
 }
 BENCHMARK(BM_TrialActivityIndependent)->Unit(benchmark::kMillisecond);
 
@@ -98,28 +99,12 @@ PreparedNetwork rate_based_network() {
 }
 
 void BM_RateBasedActivityIsf(benchmark::State& state) {
-    const PreparedNetwork net = rate_based_network();
-    IsfRandomState rng(7);
-    std::size_t spikes = 0;
-    for (auto _ : state) {
-        auto a = generate_activity_isf(net, rng);
-        spikes = a->spike_times.size();
-        benchmark::DoNotOptimize(a->release_times.data());
-    }
-    state.counters["spikes"] = static_cast<double>(spikes);
+    trials(state, rate_based_network(), true, Count::spikes);
 }
 BENCHMARK(BM_RateBasedActivityIsf)->Unit(benchmark::kMillisecond);
 
 void BM_RateBasedActivityIndependent(benchmark::State& state) {
-    const PreparedNetwork net = rate_based_network();
-    std::uint64_t seed = 1;
-    std::size_t spikes = 0;
-    for (auto _ : state) {
-        auto a = generate_activity_independent(net, seed++);
-        spikes = a->spike_times.size();
-        benchmark::DoNotOptimize(a->release_times.data());
-    }
-    state.counters["spikes"] = static_cast<double>(spikes);
+    trials(state, rate_based_network(), false, Count::spikes);
 }
 BENCHMARK(BM_RateBasedActivityIndependent)->Unit(benchmark::kMillisecond);
 
