@@ -6,4 +6,5 @@ list(APPEND SILICO_EXPERIMENTS_INPUT_SOURCES
   ${CMAKE_CURRENT_SOURCE_DIR}/src/network.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/network_builder.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/activity.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/network_modify.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/simrun_files.cpp)

@@ -1,8 +1,6 @@
 // Cell modify functions (ISF_SPEC.md §2.8) and their registry.
-#include <map>
-#include <mutex>
-
 #include "cell_modify_registry.hpp"
+#include "named_registry.hpp"
 #include "silico/experiments/cell.hpp"
 
 namespace silico::experiments {
@@ -63,43 +61,28 @@ Status scale_apical(CellModel& cell, const nlohmann::ordered_json& kwargs) {
     return {};
 }
 
-struct Registry {
-    std::mutex mutex;
-    std::map<std::string, CellModifyFunction, std::less<>> functions{
+detail::NamedRegistry<CellModifyFunction>& registry() {
+    static detail::NamedRegistry<CellModifyFunction> r{
         {"scale_apical_morph_86", scale_apical_morph_86},
         {"scale_apical", scale_apical},
     };
-};
-
-Registry& registry() {
-    static Registry r;
     return r;
 }
 
 }  // namespace
 
 void register_cell_modify_function(std::string name, CellModifyFunction function) {
-    auto& r = registry();
-    std::lock_guard lock(r.mutex);
-    r.functions[std::move(name)] = std::move(function);
+    registry().add(std::move(name), std::move(function));
 }
 
 std::vector<std::string> cell_modify_function_names() {
-    auto& r = registry();
-    std::lock_guard lock(r.mutex);
-    std::vector<std::string> names;
-    for (const auto& [name, f] : r.functions) names.push_back(name);
-    return names;
+    return registry().names();
 }
 
 namespace detail {
 
 std::optional<CellModifyFunction> find_cell_modify_function(std::string_view name) {
-    auto& r = registry();
-    std::lock_guard lock(r.mutex);
-    auto it = r.functions.find(name);
-    if (it == r.functions.end()) return std::nullopt;
-    return it->second;
+    return registry().find(name);
 }
 
 }  // namespace detail

@@ -63,42 +63,25 @@ std::uint64_t splitmix_finalise(std::uint64_t z) {
 
 }  // namespace
 
-void IsfRandomState::seed_with(std::uint32_t seed) {
-    m_engine.seed(seed);
-    m_has_gauss = false;
-    m_gauss = 0.0;
-}
-
-double IsfRandomState::random_sample() {
-    std::uint32_t a = next_u32() >> 5;
-    std::uint32_t b = next_u32() >> 6;
-    return (a * 67108864.0 + b) / 9007199254740992.0;
-}
-
-void IsfRandomState::fill_random_sample(std::span<double> out) {
-    for (double& v : out) v = random_sample();
-}
-
-std::int64_t IsfRandomState::randint(std::int64_t low, std::int64_t high) {
+template <class Derived>
+std::int64_t RandomDistributions<Derived>::randint(std::int64_t low, std::int64_t high) {
     auto range = static_cast<std::uint64_t>(high - low - 1);
-    return low + static_cast<std::int64_t>(masked_interval(*this, range));
+    return low + static_cast<std::int64_t>(masked_interval(self(), range));
 }
 
-std::uint64_t IsfRandomState::random_interval(std::uint64_t max) {
-    return masked_interval(*this, max);
+template <class Derived>
+std::uint64_t RandomDistributions<Derived>::random_interval(std::uint64_t max) {
+    return masked_interval(self(), max);
 }
 
-double IsfRandomState::standard_exponential() {
-    return -std::log(1.0 - random_sample());
+template <class Derived>
+double RandomDistributions<Derived>::standard_normal() {
+    return polar_gauss(self(), m_has_gauss, m_gauss);
 }
 
-double IsfRandomState::standard_normal() {
-    return polar_gauss(*this, m_has_gauss, m_gauss);
-}
-
-double IsfRandomState::lognormal(double mean, double sigma) {
-    return std::exp(normal(mean, sigma));
-}
+template class RandomDistributions<IsfRandomState>;
+template class RandomDistributions<ShortIsfRandomState>;
+template class RandomDistributions<SplitMixStream>;
 
 ShortIsfRandomState::ShortIsfRandomState(std::uint32_t seed) : m_seed(seed) {
     m_init[0] = seed;
@@ -129,16 +112,6 @@ std::uint32_t ShortIsfRandomState::next_u32() {
     return v;
 }
 
-double ShortIsfRandomState::random_sample() {
-    std::uint32_t a = next_u32() >> 5;
-    std::uint32_t b = next_u32() >> 6;
-    return (a * 67108864.0 + b) / 9007199254740992.0;
-}
-
-double ShortIsfRandomState::standard_exponential() {
-    return -std::log(1.0 - random_sample());
-}
-
 StreamKey::StreamKey(std::uint64_t trial_seed, std::string_view purpose, std::string_view population) {
     // Length-prefixed fields so ("ab","c") and ("a","bc") never collide.
     std::string text = "silico.stream.v1\n" + std::to_string(trial_seed) + "\n" +
@@ -155,31 +128,6 @@ std::uint64_t StreamKey::seed_for(std::uint64_t index) const {
 std::uint64_t SplitMixStream::next_u64() {
     m_state += 0x9e3779b97f4a7c15ull;
     return splitmix_finalise(m_state);
-}
-
-void SplitMixStream::fill_random_sample(std::span<double> out) {
-    for (double& v : out) v = random_sample();
-}
-
-std::int64_t SplitMixStream::randint(std::int64_t low, std::int64_t high) {
-    auto range = static_cast<std::uint64_t>(high - low - 1);
-    return low + static_cast<std::int64_t>(masked_interval(*this, range));
-}
-
-std::uint64_t SplitMixStream::random_interval(std::uint64_t max) {
-    return masked_interval(*this, max);
-}
-
-double SplitMixStream::standard_exponential() {
-    return -std::log(1.0 - random_sample());
-}
-
-double SplitMixStream::standard_normal() {
-    return polar_gauss(*this, m_has_gauss, m_gauss);
-}
-
-double SplitMixStream::lognormal(double mean, double sigma) {
-    return std::exp(normal(mean, sigma));
 }
 
 }  // namespace silico::experiments

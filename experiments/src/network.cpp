@@ -1,5 +1,7 @@
 #include "silico/experiments/network.hpp"
 
+#include <array>
+
 #include "input_text.hpp"
 
 namespace silico::experiments {
@@ -86,72 +88,163 @@ Result<SpikeTrainSource> spiketrain_from(const Json& obj, const Ctx& c) {
     return s;
 }
 
+// Distributions made only of numbers: their keys in ISF's reading order, with a default where ISF has one.
+template <class T>
+struct ScalarField {
+    const char* key;
+    double T::*member;
+    std::optional<double> fallback = std::nullopt;
+};
+
+constexpr std::array<ScalarField<NormalDistribution>, 4> k_normal_fields{{
+    {"activeFrac", &NormalDistribution::active_frac},
+    {"spikeT", &NormalDistribution::spike_t},
+    {"spikeWidth", &NormalDistribution::spike_width},
+    {"offset", &NormalDistribution::offset, 10.0},  // ISF's deprecated default
+}};
+constexpr std::array<ScalarField<UniformDistribution>, 3> k_uniform_fields{{
+    {"activeFrac", &UniformDistribution::active_frac},
+    {"window", &UniformDistribution::window},
+    {"offset", &UniformDistribution::offset},
+}};
+constexpr std::array<ScalarField<LognormalDistribution>, 4> k_lognormal_fields{{
+    {"activeFrac", &LognormalDistribution::active_frac},
+    {"mu", &LognormalDistribution::mu},
+    {"sigma", &LognormalDistribution::sigma},
+    {"offset", &LognormalDistribution::offset},
+}};
+constexpr std::array<ScalarField<PoissonTrainModulated>, 6> k_modulated_fields{{
+    {"rate_before_t_offset", &PoissonTrainModulated::rate_before_t_offset},
+    {"mean_rate", &PoissonTrainModulated::mean_rate},
+    {"max_modulation", &PoissonTrainModulated::max_modulation},
+    {"modulation_frequency", &PoissonTrainModulated::modulation_frequency},
+    {"bin_size", &PoissonTrainModulated::bin_size},
+    {"offset", &PoissonTrainModulated::offset},
+}};
+constexpr std::array<ScalarField<PoissonTrainModulated>, 2> k_phase_fields{{
+    {"mean_phase", &PoissonTrainModulated::mean_phase},
+    {"std_phase", &PoissonTrainModulated::std_phase},
+}};
+
+template <class T, std::size_t N>
+Status read_scalars(const Json& obj, const Ctx& c, const std::array<ScalarField<T>, N>& fields, T& out) {
+    for (const auto& f : fields) {
+        if (f.fallback) {
+            auto v = optional_number(obj, f.key, c);
+            if (!v) return std::unexpected(v.error());
+            out.*f.member = v->value_or(*f.fallback);
+        } else {
+            auto v = number_member(obj, f.key, c);
+            if (!v) return std::unexpected(v.error());
+            out.*f.member = *v;
+        }
+    }
+    return {};
+}
+
+template <class T, std::size_t N>
+Result<T> scalars_from(const Json& obj, const Ctx& c, const std::array<ScalarField<T>, N>& fields) {
+    T out;
+    if (auto s = read_scalars(obj, c, fields, out); !s) return std::unexpected(s.error());
+    return out;
+}
+
+template <class T, std::size_t N>
+void write_scalars(Json& o, const T& d, const std::array<ScalarField<T>, N>& fields) {
+    for (const auto& f : fields) o[f.key] = d.*f.member;
+}
+
+Result<std::vector<double>> number_list_member(const Json& obj, std::string_view key, const Ctx& c) {
+    auto m = member(obj, key, c);
+    if (!m) return std::unexpected(m.error());
+    return number_list(**m, c.at(key));
+}
+
+// The PSTH family: `intervals`, one value per interval under `values_key`, and `offset`.
+struct IntervalTable {
+    std::vector<std::pair<double, double>> intervals;
+    std::vector<double> values;
+    double offset = 0.0;
+};
+
+Result<IntervalTable> interval_table(const Json& obj, const Ctx& c, const std::string& dist,
+                                     std::string_view values_key) {
+    IntervalTable t;
+    auto iv = member(obj, "intervals", c);
+    if (!iv) return std::unexpected(iv.error());
+    auto intervals = interval_list(**iv, c.at("intervals"));
+    if (!intervals) return std::unexpected(intervals.error());
+    t.intervals = std::move(*intervals);
+    auto offset = number_member(obj, "offset", c);
+    if (!offset) return std::unexpected(offset.error());
+    t.offset = *offset;
+    auto values = number_list_member(obj, values_key, c);
+    if (!values) return std::unexpected(values.error());
+    t.values = std::move(*values);
+    if (t.values.size() != t.intervals.size())
+        return c.error(dist + " has " + std::to_string(t.intervals.size()) + " intervals but " +
+                       std::to_string(t.values.size()) + " " + std::string(values_key));
+    return t;
+}
+
+Result<PsthPoissonTrainV2> poissontrain_v2_from(const Json& obj, const Ctx& c) {
+    PsthPoissonTrainV2 d;
+    auto bins = number_list_member(obj, "bins", c);
+    if (!bins) return std::unexpected(bins.error());
+    auto rates = number_list_member(obj, "rates", c);
+    if (!rates) return std::unexpected(rates.error());
+    auto offset = number_member(obj, "offset", c);
+    if (!offset) return std::unexpected(offset.error());
+    if (bins->size() != rates->size() + 1)
+        return c.error("PSTH_poissontrain_v2 needs one more bin edge than rates, has " +
+                       std::to_string(bins->size()) + " bins and " + std::to_string(rates->size()) +
+                       " rates");
+    d.bins = std::move(*bins);
+    d.rates = std::move(*rates);
+    d.offset = *offset;
+    return d;
+}
+
+Result<PoissonTrainModulated> modulated_from(const Json& obj, const Ctx& c) {
+    auto d = scalars_from(obj, c, k_modulated_fields);
+    if (!d) return std::unexpected(d.error());
+    auto phase = member(obj, "phase_distribution", c);
+    if (!phase) return std::unexpected(phase.error());
+    if (!(*phase)->is_string()) return c.at("phase_distribution").error("expected a string");
+    d->phase_distribution = (*phase)->get<std::string>();
+    if (d->phase_distribution == "normal")
+        if (auto s = read_scalars(obj, c, k_phase_fields, *d); !s) return std::unexpected(s.error());
+    return d;
+}
+
 Result<PointCellSource> pointcell_from(const Json& obj, const Ctx& c) {
     std::string dist = "normal";  // ISF's deprecated default when `distribution` is missing
     if (auto it = obj.find("distribution"); it != obj.end()) {
         if (!it->is_string()) return c.at("distribution").error("expected a string");
         dist = it->get<std::string>();
     }
-    auto num = [&](std::string_view key) { return number_member(obj, key, c); };
-    if (dist == "PSTH" || dist == "PSTH_absolute_number") {
-        auto iv = member(obj, "intervals", c);
-        if (!iv) return std::unexpected(iv.error());
-        auto intervals = interval_list(**iv, c.at("intervals"));
-        if (!intervals) return std::unexpected(intervals.error());
-        auto offset = num("offset");
-        if (!offset) return std::unexpected(offset.error());
-        if (dist == "PSTH") {
-            auto p = member(obj, "probabilities", c);
-            if (!p) return std::unexpected(p.error());
-            auto probs = number_list(**p, c.at("probabilities"));
-            if (!probs) return std::unexpected(probs.error());
-            if (probs->size() != intervals->size())
-                return c.error("PSTH has " + std::to_string(intervals->size()) + " intervals but " +
-                               std::to_string(probs->size()) + " probabilities");
-            return PsthDistribution{std::move(*intervals), std::move(*probs), *offset};
-        }
-        auto n = member(obj, "number_active_synapses", c);
-        if (!n) return std::unexpected(n.error());
-        auto counts = number_list(**n, c.at("number_active_synapses"));
-        if (!counts) return std::unexpected(counts.error());
-        if (counts->size() != intervals->size())
-            return c.error("PSTH_absolute_number has " + std::to_string(intervals->size()) +
-                           " intervals but " + std::to_string(counts->size()) + " counts");
-        PsthAbsoluteNumber a{std::move(*intervals), {}, *offset};
-        for (double v : *counts) a.number_active_synapses.push_back(static_cast<std::int64_t>(v));
+    auto lift = [](auto r) -> Result<PointCellSource> {
+        if (!r) return std::unexpected(r.error());
+        return PointCellSource{std::move(*r)};
+    };
+    if (dist == "PSTH" || dist == "PSTH_absolute_number" || dist == "PSTH_poissontrain") {
+        std::string_view key = dist == "PSTH"                ? "probabilities"
+                               : dist == "PSTH_poissontrain" ? "rates"
+                                                             : "number_active_synapses";
+        auto t = interval_table(obj, c, dist, key);
+        if (!t) return std::unexpected(t.error());
+        if (dist == "PSTH") return PsthDistribution{std::move(t->intervals), std::move(t->values), t->offset};
+        if (dist == "PSTH_poissontrain")
+            return PsthPoissonTrain{std::move(t->intervals), std::move(t->values), t->offset};
+        PsthAbsoluteNumber a{std::move(t->intervals), {}, t->offset};
+        for (double v : t->values) a.number_active_synapses.push_back(static_cast<std::int64_t>(v));
         return a;
     }
-    if (dist == "normal") {
-        NormalDistribution d;
-        auto f = num("activeFrac"), m = num("spikeT"), s = num("spikeWidth");
-        if (!f) return std::unexpected(f.error());
-        if (!m) return std::unexpected(m.error());
-        if (!s) return std::unexpected(s.error());
-        auto o = optional_number(obj, "offset", c);
-        if (!o) return std::unexpected(o.error());
-        d.active_frac = *f;
-        d.spike_t = *m;
-        d.spike_width = *s;
-        d.offset = o->value_or(10.0);
-        return d;
-    }
-    if (dist == "uniform") {
-        auto f = num("activeFrac"), w = num("window"), o = num("offset");
-        if (!f) return std::unexpected(f.error());
-        if (!w) return std::unexpected(w.error());
-        if (!o) return std::unexpected(o.error());
-        return UniformDistribution{*f, *w, *o};
-    }
-    if (dist == "lognormal") {
-        auto f = num("activeFrac"), m = num("mu"), s = num("sigma"), o = num("offset");
-        if (!f) return std::unexpected(f.error());
-        if (!m) return std::unexpected(m.error());
-        if (!s) return std::unexpected(s.error());
-        if (!o) return std::unexpected(o.error());
-        return LognormalDistribution{*f, *m, *s, *o};
-    }
-    if (dist == "PSTH_poissontrain" || dist == "PSTH_poissontrain_v2" || dist == "poissontrain_modulated")
-        return UnsupportedDistribution{dist, obj};
+    if (dist == "normal") return lift(scalars_from(obj, c, k_normal_fields));
+    if (dist == "uniform") return lift(scalars_from(obj, c, k_uniform_fields));
+    if (dist == "lognormal") return lift(scalars_from(obj, c, k_lognormal_fields));
+    if (dist == "PSTH_poissontrain_v2") return lift(poissontrain_v2_from(obj, c));
+    if (dist == "poissontrain_modulated") return lift(modulated_from(obj, c));
     return c.at("distribution").error("unknown spike time distribution '" + dist + "'");
 }
 
@@ -366,40 +459,47 @@ Json intervals_json(const std::vector<std::pair<double, double>>& v) {
     return a;
 }
 
+template <class Values>
+void write_interval_table(Json& o, const char* dist, const std::vector<std::pair<double, double>>& intervals,
+                          const char* values_key, const Values& values, double offset) {
+    o["distribution"] = dist;
+    o["intervals"] = intervals_json(intervals);
+    o[values_key] = values;
+    o["offset"] = offset;
+}
+
 Json source_json(const PointCellSource& s) {
     return std::visit(
         [](const auto& d) -> Json {
             using T = std::decay_t<decltype(d)>;
             Json o = Json::object();
             if constexpr (std::is_same_v<T, PsthDistribution>) {
-                o["distribution"] = "PSTH";
-                o["intervals"] = intervals_json(d.intervals);
-                o["probabilities"] = numbers_json(d.probabilities);
-                o["offset"] = d.offset;
+                write_interval_table(o, "PSTH", d.intervals, "probabilities", d.probabilities, d.offset);
             } else if constexpr (std::is_same_v<T, PsthAbsoluteNumber>) {
-                o["distribution"] = "PSTH_absolute_number";
-                o["intervals"] = intervals_json(d.intervals);
-                o["number_active_synapses"] = d.number_active_synapses;
+                write_interval_table(o, "PSTH_absolute_number", d.intervals, "number_active_synapses",
+                                     d.number_active_synapses, d.offset);
+            } else if constexpr (std::is_same_v<T, PsthPoissonTrain>) {
+                write_interval_table(o, "PSTH_poissontrain", d.intervals, "rates", d.rates, d.offset);
+            } else if constexpr (std::is_same_v<T, PsthPoissonTrainV2>) {
+                o["distribution"] = "PSTH_poissontrain_v2";
+                o["bins"] = d.bins;
+                o["rates"] = d.rates;
                 o["offset"] = d.offset;
             } else if constexpr (std::is_same_v<T, NormalDistribution>) {
                 o["distribution"] = "normal";
-                o["activeFrac"] = d.active_frac;
-                o["spikeT"] = d.spike_t;
-                o["spikeWidth"] = d.spike_width;
-                o["offset"] = d.offset;
+                write_scalars(o, d, k_normal_fields);
             } else if constexpr (std::is_same_v<T, UniformDistribution>) {
                 o["distribution"] = "uniform";
-                o["activeFrac"] = d.active_frac;
-                o["window"] = d.window;
-                o["offset"] = d.offset;
+                write_scalars(o, d, k_uniform_fields);
             } else if constexpr (std::is_same_v<T, LognormalDistribution>) {
                 o["distribution"] = "lognormal";
-                o["activeFrac"] = d.active_frac;
-                o["mu"] = d.mu;
-                o["sigma"] = d.sigma;
-                o["offset"] = d.offset;
+                write_scalars(o, d, k_lognormal_fields);
             } else {
-                o = d.parameters;
+                static_assert(std::is_same_v<T, PoissonTrainModulated>);
+                o["distribution"] = "poissontrain_modulated";
+                write_scalars(o, d, k_modulated_fields);
+                o["phase_distribution"] = d.phase_distribution;
+                if (d.phase_distribution == "normal") write_scalars(o, d, k_phase_fields);
             }
             return o;
         },

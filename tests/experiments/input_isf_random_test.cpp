@@ -156,5 +156,14 @@ TEST(SplitMixStream, UniformMeanAndExponentialMeanAreRight) {
     EXPECT_NEAR(se / n, 1.0, 0.01);
 }
 
+TEST(IsfRandomState, DiscardSamplesSkipsExactlyThatManyRandomSamples) {
+    for (std::uint64_t n : {0ull, 1ull, 311ull, 312ull, 5000ull}) {
+        IsfRandomState skipped(99), drawn(99);
+        skipped.discard_samples(n);
+        for (std::uint64_t i = 0; i < n; ++i) drawn.random_sample();
+        for (int i = 0; i < 5; ++i) EXPECT_EQ(skipped.random_sample(), drawn.random_sample()) << n;
+    }
+}
+
 }  // namespace
 }  // namespace silico::experiments

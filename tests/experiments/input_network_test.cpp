@@ -99,5 +99,58 @@ TEST(NetworkParam, TypedStructsConvertBackToAnEquivalentTree) {
     EXPECT_EQ(network_to_tree(*again), network_to_tree(*net));
 }
 
+// Each pointcell distribution as ISF spells it: read into its struct, written back to the same keys.
+TEST(NetworkParam, EveryPointcellDistributionReadsAndWritesBack) {
+    const std::vector<std::string> sources = {
+        R"({"distribution": "PSTH", "intervals": [[0.0, 10.0]], "probabilities": [0.5], "offset": 245.0})",
+        R"({"distribution": "PSTH_absolute_number", "intervals": [[0.0, 10.0]], "number_active_synapses": [3], "offset": 1.0})",
+        R"({"distribution": "PSTH_poissontrain", "intervals": [[0.0, 10.0], [10.0, 20.0]], "rates": [5.0, 0.0], "offset": 0.0})",
+        R"({"distribution": "PSTH_poissontrain_v2", "bins": [0.0, 10.0, 30.0], "rates": [5.0, 2.0], "offset": 0.0})",
+        R"({"distribution": "normal", "activeFrac": 0.5, "spikeT": 10.0, "spikeWidth": 2.0, "offset": 10.0})",
+        R"({"distribution": "uniform", "activeFrac": 0.5, "window": 10.0, "offset": 3.0})",
+        R"({"distribution": "lognormal", "activeFrac": 0.5, "mu": 1.0, "sigma": 0.5, "offset": 3.0})",
+        R"({"distribution": "poissontrain_modulated", "rate_before_t_offset": 1.0, "mean_rate": 10.0, "max_modulation": 0.5, "modulation_frequency": 8.0, "bin_size": 5.0, "offset": 100.0, "phase_distribution": "uniform"})",
+        R"({"distribution": "poissontrain_modulated", "rate_before_t_offset": 1.0, "mean_rate": 10.0, "max_modulation": 0.5, "modulation_frequency": 8.0, "bin_size": 5.0, "offset": 100.0, "phase_distribution": "normal", "mean_phase": 0.5, "std_phase": 0.1})",
+    };
+    // PointCellSource alternatives: PSTH, absolute number, normal, uniform, lognormal, poissontrain, v2,
+    // modulated.
+    const std::vector<std::size_t> variant_index = {0, 1, 5, 6, 2, 3, 4, 7, 7};
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+        auto tree =
+            recipes::parse_isf_param(R"({"network": {"X_C2": {"cellNr": 2, "celltype": {"pointcell": )" +
+                                     sources[i] + R"(}, "synapses": {"distributionFile": "a.syn",
+            "connectionFile": "a.con", "receptors": {"gaba_syn": {"weight": 1.0}}}}}})");
+        ASSERT_TRUE(tree) << tree.error().what();
+        auto net = network_from_tree(*tree);
+        ASSERT_TRUE(net) << i << ": " << net.error().what();
+        const auto& src = std::get<PointCellSource>(net->populations[0].sources[0]);
+        EXPECT_EQ(src.index(), variant_index[i]) << sources[i];
+        auto written = network_to_tree(*net)["network"]["X_C2"]["celltype"]["pointcell"];
+        auto original = (*tree)["network"]["X_C2"]["celltype"]["pointcell"];
+        for (auto it = original.begin(); it != original.end(); ++it)
+            EXPECT_EQ(written[it.key()], it.value()) << sources[i] << " key " << it.key();
+        EXPECT_EQ(written.size(), original.size()) << sources[i];
+    }
+}
+
+TEST(NetworkParam, RateDistributionsCheckTheirListLengths) {
+    for (
+        std::string bad : {
+            R"({"distribution": "PSTH_poissontrain_v2", "bins": [0.0, 10.0], "rates": [5.0, 2.0], "offset": 0.0})",
+            R"({"distribution": "PSTH_poissontrain", "intervals": [[0.0, 10.0]], "rates": [5.0, 2.0], "offset": 0.0})",
+            R"({"distribution": "poissontrain_modulated", "rate_before_t_offset": 1.0, "mean_rate": 10.0, "max_modulation": 0.5, "modulation_frequency": 8.0, "bin_size": 5.0, "offset": 100.0, "phase_distribution": "normal"})",
+        }) {
+        auto tree =
+            recipes::parse_isf_param(R"({"network": {"X_C2": {"cellNr": 2, "celltype": {"pointcell": )" +
+                                     bad + R"(}, "synapses": {"distributionFile": "a.syn",
+            "connectionFile": "a.con", "receptors": {"gaba_syn": {"weight": 1.0}}}}}})");
+        ASSERT_TRUE(tree);
+        auto net = network_from_tree(*tree, "bad.param");
+        ASSERT_FALSE(net) << bad;
+        EXPECT_NE(net.error().what().find("network.X_C2.celltype.pointcell"), std::string::npos)
+            << net.error().what();
+    }
+}
+
 }  // namespace
 }  // namespace silico::experiments

@@ -8,12 +8,35 @@
 //                IsfRandomState; ISF seeds it once per process and continues it across sweeps).
 //   independent  every cell and synapse draws from its own stream derived from (trial seed, population name,
 //                index): results do not depend on population order, batching or which trials ran before.
+//
+// isf draw order per sweep (ISF NetworkMapper.create_saved_network2 on numpy's global RandomState):
+//   populations in file order, each population's sources in file order;
+//   spiketrain       per cell: s = randint(123456, 1234567), then the cell's own RandomState(s) draws the
+//   ISIs. PSTH             per bin: uniform(size=cellNr); then uniform(size=#active) for the active cells'
+//   times. PSTH_absolute_number  per bin: permutation-based choice without replacement (or randint with
+//                    replacement when the count exceeds cellNr); then uniform(size=#chosen).
+//   normal/uniform/lognormal  uniform(size=cellNr); then randn / rand / lognormal(size=#active).
+//   PSTH_poissontrain (deprecated)  per bin with rate > 0, per cell: as spiketrain (randint, own
+//   RandomState). PSTH_poissontrain_v2  per cell: ISF's sample_times_from_rates: with W = max of the
+//   cumulative integral
+//                    of rate·dt (Hz·ms), blocks of n = ceil(W) + 1 exponential(1000) draws until their
+//                    running sum exceeds W (at least one block; ISF draws about 1000 numbers per expected
+//                    spike), then the unit-rate times are warped to time by linear interpolation (np.interp).
+//   poissontrain_modulated  first all phases (uniform(0, 2π) or normal(mean_phase, std_phase), size=cellNr;
+//                    none for other phase distributions), then per cell as PSTH_poissontrain_v2 with that
+//                    cell's rates. The rates use sin(); numpy's sin may differ from the C library's in the
+//                    last bit on some builds, so times agree with ISF to rounding, the draw sequence exactly.
+//   then connect & release: per population in file order, per .con line: the receptors' lognormal weights
+//   (if any), then rand() per presynaptic spike when releaseProb is a number, then for releaseProb "dynamic"
+//   one rand() for the synapse's hoc Random seed.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "silico/core/error.hpp"
@@ -58,16 +81,36 @@ struct ActiveSynapse {
     std::int64_t dynamic_seed = -1;  // releaseProb "dynamic": ISF's hoc Random seed int(1e6·rand()), else -1
 };
 
+// Which kind of source made a presynaptic spike: ISF's spike_source labels (spike_origin_name), which network
+// modify functions select by. `replay` marks times read from an activation file (ISF has no label for them).
+enum class SpikeOrigin : std::uint8_t {
+    poissontrain,  // a `spiketrain` source
+    pointcell_normal,
+    pointcell_uniform,
+    pointcell_lognormal,
+    pointcell_psth,
+    pointcell_psth_absolute_number,
+    pointcell_psth_poissontrain,
+    psth_poissontrain_v2,
+    poissontrain_modulated,
+    replay,
+};
+// ISF's label, e.g. "pointcell_PSTH", "poissontrain"; "replay" for replay.
+std::string_view spike_origin_name(SpikeOrigin origin);
+std::optional<SpikeOrigin> spike_origin_from_name(std::string_view name);
+
 struct TrialActivity {
     // Presynaptic cells of population p are cells [cell_begin[p], cell_begin[p+1]); cell c's spikes are
     // spike_times[spike_begin[c] .. spike_begin[c+1]), sorted.
     std::vector<std::uint32_t> cell_begin;
     std::vector<std::uint32_t> spike_begin;
     std::vector<double> spike_times;
+    std::vector<SpikeOrigin> spike_origins;  // parallel to spike_times
     // Active synapses in draw order (populations in file order, .con lines in file order).
     std::vector<ActiveSynapse> synapses;
     std::vector<double> release_times;
-    std::vector<double> weights;  // nS, receptors in file order, each receptor's list flattened
+    std::vector<SpikeOrigin> release_origins;  // parallel to release_times: the released spike's origin
+    std::vector<double> weights;               // nS, receptors in file order, each receptor's list flattened
 
     std::size_t release_count() const { return release_times.size(); }
 };

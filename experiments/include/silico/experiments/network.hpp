@@ -48,14 +48,40 @@ struct UniformDistribution {  // offset + window·U(0,1), clipped at 0.1
 struct LognormalDistribution {  // offset + lognormal(mu, sigma), clipped at 0.1
     double active_frac = 0.0, mu = 0.0, sigma = 0.0, offset = 0.0;
 };
-// Distributions read but not generated (PSTH_poissontrain, PSTH_poissontrain_v2, poissontrain_modulated):
-// their ISF implementations draw from helpers outside the documented stream, so generation refuses them.
-struct UnsupportedDistribution {
-    std::string name;
-    nlohmann::ordered_json parameters;
+// `PSTH_poissontrain` (deprecated in ISF): per bin i, every cell gets a Poisson train of rate rates[i] Hz on
+// [t0, t1], made exactly like a `spiketrain` with interval 1000/rate, noise 1, start t0, tStop t1 (one
+// private generator per cell and bin). A bin with rate 0 is skipped. `offset` is read but, as in ISF, not
+// applied.
+struct PsthPoissonTrain {
+    std::vector<std::pair<double, double>> intervals;
+    std::vector<double> rates;  // Hz, >= 0
+    double offset = 0.0;
 };
-using PointCellSource = std::variant<PsthDistribution, PsthAbsoluteNumber, NormalDistribution,
-                                     UniformDistribution, LognormalDistribution, UnsupportedDistribution>;
+// `PSTH_poissontrain_v2`: an inhomogeneous Poisson train with rate rates[i] Hz on [bins[i], bins[i+1]) (ms),
+// made by time-warping a unit-rate process (ISF's sample_times_from_rates: ISIs Exp(1000 ms), the cumulative
+// rate integral mapped back to time by linear interpolation). bins has one more entry than rates. `offset` is
+// read but, as in ISF, not applied: bins are absolute times.
+struct PsthPoissonTrainV2 {
+    std::vector<double> bins;
+    std::vector<double> rates;  // Hz, >= 0
+    double offset = 0.0;
+};
+// `poissontrain_modulated`: a PSTH_poissontrain_v2 per cell over bins of bin_size ms from `offset` to tStop
+// (the first bin starts at 0 and has rate_before_t_offset), with rate mean_rate·(1 + max_modulation·
+// sin(2π·modulation_frequency·(t - offset)/1000 + phase)), sampled as ISF does (linspace over the bins). Each
+// cell has its own phase: phase_distribution "uniform" (U(0, 2π)), "normal" (mean_phase, std_phase) or any
+// other value for phase 0.
+struct PoissonTrainModulated {
+    double rate_before_t_offset = 0.0, mean_rate = 0.0, max_modulation = 0.0;
+    double modulation_frequency = 0.0;  // Hz
+    double bin_size = 0.0;              // ms
+    std::string phase_distribution;
+    double mean_phase = 0.0, std_phase = 0.0;  // read only for "normal"
+    double offset = 0.0;
+};
+using PointCellSource =
+    std::variant<PsthDistribution, PsthAbsoluteNumber, NormalDistribution, UniformDistribution,
+                 LognormalDistribution, PsthPoissonTrain, PsthPoissonTrainV2, PoissonTrainModulated>;
 
 using SpikeSource = std::variant<SpikeTrainSource, PointCellSource>;
 
@@ -89,7 +115,7 @@ struct NetworkParameters {
     std::vector<Population> populations;  // file order
     nlohmann::ordered_json info;
     nlohmann::ordered_json nmodl_mechanisms;
-    nlohmann::ordered_json network_modify_functions;  // kept, not applied here
+    nlohmann::ordered_json network_modify_functions;  // {name: kwargs}; applied by network_modify.hpp
 
     // Index of a population by name, or -1.
     std::ptrdiff_t find(std::string_view name) const;
