@@ -14,6 +14,7 @@
 #include <optional>
 #include <set>
 
+#include "network_trial.hpp"
 #include "silico/experiments/morphology.hpp"
 #include "silico/experiments/protocol.hpp"
 #include "silico/experiments/simulator.hpp"
@@ -155,7 +156,8 @@ Json spec_json(const rc::Spec& s) {
                        {"temperature", m.temperature},
                        {"v_init", m.v_init},
                        {"trials", m.trials},
-                       {"atol", m.atol}};
+                       {"atol", m.atol},
+                       {"units", std::string(rc::to_string(m.units))}};
     Json sites = Json::array();
     for (const auto& site : s.record.sites)
         sites.push_back({{"name", site.name},
@@ -230,6 +232,7 @@ rc::Spec spec_of(const Json& j) {
     s.simulation.v_init = m.at("v_init").get<double>();
     s.simulation.trials = m.at("trials").get<std::int64_t>();
     s.simulation.atol = m.at("atol").get<double>();
+    s.simulation.units = enum_of(m.at("units"), {rc::Units::modern, rc::Units::legacy});
     const auto& r = j.at("record");
     s.record.soma = r.at("soma").get<bool>();
     s.record.soma_variables = r.at("soma_variables").get<std::vector<std::string>>();
@@ -427,6 +430,15 @@ struct Model::Impl {
     std::optional<Protocol> protocol;
     std::string layout;
     std::vector<std::string> outputs;  // probe names stored (the spike probe may be extra)
+    // evoked/replay: the network of the last network trial and what it was built from (network_key).
+    std::unique_ptr<detail::NetworkInput> network;
+    std::string network_key;
+
+    ~Impl() {
+        // Stimuli and synapses sit on the cell's sections: release them before the cell.
+        protocol.reset();
+        network.reset();
+    }
 
     Result<Location> resolve(const rc::Location& at) const {
         switch (at.kind) {
@@ -520,33 +532,38 @@ struct Model::Impl {
                       << " on purpose (test-only recipe knob)" << std::endl;
             std::abort();
         }
-        switch (s.experiment.protocol) {
-            case rc::Protocol::current_step:
-            case rc::Protocol::pulse:
-            case rc::Protocol::bac:
-                break;
-            case rc::Protocol::evoked:
-            case rc::Protocol::replay: {
-                ProtocolRunner runner;
-                {
-                    std::lock_guard lock(runners_mutex());
-                    if (auto it = runners().find(s.experiment.protocol); it != runners().end())
-                        runner = it->second;
-                }
-                if (!runner)
-                    return fail(Errc::invalid_argument,
-                                "protocol " + std::string(rc::to_string(s.experiment.protocol)) +
-                                    " not supported yet (needs the network simulation)");
-                protocol.reset();  // its stimuli must not act on a network trial
+        const bool network_protocol =
+            s.experiment.protocol == rc::Protocol::evoked || s.experiment.protocol == rc::Protocol::replay;
+        if (network_protocol) {
+            ProtocolRunner runner;
+            {
+                std::lock_guard lock(runners_mutex());
+                if (auto it = runners().find(s.experiment.protocol); it != runners().end())
+                    runner = it->second;
+            }
+            if (runner) {
+                protocol.reset();  // its stimuli must not act on the registered runner's trial
                 layout.clear();
+                network.reset();
+                network_key.clear();
                 return runner(*cell, trial);
             }
+            if (!s.input.modify.empty())
+                return fail(Errc::invalid_argument,
+                            "input.modify (network modify functions) is not supported yet; first: " +
+                                s.input.modify.front().name);
         }
         if (s.simulation.solver == rc::Solver::cvode && s.simulation.atol != 1e-3)
             return fail(Errc::invalid_argument, "simulation.atol other than 1e-3 is not supported yet");
-        if (s.record.synapse_activation || s.record.presynaptic_spikes)
+        if (!network_protocol && (s.record.synapse_activation || s.record.presynaptic_spikes))
             return fail(Errc::invalid_argument,
                         "record.synapse_activation / presynaptic_spikes need a network protocol");
+        // Physical constants are process-wide NEURON state: set them for every trial (a worker may run
+        // trials of recipes with different units one after another).
+        if (auto st = simulator->hoc(s.simulation.units == rc::Units::legacy ? "{nrnunit_use_legacy(1)}"
+                                                                             : "{nrnunit_use_legacy(0)}");
+            !st)
+            return std::unexpected(st.error().within("simulation.units"));
 
         const double cpu_start = thread_cpu_seconds();
         // Install the protocol objects only when the layout changes; amplitudes are per trial.
@@ -580,6 +597,22 @@ struct Model::Impl {
         for (std::size_t i = 0; i < s.stimulus.epsps.size(); ++i)
             if (auto st = protocol->set_epsp_imax(i, s.stimulus.epsps[i].imax); !st)
                 return std::unexpected(st.error());
+
+        if (network_protocol) {
+            const std::string key = detail::network_key(s);
+            if (!network || key != network_key) {
+                network.reset();
+                network_key.clear();
+                auto built = detail::NetworkInput::build(*simulator, *cell, s);
+                if (!built) return std::unexpected(built.error());
+                network = std::move(*built);
+                network_key = key;
+            }
+            if (auto st = network->load(s, trial.trial, trial.seed); !st) return std::unexpected(st.error());
+        } else if (network) {
+            network.reset();  // its synapses would otherwise act on this trial
+            network_key.clear();
+        }
 
         auto result = protocol->run();
         if (!result) return std::unexpected(result.error());
@@ -616,6 +649,8 @@ struct Model::Impl {
         auto spikes = store::encode_spike_lists({out.spikes});
         if (!spikes) return std::unexpected(spikes.error());
         out.arrays.push_back({"spikes", std::move(*spikes)});
+        if (network_protocol)
+            if (auto st = network->append_outputs(s, out.arrays); !st) return std::unexpected(st.error());
         out.cpu_seconds = thread_cpu_seconds() - cpu_start;
         return out;
     }
@@ -624,10 +659,7 @@ struct Model::Impl {
 Model::Model(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 Model::Model(Model&&) noexcept = default;
 Model& Model::operator=(Model&&) noexcept = default;
-Model::~Model() {
-    // The protocol's stimuli sit on the cell's sections: release them first.
-    if (m_impl) m_impl->protocol.reset();
-}
+Model::~Model() = default;  // Impl releases stimuli and synapses before the cell
 
 const ModelSpec& Model::spec() const {
     return m_impl->spec;

@@ -37,6 +37,9 @@ std::string_view to_string(SeedMode m) {
 std::string_view to_string(Precision p) {
     return p == Precision::float32 ? "float32" : "float64";
 }
+std::string_view to_string(Units u) {
+    return u == Units::modern ? "modern" : "legacy";
+}
 
 std::size_t Recipe::condition_count() const {
     std::size_t n = 1;

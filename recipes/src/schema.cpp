@@ -217,6 +217,9 @@ const Fields& recipe_schema() {
         def(swept(f("v_init", Type::number, "mV")), -75.0),
         def(checked(f("trials", Type::integer, "trials per condition"), at_least_one), 1),
         def(swept(checked(f("atol", Type::number, "cvode absolute tolerance"), positive)), 1e-3),
+        def(swept(choice("units", {"modern", "legacy"},
+                         "physical constants: NEURON 8.2 (CODATA 2018) or NEURON 7 (legacy)")),
+            "modern"),
     });
     static const Fields k_site = sorted({
         req(checked(f("name", Type::string, "site name"), not_empty)),

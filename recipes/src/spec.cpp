@@ -114,6 +114,7 @@ Spec to_spec(const Json& doc, const Recipe& recipe) {
     s.simulation.v_init = sim["v_init"].get<double>();
     s.simulation.trials = sim["trials"].get<std::int64_t>();
     s.simulation.atol = sim["atol"].get<double>();
+    s.simulation.units = sim["units"] == "legacy" ? Units::legacy : Units::modern;
 
     const Json& r = doc["record"];
     s.record.soma = r["soma"].get<bool>();

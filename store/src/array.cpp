@@ -2,8 +2,8 @@
 //
 //   array     := magic version:u8 kind:u8 ncols:u32 nrows:u64 precision:f64 body
 //   magic     := "SLCA"
-//   kind      := 1 f64_table | 2 i64_table | 3 spike_lists
-//   nrows     := rows of a table; number of lists for spike_lists
+//   kind      := 1 f64_table | 2 i64_table | 3 spike_lists | 4 strings
+//   nrows     := rows of a table; number of lists for spike_lists; number of strings for strings
 //   precision := 0 (lossless) or the declared quantum q
 //   body      := zstd_frame(column{ncols})
 //   column    := codec:u8 param:u8 order:u8 count:u64 length:u64 payload[length]
@@ -20,6 +20,8 @@
 //   delta^order          := `order` (0, 1 or 2) rounds of d[i] = x[i] - x[i-1] (x[-1] = 0), wrapping
 //
 // spike_lists has two columns: the lengths of the lists (int64) and all their values concatenated (float64).
+// strings has two columns: the byte lengths of the strings and all their bytes concatenated (both int64,
+// integer codec; a byte's high planes are zero, which zstd removes).
 #include "silico/store/array.hpp"
 
 #include <zstd.h>
@@ -340,6 +342,18 @@ Result<std::string> encode_spike_lists(const std::vector<std::vector<double>>& l
     return finish(ArrayKind::spike_lists, 2, lists.size(), options.precision, body, options.zstd_level);
 }
 
+Result<std::string> encode_strings(const std::vector<std::string>& strings, int zstd_level) {
+    std::vector<std::int64_t> lengths, chars;
+    for (const auto& text : strings) {
+        lengths.push_back(static_cast<std::int64_t>(text.size()));
+        for (char c : text) chars.push_back(static_cast<std::uint8_t>(c));
+    }
+    std::string body;
+    put_integer_column(body, lengths);
+    put_integer_column(body, chars);
+    return finish(ArrayKind::strings, 2, strings.size(), 0.0, body, zstd_level);
+}
+
 Result<NumericArray> decode_array(std::string_view bytes) {
     if (bytes.size() < k_header_size || bytes.substr(0, 4) != k_magic) {
         return fail(Errc::corruption, "not a silico array (bad magic or too short)");
@@ -351,7 +365,7 @@ Result<NumericArray> decode_array(std::string_view bytes) {
     }
     NumericArray array;
     const auto kind = static_cast<std::uint8_t>(bytes[5]);
-    if (kind < 1 || kind > 3) return fail(Errc::corruption, "unknown array kind " + std::to_string(kind));
+    if (kind < 1 || kind > 4) return fail(Errc::corruption, "unknown array kind " + std::to_string(kind));
     array.kind = static_cast<ArrayKind>(kind);
     std::uint32_t ncols = 0;
     for (int i = 3; i >= 0; --i)
@@ -391,6 +405,30 @@ Result<NumericArray> decode_array(std::string_view bytes) {
                 array.i64.push_back(std::move(*values));
             }
         }
+        return array;
+    }
+    if (array.kind == ArrayKind::strings) {
+        if (columns.size() != 2) return fail(Errc::corruption, "strings need 2 columns");
+        auto lengths = to_i64(columns[0]);
+        if (!lengths) return std::unexpected(lengths.error());
+        auto chars = to_i64(columns[1]);
+        if (!chars) return std::unexpected(chars.error());
+        if (lengths->size() != nrows) return fail(Errc::corruption, "string count differs from the header");
+        std::size_t offset = 0;
+        for (std::int64_t n : *lengths) {
+            if (n < 0 || static_cast<std::size_t>(n) > chars->size() - offset)
+                return fail(Errc::corruption, "string lengths exceed the bytes");
+            std::string text;
+            text.reserve(static_cast<std::size_t>(n));
+            for (std::size_t i = 0; i < static_cast<std::size_t>(n); ++i) {
+                const std::int64_t c = (*chars)[offset + i];
+                if (c < 0 || c > 255) return fail(Errc::corruption, "string byte out of range");
+                text.push_back(static_cast<char>(static_cast<std::uint8_t>(c)));
+            }
+            array.strings.push_back(std::move(text));
+            offset += static_cast<std::size_t>(n);
+        }
+        if (offset != chars->size()) return fail(Errc::corruption, "string lengths do not cover the bytes");
         return array;
     }
     if (columns.size() != 2) return fail(Errc::corruption, "spike lists need 2 columns");

@@ -130,17 +130,21 @@ variables = ["v", "ina"]
     EXPECT_EQ(out->spikes.size(), 2u);  // one spike per pulse
 }
 
-TEST(TrialModel, NetworkProtocolsFailWithNotSupportedYet) {
+TEST(TrialModel, ANetworkProtocolWithoutANetworkFailsNamingTheTrialAndTheMissingInput) {
+    // The recipe validator refuses this; a hand-made trial request must still fail cleanly in the worker.
     auto conditions = conditions_of(k_steps);
     ASSERT_FALSE(conditions.empty());
     auto model = Model::build({conditions[0].spec.cell});
     ASSERT_TRUE(model.has_value()) << model.error().what();
     auto spec = conditions[0].spec;
-    spec.experiment.protocol = recipes::Protocol::replay;
-    auto out = model->run({spec, 0, 1});
+    spec.experiment.protocol = recipes::Protocol::evoked;
+    auto out = model->run({spec, 4, 1});
     ASSERT_FALSE(out.has_value());
-    EXPECT_NE(out.error().what().find("protocol replay not supported yet"), std::string::npos)
-        << out.error().what();
+    EXPECT_NE(out.error().what().find("input.network"), std::string::npos) << out.error().what();
+    EXPECT_NE(out.error().what().find("evoked trial 4"), std::string::npos) << out.error().what();
+    // The model stays usable for the next trial.
+    auto next = model->run({conditions[0].spec, 0, 1});
+    EXPECT_TRUE(next.has_value()) << next.error().what();
 }
 
 }  // namespace

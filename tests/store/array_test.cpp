@@ -8,6 +8,7 @@
 #include <limits>
 #include <random>
 #include <sstream>
+
 #include "numeric_columns.hpp"
 
 namespace silico::store {
@@ -106,6 +107,20 @@ TEST(ArrayEncoding, SpikeListsRoundTripIncludingEmptyLists) {
     ASSERT_TRUE(back) << back.error().what();
     EXPECT_EQ(back->kind, ArrayKind::spike_lists);
     EXPECT_EQ(back->f64, lists);
+}
+
+TEST(ArrayEncoding, StringsRoundTripIncludingEmptyAndNonAsciiOnes) {
+    const std::vector<std::string> strings = {"L5tt_C2", "", "ApicalDendrite", "\xc2\xb5m",
+                                              std::string("a\0b", 3)};
+    auto bytes = encode_strings(strings);
+    ASSERT_TRUE(bytes);
+    auto back = decode_array(*bytes);
+    ASSERT_TRUE(back) << back.error().what();
+    EXPECT_EQ(back->kind, ArrayKind::strings);
+    EXPECT_EQ(back->strings, strings);
+    auto none = decode_array(*encode_strings({}));
+    ASSERT_TRUE(none);
+    EXPECT_TRUE(none->strings.empty());
 }
 
 TEST(ArrayEncoding, EmptyTableRoundTrips) {

@@ -8,14 +8,39 @@
 // (amplitudes alone are set on the installed objects), integrates with the recipe's solver and returns
 // named float64 arrays and the somatic spike times.
 //
-// Protocols covered: current_step, pulse, bac. `evoked` and `replay` need the network part (branch
-// `replay`): they fail with Errc::invalid_argument "protocol X not supported yet" until a runner for them is
-// registered with register_protocol_runner().
+// Protocols: current_step, pulse, bac (current injections), and evoked and replay (synaptic input, with any
+// current injections the recipe also gives). For evoked/replay the Model builds the network on its cell on
+// the first such trial (input.network or input.builder read and prepared, synapses placed: by the .syn files
+// for evoked, at the replay file's rows for replay; NetworkModel slot pools) and keeps it for every later
+// trial with the same network (protocol, network source, builder inputs, replay file); a different network
+// rebuilds it, a current-injection trial drops it. Per trial:
+//   evoked, seeds.mode = isf          ISF's draw order on numpy's RandomState seeded with the trial's seed
+//                                     (the ISF process seed); trial i continues the stream after sweeps
+//                                     0..i-1 (consecutive trials continue, others replay the earlier sweeps)
+//   evoked, seeds.mode = independent  streams derived from the trial seed alone (any order, any batch)
+//   replay                            the stored activation file's synapses and times, every trial alike
+// input.release_probability overrides every population's releaseProb; activity runs to simulation.tstop.
+// [[input.modify]] (network modify functions) is refused with Errc::invalid_argument for now.
+// simulation.units sets NEURON's physical constants for the trial (nrnunit_use_legacy: process-wide, so set
+// before every trial of every protocol; mod-file constants and Nernst potentials follow at run time).
 //
 // Outputs of one trial (TrialOutputs::arrays, names are stable: they are the store's output names):
 //   "time"            f64 table, 1 column: sample times (ms)
 //   "<probe>"         f64 table, 1 column per probe: "soma.v", "soma.cai", "<site>.v", "<site>.Ca_LVAst.ica"
 //   "spikes"          spike list, 1 list: somatic spike times (ms, upward crossings of 0 mV, ISF's rule)
+// With record.synapse_activation (evoked/replay), ISF's synapse activation file as columns, one row per
+// active synapse, types sorted by name, synapse IDs ascending (replay: ISF's per-type replay numbering):
+//   "synapse_activation.population"     strings: presynaptic type, e.g. "L5tt_C2"
+//   "synapse_activation.ids"            i64 table, 3 columns: synapse ID, section ID, section point ID
+//   "synapse_activation.soma_distance"  f64 table, 1 column: D3 soma distance (µm)
+//   "synapse_activation.label"          strings: section label ("ApicalDendrite", "Dendrite", "Soma")
+//   "synapse_activation.times"          spike lists, one per row: release times (ms, sorted)
+// With record.presynaptic_spikes (evoked), ISF's presynaptic cells file, one row per cell with >= 1 spike,
+// types sorted, cells in index order:
+//   "presynaptic_spikes.population"     strings: cell type
+//   "presynaptic_spikes.cell_id"        i64 table, 1 column: cell index within its type
+//   "presynaptic_spikes.times"          spike lists, one per row: spike times (ms, sorted)
+// Release and spike times are stored losslessly whatever record.precision says.
 // Sampling: every integration step when record.dt equals simulation.dt on the fixed-step solver; otherwise
 // the traces are linearly interpolated onto t = 0, record.dt, 2 record.dt, ... (CVODE steps are irregular).
 // record.precision = float32 rounds values to float before encoding (stored losslessly as those values).
@@ -78,9 +103,9 @@ Result<TrialInput> decode_trial(std::string_view text);
 std::string encode_outputs(const TrialOutputs& outputs);
 Result<TrialOutputs> decode_outputs(std::string_view bytes);
 
-// Extension point for protocols that need more than current injections (evoked, replay): called by
-// Model::run with the built cell for every trial of that protocol. It owns whatever it builds (network,
-// synapses) and may cache it between calls; it must leave NEURON's cell usable for the next trial.
+// Extension point: a runner registered for evoked or replay replaces the built-in one (above) for every
+// trial of that protocol, called by Model::run with the built cell. It owns whatever it builds and may cache
+// it between calls; it must leave NEURON's cell usable for the next trial.
 using ProtocolRunner = std::function<Result<TrialOutputs>(NeuronCell& cell, const TrialInput& trial)>;
 void register_protocol_runner(recipes::Protocol protocol, ProtocolRunner runner);
 

@@ -27,11 +27,15 @@ enum class Protocol { current_step, pulse, bac, evoked, replay };
 enum class Solver { fixed, cvode };
 enum class SeedMode { independent, isf };
 enum class Precision { float32, float64 };
+// Physical constants of NEURON's mod files and Nernst potentials: NEURON 8.2's CODATA 2018 values (modern) or
+// NEURON 7's (legacy, nrnunit_use_legacy(1)); ISF's 2015 results need legacy to be reproduced.
+enum class Units { modern, legacy };
 
 std::string_view to_string(Protocol p);
 std::string_view to_string(Solver s);
 std::string_view to_string(SeedMode m);
 std::string_view to_string(Precision p);
+std::string_view to_string(Units u);
 
 // A parameter tree (cell biophysics or network) from an ISF .param file, a native TOML file, or inline.
 // File references inside the tree (neuron.filename, sim.recordingSites, synapse distribution and connection
@@ -127,10 +131,11 @@ struct SimulationSpec {
     double tstop = 0;   // ms
     double dt = 0.025;  // ms (fixed step; initial step for cvode)
     Solver solver = Solver::fixed;
-    double temperature = 34;  // °C, NEURON celsius
-    double v_init = -75;      // mV
-    std::int64_t trials = 1;  // trials per condition
-    double atol = 1e-3;       // cvode absolute tolerance
+    double temperature = 34;      // °C, NEURON celsius
+    double v_init = -75;          // mV
+    std::int64_t trials = 1;      // trials per condition
+    double atol = 1e-3;           // cvode absolute tolerance
+    Units units = Units::modern;  // physical constants, set per trial (process-wide NEURON state)
 };
 
 struct RecordSite {

@@ -24,6 +24,7 @@ enum class ArrayKind : std::uint8_t {
     f64_table = 1,    // columns of float64 of equal length (traces: t, v1, v2, ...)
     i64_table = 2,    // columns of int64 of equal length
     spike_lists = 3,  // a list of float64 lists of any length (spike times per trial or per cell)
+    strings = 4,      // a list of UTF-8 strings (names beside a table: populations, section labels)
 };
 
 struct ArrayOptions {
@@ -40,6 +41,7 @@ struct NumericArray {
     double precision = 0.0;                      // as declared when encoded (0: lossless)
     std::vector<std::vector<double>> f64;        // f64_table columns, or spike_lists lists
     std::vector<std::vector<std::int64_t>> i64;  // i64_table columns
+    std::vector<std::string> strings;            // strings
 };
 
 // Columns must have equal lengths (Errc::invalid_argument otherwise).
@@ -49,6 +51,8 @@ Result<std::string> encode_i64_table(const std::vector<std::vector<std::int64_t>
                                      int zstd_level = 3);
 Result<std::string> encode_spike_lists(const std::vector<std::vector<double>>& lists,
                                        const ArrayOptions& options = {});
+
+Result<std::string> encode_strings(const std::vector<std::string>& strings, int zstd_level = 3);
 
 // Errc::corruption for malformed bytes, Errc::version for an array from a newer format.
 Result<NumericArray> decode_array(std::string_view bytes);

@@ -1,0 +1,243 @@
+// Evoked and replay trials: the network built once per worker, activity per trial (network_trial.hpp).
+#include "network_trial.hpp"
+
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "silico/experiments/anatomy.hpp"
+#include "silico/experiments/network.hpp"
+#include "silico/experiments/network_builder.hpp"
+#include "silico/experiments/simulator.hpp"
+#include "silico/experiments/trial.hpp"
+#include "silico/recipes/isf_param.hpp"
+#include "silico/store/array.hpp"
+
+namespace silico::experiments::detail {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+namespace rc = recipes;
+
+Json source_identity(const rc::ParameterSource& p) {
+    if (!p.present()) return nullptr;
+    // The tree is what the network is made of (the recipe resolved its file references to absolute paths).
+    return {{"file", p.file.string()}, {"tree", p.tree ? *p.tree : Json(nullptr)}};
+}
+
+// The network parameter tree of `spec`: the given one, or ISF's create_network_parameter on the builder's
+// inputs.
+Result<NetworkParameters> network_parameters(const rc::Spec& spec) {
+    if (spec.input.builder) {
+        const auto& b = *spec.input.builder;
+        NetworkBuildInputs in;
+        auto ongoing = rc::read_isf_param(b.ongoing_template);
+        if (!ongoing) return std::unexpected(ongoing.error().within("input.builder.template"));
+        in.ongoing_template = std::move(*ongoing);
+        for (const auto& file : b.evoked) {
+            auto evoked = rc::read_isf_param(file);
+            if (!evoked) return std::unexpected(evoked.error().within("input.builder.evoked"));
+            in.evoked.push_back(std::move(*evoked));
+        }
+        auto counts = read_connected_cells_file(b.cell_numbers);
+        if (!counts) return std::unexpected(counts.error().within("input.builder.cell_numbers"));
+        in.cell_counts = std::move(*counts);
+        in.syn_file = b.syn.string();
+        in.con_file = b.con.string();
+        in.whisker = b.whisker;
+        in.deflection_offset = b.deflection_offset;
+        auto tree = build_network_parameters(in);
+        if (!tree) return std::unexpected(tree.error().within("input.builder"));
+        return network_from_tree(*tree, "input.builder");
+    }
+    const auto& n = spec.input.network;
+    if (!n.present() || !n.tree) return fail(Errc::invalid_argument, "the trial has no input.network");
+    return network_from_tree(*n.tree, n.file.empty() ? "input.network" : n.file.string());
+}
+
+// ISF maps the .syn of every population in order, each type once (ISF_SPEC.md §6 step 1).
+Result<SynapseDistribution> synapse_distribution(const PreparedNetwork& network) {
+    SynapseDistribution all;
+    std::set<std::string> read;
+    for (const auto& p : network.parameters.populations) {
+        const auto& file = p.synapses.distribution_file;
+        if (file.empty() || !read.insert(file).second) continue;
+        auto syn = read_syn_file(file);
+        if (!syn) return std::unexpected(syn.error().within("population " + p.name));
+        for (auto& type : syn->types)
+            if (all.find(type.name) < 0) all.types.push_back(std::move(type));
+    }
+    return all;
+}
+
+}  // namespace
+
+std::string network_key(const rc::Spec& spec) {
+    Json j;
+    j["protocol"] = std::string(rc::to_string(spec.experiment.protocol));
+    j["network"] = source_identity(spec.input.network);
+    if (spec.input.builder) {
+        const auto& b = *spec.input.builder;
+        Json evoked = Json::array();
+        for (const auto& e : b.evoked) evoked.push_back(e.string());
+        j["builder"] = {{"template", b.ongoing_template.string()},
+                        {"evoked", evoked},
+                        {"cell_numbers", b.cell_numbers.string()},
+                        {"syn", b.syn.string()},
+                        {"con", b.con.string()},
+                        {"whisker", b.whisker},
+                        {"deflection_offset", b.deflection_offset}};
+    }
+    j["replay"] = spec.input.replay ? Json(spec.input.replay->string()) : Json(nullptr);
+    return j.dump();
+}
+
+Result<std::unique_ptr<NetworkInput>> NetworkInput::build(Simulator& simulator, const NeuronCell& cell,
+                                                          const rc::Spec& spec) {
+    std::unique_ptr<NetworkInput> n(new NetworkInput);
+    auto parameters = network_parameters(spec);
+    if (!parameters) return std::unexpected(parameters.error());
+    auto prepared = prepare_network(std::move(*parameters));
+    if (!prepared) return std::unexpected(prepared.error().within("input network"));
+    n->m_network = std::move(*prepared);
+    for (const auto& p : n->m_network.parameters.populations) {
+        n->m_release_prob.push_back(p.synapses.release_prob);
+        n->m_release_dynamic.push_back(p.synapses.release_dynamic);
+    }
+    if (spec.experiment.protocol == rc::Protocol::replay) {
+        if (!spec.input.replay) return fail(Errc::invalid_argument, "protocol replay needs input.replay");
+        auto rows = read_synapse_activation_file(*spec.input.replay);
+        if (!rows) return std::unexpected(rows.error().within("input.replay"));
+        auto activity = activity_from_replay(n->m_network, *rows);
+        if (!activity) return std::unexpected(activity.error().within("input.replay"));
+        auto sites = place_replayed_synapses(cell.model(), n->m_network, *rows);
+        if (!sites) return std::unexpected(sites.error().within("input.replay"));
+        n->m_sites = std::move(*sites);
+        n->m_replayed = std::move(*activity);
+        n->m_replay = true;
+    } else {
+        auto syn = synapse_distribution(n->m_network);
+        if (!syn) return std::unexpected(syn.error());
+        auto sites = place_synapses(cell.model(), n->m_network, *syn);
+        if (!sites) return std::unexpected(sites.error());
+        n->m_sites = std::move(*sites);
+    }
+    n->m_placement = n->m_sites.placement(n->m_network);
+    auto model = NetworkModel::create(simulator, cell, n->m_network);
+    if (!model) return std::unexpected(model.error());
+    n->m_model = std::make_unique<NetworkModel>(std::move(*model));
+    return n;
+}
+
+NetworkInput::~NetworkInput() = default;
+
+Status NetworkInput::load(const rc::Spec& spec, std::uint64_t trial, std::uint64_t seed) {
+    if (m_replay) {
+        m_activity = *m_replayed;
+    } else {
+        // releaseProb as the trial asks: the override for every population, or the file's values.
+        auto& populations = m_network.parameters.populations;
+        for (std::size_t p = 0; p < populations.size(); ++p) {
+            auto& s = populations[p].synapses;
+            s.release_prob =
+                spec.input.release_probability ? spec.input.release_probability : m_release_prob[p];
+            s.release_dynamic = spec.input.release_probability ? false : m_release_dynamic[p];
+        }
+        const ActivityOptions options{spec.simulation.tstop};
+        if (spec.seeds.mode == rc::SeedMode::isf) {
+            if (seed > 0xffffffffULL)
+                return fail(Errc::invalid_argument,
+                            "isf seed " + std::to_string(seed) + " is not below 2^32 (numpy's seed range)");
+            // ISF seeds once per process and continues the stream over sweeps: trial i is the (i+1)-th
+            // draw after seeding. Consecutive trials of one condition continue; anything else starts over.
+            const std::string position =
+                Json::array(
+                    {seed,
+                     spec.input.release_probability ? Json(*spec.input.release_probability) : Json(nullptr),
+                     spec.simulation.tstop})
+                    .dump();
+            if (!m_isf || position != m_isf_position || trial < m_isf_next) {
+                m_isf.emplace(static_cast<std::uint32_t>(seed));
+                m_isf_position = position;
+                m_isf_next = 0;
+            }
+            for (; m_isf_next < trial; ++m_isf_next) {
+                auto skipped = generate_activity_isf(m_network, *m_isf, options);
+                if (!skipped)
+                    return std::unexpected(skipped.error().within("isf sweep " + std::to_string(m_isf_next)));
+            }
+            auto activity = generate_activity_isf(m_network, *m_isf, options);
+            if (!activity) {
+                m_isf.reset();  // the stream stopped mid-sweep
+                return std::unexpected(activity.error());
+            }
+            ++m_isf_next;
+            m_activity = std::move(*activity);
+        } else {
+            auto activity = generate_activity_independent(m_network, seed, options);
+            if (!activity) return std::unexpected(activity.error());
+            m_activity = std::move(*activity);
+        }
+    }
+    if (auto st = m_model->reserve(NetworkModel::slots_needed(m_network, m_activity)); !st)
+        return std::unexpected(st.error());
+    return m_model->load(m_activity, m_sites);
+}
+
+Result<std::vector<SynapseActivationRow>> NetworkInput::activation_rows() const {
+    return synapse_activation_rows(m_network, m_activity, m_placement);
+}
+
+std::vector<PresynapticCellRow> NetworkInput::presynaptic_rows() const {
+    return presynaptic_cell_rows(m_network, m_activity);
+}
+
+Status NetworkInput::append_outputs(const rc::Spec& spec, std::vector<NamedArray>& out) const {
+    auto add = [&](std::string name, Result<std::string> bytes) -> Status {
+        if (!bytes) return std::unexpected(bytes.error().within(name));
+        out.push_back({std::move(name), std::move(*bytes)});
+        return {};
+    };
+    if (spec.record.synapse_activation) {
+        auto rows = activation_rows();
+        if (!rows) return std::unexpected(rows.error());
+        std::vector<std::string> population, label;
+        std::vector<std::int64_t> synapse_id, section_id, point_id;
+        std::vector<double> soma_distance;
+        std::vector<std::vector<double>> times;
+        for (auto& r : *rows) {
+            population.push_back(r.synapse_type);
+            synapse_id.push_back(r.synapse_id);
+            soma_distance.push_back(r.soma_distance);
+            section_id.push_back(r.section_id);
+            point_id.push_back(r.section_pt_id);
+            label.push_back(r.dendrite_label);
+            times.push_back(std::move(r.times));
+        }
+        if (auto s = add("synapse_activation.population", store::encode_strings(population)); !s) return s;
+        if (auto s =
+                add("synapse_activation.ids", store::encode_i64_table({synapse_id, section_id, point_id}));
+            !s)
+            return s;
+        if (auto s = add("synapse_activation.soma_distance", store::encode_f64_table({soma_distance})); !s)
+            return s;
+        if (auto s = add("synapse_activation.label", store::encode_strings(label)); !s) return s;
+        if (auto s = add("synapse_activation.times", store::encode_spike_lists(times)); !s) return s;
+    }
+    if (spec.record.presynaptic_spikes) {
+        std::vector<std::string> population;
+        std::vector<std::int64_t> cell_id;
+        std::vector<std::vector<double>> times;
+        for (auto& r : presynaptic_rows()) {
+            population.push_back(r.cell_type);
+            cell_id.push_back(r.cell_id);
+            times.push_back(std::move(r.times));
+        }
+        if (auto s = add("presynaptic_spikes.population", store::encode_strings(population)); !s) return s;
+        if (auto s = add("presynaptic_spikes.cell_id", store::encode_i64_table({cell_id})); !s) return s;
+        if (auto s = add("presynaptic_spikes.times", store::encode_spike_lists(times)); !s) return s;
+    }
+    return {};
+}
+
+}  // namespace silico::experiments::detail
