@@ -9,4 +9,5 @@ list(APPEND SILICO_EXPERIMENTS_CELL_SOURCES
   src/cell_modify.cpp
   src/cell_hoc.cpp
   src/cell_neuron.cpp
-  src/example_cell.cpp)
+  src/example_cell.cpp
+  src/example_network.cpp)

@@ -3,6 +3,8 @@
 #   1. silico run recipes/examples/demo.toml   six current-step trials on the shipped example L5PT cell
 #   2. silico run ... again                    every trial found in the store: 100% cache hits, no worker
 #   3. silico plan / status / store info       what was stored (keys, seeds, complete)
+#   4. silico run recipes/examples/demo_evoked.toml   ten whisker-evoked trials of the example cell in its
+#                                                     synthetic network (soma Vm + synapse activation stored)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -18,5 +20,10 @@ echo "== silico plan $recipe"
 "$silico" plan "$recipe"
 echo "== silico status $recipe"
 "$silico" status "$recipe"
+evoked=recipes/examples/demo_evoked.toml
+echo "== silico run $evoked (whisker deflection at 245 ms; ~3,000 synapses of 14 cell types, docs/example_cell.md)"
+"$silico" run "$evoked"
+echo "== silico status $evoked"
+"$silico" status "$evoked"
 echo "== silico store info"
 "$silico" store info

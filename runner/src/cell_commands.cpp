@@ -1,8 +1,10 @@
 // `silico cell ...`: look at cell models without running a simulation.
 //   silico cell summary --morphology FILE [--biophysics FILE] [--path-map NAME=DIR]... [--json]
 //   silico cell generate-example -o FILE.hoc [--seed N]
+//   silico cell generate-example-network -o DIR [--morphology FILE.hoc] [--seed N]
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -10,6 +12,7 @@
 #include "cli.hpp"
 #include "silico/experiments/cell.hpp"
 #include "silico/experiments/example_cell.hpp"
+#include "silico/experiments/example_network.hpp"
 #include "silico/experiments/simulator.hpp"
 
 namespace silico::runner {
@@ -145,6 +148,40 @@ void add_cell_commands(CLI::App& app, CliContext& ctx) {
         out << text;
         out.close();
         if (!out) return ctx.report(Error{Errc::io, "cannot write the example cell", *output});
+        ctx.exit_code = 0;
+    });
+
+    auto net_dir = std::make_shared<std::string>();
+    auto net_morphology = std::make_shared<std::string>();
+    auto net_seed = std::make_shared<std::uint64_t>(ex::ExampleNetworkOptions{}.seed);
+    auto* network = cell->add_subcommand(
+        "generate-example-network",
+        "Write the example cell's synthetic network: <name>.syn, <name>.con and <name>_network.param");
+    network->add_option("-o,--output", *net_dir, "Output folder (created if missing)")->required();
+    network->add_option("--morphology", *net_morphology,
+                        "Morphology (.hoc/.swc) to place synapses on; default: the generated example cell");
+    network->add_option("--seed", *net_seed, "Random seed (the shipped files use the default)");
+    network->callback([net_dir, net_morphology, net_seed, &ctx] {
+        auto morphology = net_morphology->empty() ? Result<ex::Morphology>(ex::generate_example_cell())
+                                                  : ex::read_morphology(*net_morphology);
+        if (!morphology) return ctx.report(morphology.error());
+        ex::ExampleNetworkOptions net_options;
+        net_options.seed = *net_seed;
+        auto files = ex::generate_example_network(*morphology, net_options);
+        if (!files) return ctx.report(files.error());
+        std::error_code ec;
+        std::filesystem::create_directories(*net_dir, ec);
+        if (ec)
+            return ctx.report(Error{Errc::io, "cannot create the output folder: " + ec.message(), *net_dir});
+        for (const auto& [name, text] :
+             {std::pair{files->syn_name, &files->syn}, std::pair{files->con_name, &files->con},
+              std::pair{files->network_name, &files->network_param}}) {
+            const auto path = std::filesystem::path(*net_dir) / name;
+            std::ofstream out(path, std::ios::binary);
+            out << *text;
+            out.close();
+            if (!out) return ctx.report(Error{Errc::io, "cannot write the example network", path.string()});
+        }
         ctx.exit_code = 0;
     });
 }

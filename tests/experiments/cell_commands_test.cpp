@@ -1,5 +1,5 @@
-// `silico cell summary` and `silico cell generate-example` (runner/src/cell_commands.cpp), run as the real
-// executable.
+// `silico cell summary`, `silico cell generate-example` and `generate-example-network`
+// (runner/src/cell_commands.cpp), run as the real executable.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
@@ -76,6 +76,25 @@ TEST(CellCommands, GenerateExampleWritesTheShippedCell) {
     ASSERT_TRUE(written && shipped);
     EXPECT_EQ(*written, *shipped);
     std::remove(out.c_str());
+}
+
+TEST(CellCommands, GenerateExampleNetworkWritesTheShippedNetworkFiles) {
+    const std::string dir = testing::TempDir() + "silico_example_network";
+    auto r = run("cell generate-example-network -o " + dir);
+    ASSERT_EQ(r.status, 0) << r.out;
+    for (const char* name : {"l5pt_example.syn", "l5pt_example.con", "l5pt_example_network.param"}) {
+        auto written = read_text_file(dir + "/" + name);
+        auto shipped = read_text_file(std::string(SILICO_SOURCE_DIR "/recipes/examples/cells/") + name);
+        ASSERT_TRUE(written && shipped) << name;
+        EXPECT_TRUE(*written == *shipped) << name;
+        std::remove((dir + "/" + name).c_str());
+    }
+}
+
+TEST(CellCommands, GenerateExampleNetworkFailsOnAMissingMorphologyNamingIt) {
+    auto r = run("cell generate-example-network -o " + testing::TempDir() + " --morphology /nonexistent.hoc");
+    EXPECT_EQ(r.status, 1) << r.out;
+    EXPECT_NE(r.out.find("/nonexistent.hoc: no such file"), std::string::npos) << r.out;
 }
 
 }  // namespace
