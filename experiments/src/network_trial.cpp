@@ -7,6 +7,7 @@
 #include "silico/experiments/anatomy.hpp"
 #include "silico/experiments/network.hpp"
 #include "silico/experiments/network_builder.hpp"
+#include "silico/experiments/network_modify.hpp"
 #include "silico/experiments/simulator.hpp"
 #include "silico/experiments/trial.hpp"
 #include "silico/recipes/isf_param.hpp"
@@ -123,6 +124,12 @@ Result<std::unique_ptr<NetworkInput>> NetworkInput::build(Simulator& simulator, 
         n->m_sites = std::move(*sites);
     }
     n->m_placement = n->m_sites.placement(n->m_network);
+    if (!n->m_replay) {
+        auto file_modify = network_modify_list(n->m_network.parameters.network_modify_functions);
+        if (!file_modify)
+            return std::unexpected(file_modify.error().within("input network: network_modify_functions"));
+        n->m_file_modify = std::move(*file_modify);
+    }
     auto model = NetworkModel::create(simulator, cell, n->m_network);
     if (!model) return std::unexpected(model.error());
     n->m_model = std::make_unique<NetworkModel>(std::move(*model));
@@ -178,6 +185,13 @@ Status NetworkInput::load(const rc::Spec& spec, std::uint64_t trial, std::uint64
             if (!activity) return std::unexpected(activity.error());
             m_activity = std::move(*activity);
         }
+        // ISF applies network_modify_functions after connect & release (ISF_SPEC §6 step 5); they draw no
+        // random numbers, so the isf stream above is unaffected. The file's come first, then the recipe's.
+        if (auto st = apply_network_modify_functions(m_network, m_placement, m_file_modify, m_activity); !st)
+            return std::unexpected(st.error().within("input network: network_modify_functions"));
+        if (auto st = apply_network_modify_functions(m_network, m_placement, spec.input.modify, m_activity);
+            !st)
+            return std::unexpected(st.error().within("input.modify"));
     }
     if (auto st = m_model->reserve(NetworkModel::slots_needed(m_network, m_activity)); !st)
         return std::unexpected(st.error());

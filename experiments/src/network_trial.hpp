@@ -66,6 +66,8 @@ class NetworkInput {
     std::unique_ptr<NetworkModel> m_model;
     bool m_replay = false;
     std::optional<TrialActivity> m_replayed;  // replay: the same activity every trial
+    // evoked: network.param's network_modify_functions, applied before the recipe's input.modify
+    std::vector<recipes::ModifyFunction> m_file_modify;
     // isf mode: the generator and the (seed, release probability, tstop, next trial) it is positioned at.
     std::optional<IsfRandomState> m_isf;
     std::string m_isf_position;

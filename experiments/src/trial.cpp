@@ -548,9 +548,10 @@ struct Model::Impl {
                 network_key.clear();
                 return runner(*cell, trial);
             }
-            if (!s.input.modify.empty())
+            if (s.experiment.protocol == rc::Protocol::replay && !s.input.modify.empty())
                 return fail(Errc::invalid_argument,
-                            "input.modify (network modify functions) is not supported yet; first: " +
+                            "input.modify (network modify functions) does not apply to a replay: it replays "
+                            "the stored activations as they are (as ISF does); first: " +
                                 s.input.modify.front().name);
         }
         if (s.simulation.solver == rc::Solver::cvode && s.simulation.atol != 1e-3)

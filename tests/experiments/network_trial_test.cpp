@@ -321,13 +321,41 @@ TEST(NetworkTrial, EvokedIndependentModeGivesATrialTheSameResultWhateverRanBefor
     EXPECT_EQ(presynaptic_of(*none), presynaptic_of(batch.at(0)));
 }
 
-TEST(NetworkTrial, NetworkModifyFunctionsAreRefusedForNow) {
-    auto conditions = conditions_of(evoked_recipe("mode = \"independent\"", 50.0, 1) +
-                                    "[[input.modify]]\nfunction = \"silence_L5tt\"\n");
-    ASSERT_EQ(conditions.size(), 1u);
-    auto out = model().run({conditions[0].spec, 0, 1});
+// [[input.modify]] runs ISF's network modify functions on the trial's activity: silencing L5tt_C2 between 200
+// and 800 µm removes exactly those rows from the activation table and leaves every other row as it was.
+TEST(NetworkTrial, NetworkModifyFunctionsSilenceExactlyTheChosenSynapses) {
+    auto plain = conditions_of(evoked_recipe("mode = \"independent\"\nroot = 11", 50.0, 1));
+    auto silenced = conditions_of(evoked_recipe("mode = \"independent\"\nroot = 11", 50.0, 1) +
+                                  "[[input.modify]]\nfunction = \"silence_synapses_by_somadist\"\n"
+                                  "args = { soma_dist_ranges = { L5tt_C2 = [200.0, 800.0] } }\n");
+    ASSERT_EQ(plain.size(), 1u);
+    ASSERT_EQ(silenced.size(), 1u);
+    ASSERT_NE(plain[0].key, silenced[0].key);
+    auto before = model().run({plain[0].spec, 0, 99});
+    ASSERT_TRUE(before.has_value()) << before.error().what();
+    auto after = model().run({silenced[0].spec, 0, 99});
+    ASSERT_TRUE(after.has_value()) << after.error().what();
+    std::vector<SynapseActivationRow> expected;
+    std::size_t removed = 0;
+    for (const auto& row : activation_of(*before)) {
+        if (row.synapse_type == "L5tt_C2" && row.soma_distance >= 200.0 && row.soma_distance < 800.0) {
+            ++removed;
+        } else {
+            expected.push_back(row);
+        }
+    }
+    EXPECT_GT(removed, 0u);
+    EXPECT_EQ(activation_of(*after), expected);
+    EXPECT_EQ(presynaptic_of(*after), presynaptic_of(*before));  // the presynaptic cells still spike
+
+    auto unknown = conditions_of(evoked_recipe("mode = \"independent\"", 50.0, 1) +
+                                 "[[input.modify]]\nfunction = \"silence_L5tt\"\n");
+    ASSERT_EQ(unknown.size(), 1u);
+    auto out = model().run({unknown[0].spec, 0, 1});
     ASSERT_FALSE(out.has_value());
     EXPECT_NE(out.error().what().find("input.modify"), std::string::npos) << out.error().what();
+    EXPECT_NE(out.error().what().find("silence_synapses_by_somadist"), std::string::npos)
+        << out.error().what();
 }
 
 }  // namespace
