@@ -14,6 +14,7 @@
 #include <optional>
 #include <set>
 
+#include "silico/core/digest.hpp"
 #include "silico/experiments/morphology.hpp"
 #include "silico/experiments/protocol.hpp"
 #include "silico/experiments/simulator.hpp"
@@ -513,7 +514,8 @@ struct Model::Impl {
         return p;
     }
 
-    Result<TrialOutputs> run(const TrialInput& trial) {
+    Result<TrialOutputs> run(const TrialInput& trial, const CheckpointOptions* checkpoint,
+                             CheckpointReport* report) {
         const auto& s = trial.spec;
         if (abort_trials.contains(trial.trial)) {
             std::cerr << "silico: " << k_test_abort_function << ": aborting trial " << trial.trial
@@ -539,6 +541,10 @@ struct Model::Impl {
                                     " not supported yet (needs the network simulation)");
                 protocol.reset();  // its stimuli must not act on a network trial
                 layout.clear();
+                if (checkpoint && report)
+                    report->warnings.push_back("protocol " +
+                                               std::string(rc::to_string(s.experiment.protocol)) +
+                                               " is not checkpointed yet: it runs from t = 0");
                 return runner(*cell, trial);
             }
         }
@@ -581,8 +587,15 @@ struct Model::Impl {
             if (auto st = protocol->set_epsp_imax(i, s.stimulus.epsps[i].imax); !st)
                 return std::unexpected(st.error());
 
-        auto result = protocol->run();
+        std::optional<CheckpointOptions> with_identity;
+        if (checkpoint) {
+            with_identity = *checkpoint;
+            with_identity->identity +=
+                " model " + sha256(encode_model(spec)).hex() + " trial " + sha256(encode_trial(trial)).hex();
+        }
+        auto result = protocol->run(with_identity ? &*with_identity : nullptr);
         if (!result) return std::unexpected(result.error());
+        if (report) *report = result->checkpoint;
 
         TrialOutputs out;
         out.neuron_version = Simulator::version();
@@ -680,8 +693,9 @@ Result<Model> Model::build(const ModelSpec& spec) {
     return Model(std::move(impl));
 }
 
-Result<TrialOutputs> Model::run(const TrialInput& trial) {
-    auto out = m_impl->run(trial);
+Result<TrialOutputs> Model::run(const TrialInput& trial, const CheckpointOptions* checkpoint,
+                                CheckpointReport* report) {
+    auto out = m_impl->run(trial, checkpoint, report);
     if (!out)
         return std::unexpected(out.error().within(std::string(rc::to_string(trial.spec.experiment.protocol)) +
                                                   " trial " + std::to_string(trial.trial)));
