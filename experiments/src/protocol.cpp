@@ -227,11 +227,15 @@ Result<std::string> save_neuron_state(Simulator& sim, const std::filesystem::pat
     if (auto ok = check_hoc_path(tmp); !ok) return std::unexpected(ok.error());
     std::error_code ec;
     std::filesystem::create_directories(tmp.parent_path(), ec);
-    if (auto ok = sim.hoc(fmt::format("objref silico_ckpt_ss_, silico_ckpt_f_\n"
-                                      "{{silico_ckpt_ss_ = new SaveState()  silico_ckpt_ss_.save()  "
-                                      "silico_ckpt_f_ = new File()  silico_ckpt_f_.wopen(\"{}\")  "
-                                      "silico_ckpt_ss_.fwrite(silico_ckpt_f_)  silico_ckpt_f_.close()}}",
-                                      tmp.string()));
+    if (ec)
+        return fail(Errc::io, "cannot create the checkpoint folder: " + ec.message(),
+                    tmp.parent_path().string());
+    if (auto ok = sim.hoc(fmt::format(
+            "objref silico_ckpt_ss_, silico_ckpt_f_\n"
+            "{{silico_ckpt_ss_ = new SaveState()  silico_ckpt_ss_.save()  "
+            "silico_ckpt_f_ = new File()  if (!silico_ckpt_f_.wopen(\"{}\")) execerror(\"cannot write\")  "
+            "silico_ckpt_ss_.fwrite(silico_ckpt_f_)  silico_ckpt_f_.close()}}",
+            tmp.string()));
         !ok) {
         std::filesystem::remove(tmp, ec);
         return std::unexpected(ok.error().within("saving NEURON's state"));
@@ -253,7 +257,8 @@ Status restore_neuron_state(Simulator& sim, const std::filesystem::path& checkpo
     auto ok =
         sim.hoc(fmt::format("objref silico_ckpt_ss_, silico_ckpt_f_\n"
                             "{{silico_ckpt_ss_ = new SaveState()  silico_ckpt_f_ = new File()  "
-                            "silico_ckpt_f_.ropen(\"{}\")  silico_ckpt_ss_.fread(silico_ckpt_f_)  "
+                            "if (!silico_ckpt_f_.ropen(\"{}\")) execerror(\"cannot read\")  "
+                            "silico_ckpt_ss_.fread(silico_ckpt_f_)  "
                             "silico_ckpt_f_.close()  silico_ckpt_ss_.restore(0)}}",
                             tmp.string()));
     std::error_code ec;
@@ -378,9 +383,10 @@ Status Protocol::run_checkpointed(const CheckpointOptions& options, CheckpointRe
     // the fadvance() sequence is the same whatever the segmentation.
     auto t = sim.eval("t");
     if (!t) return std::unexpected(t.error());
+    bool saving = options.every_ms > 0;
     for (;;) {
         double end = run.tstop;
-        if (options.every_ms > 0) {
+        if (saving) {
             // hoc compares with a tolerance (float_epsilon, 1e-9): a t that accumulated to 9.99999999999997
             // is not "< 10" there. The next end is the first multiple clearly past t.
             end = (std::floor((*t + 1e-6) / options.every_ms) + 1.0) * options.every_ms;
@@ -393,7 +399,7 @@ Status Protocol::run_checkpointed(const CheckpointOptions& options, CheckpointRe
             return std::unexpected(ok.error().within("running the simulation"));
         t = sim.eval("t");
         if (!t) return std::unexpected(t.error());
-        if (!(*t < run.tstop) || options.every_ms <= 0) break;
+        if (!(*t < run.tstop) || !saving) break;
 
         const auto s0 = std::chrono::steady_clock::now();
         detail::CheckpointFile file;
@@ -405,15 +411,29 @@ Status Protocol::run_checkpointed(const CheckpointOptions& options, CheckpointRe
         auto steps = sim.eval("silico_steps_");
         if (!steps) return std::unexpected(steps.error());
         file.info.steps = static_cast<std::uint64_t>(*steps);
+        // A save that fails (full disk, unwritable folder) costs the ability to resume, not the trial: the
+        // run goes on without further saves and says why. Saving only reads NEURON's state.
+        Status written = {};
         auto state = save_neuron_state(sim, options.file);
-        if (!state) return std::unexpected(state.error());
-        file.neuron_state = std::move(*state);
-        for (const auto& name : vectors) {
-            auto v = sim.read_vector(name);
-            if (!v) return std::unexpected(v.error());
-            file.vectors.push_back(std::move(*v));
+        if (!state)
+            written = std::unexpected(state.error());
+        else
+            file.neuron_state = std::move(*state);
+        for (std::size_t i = 0; written && i < vectors.size(); ++i) {
+            auto v = sim.read_vector(vectors[i]);
+            if (!v)
+                written = std::unexpected(v.error());
+            else
+                file.vectors.push_back(std::move(*v));
         }
-        if (auto ok = detail::write_checkpoint_file(options.file, file); !ok) return ok;
+        if (written) written = detail::write_checkpoint_file(options.file, file);
+        if (!written) {
+            report.warnings.push_back(
+                fmt::format("checkpoint at t = {} ms not saved, no further saves in this run: {}", *t,
+                            written.error().what()));
+            saving = false;
+            continue;
+        }
         ++report.saved;
         report.save_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - s0).count();
         if (options.after_save) options.after_save(*t);

@@ -288,7 +288,7 @@ TEST_P(Checkpoint, ARunStoppedAfterASaveAndContinuedInAnotherProcessEqualsAnUnin
     EXPECT_GT(*std::max_element(v.begin() + static_cast<std::ptrdiff_t>(info->steps), v.end()), -70.0);
 }
 
-TEST_F(CheckpointOfCell86, AnotherTrialsOrADamagedOneIsIgnoredWithAWarningAndTheRunStartsAtZero) {
+TEST_F(CheckpointOfCell86, AnotherTrialsOrADamagedOneIsIgnoredAndAFailedSaveIsAWarningNotAFailure) {
     const Input input = Input::current_step;
     CheckpointOptions options;
     options.file = dir / "trial.ckpt";
@@ -335,6 +335,20 @@ TEST_F(CheckpointOfCell86, AnotherTrialsOrADamagedOneIsIgnoredWithAWarningAndThe
     EXPECT_NE(d.run.checkpoint.warnings[0].find("digest mismatch"), std::string::npos)
         << d.run.checkpoint.warnings[0];
     expect_bit_identical(d.run, c.run);
+
+    // A checkpoint that cannot be written (its folder is a file) costs the saves, not the trial.
+    std::ofstream(dir / "not_a_folder") << "x";
+    CheckpointOptions unwritable = options;
+    unwritable.file = dir / "not_a_folder" / "trial.ckpt";
+    unwritable.every_ms = 20.0;
+    ASSERT_EQ(in_child(dir / "e.out", [&] { return run_trial(input, 60.0, &unwritable); }), 0);
+    const Outcome e = read_outcome(dir / "e.out");
+    ASSERT_TRUE(e.ok);
+    EXPECT_EQ(e.run.checkpoint.saved, 0u);
+    ASSERT_EQ(e.run.checkpoint.warnings.size(), 1u);
+    EXPECT_NE(e.run.checkpoint.warnings[0].find("not saved, no further saves"), std::string::npos)
+        << e.run.checkpoint.warnings[0];
+    expect_bit_identical(e.run, c.run);
 }
 
 INSTANTIATE_TEST_SUITE_P(Cell86, Checkpoint, ::testing::Values(Input::current_step, Input::replay),
