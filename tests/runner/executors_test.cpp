@@ -16,9 +16,9 @@
 #include <thread>
 
 #include "child_process.hpp"
-#include "free_port.hpp"
 #include "silico/runner/executor.hpp"
 #include "silico/runner/worker.hpp"
+#include "free_port.hpp"
 
 namespace silico::runner {
 namespace {
@@ -54,9 +54,7 @@ TEST(MakeExecutor, RejectsBadSpecsWithTheReason) {
     EXPECT_NE(bad("kubernetes").find("unknown executor"), std::string::npos);
 }
 
-int free_port() {
-    return testing_support::free_loopback_port();
-}
+int free_port() { return testing_support::free_loopback_port(); }
 
 bool port_accepts(int port) {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);

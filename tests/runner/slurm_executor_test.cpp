@@ -16,18 +16,16 @@
 #include <thread>
 
 #include "child_process.hpp"
-#include "free_port.hpp"
 #include "silico/runner/executor.hpp"
 #include "silico/runner/worker.hpp"
+#include "free_port.hpp"
 
 namespace silico::runner {
 namespace {
 
 namespace fs = std::filesystem;
 
-int free_port() {
-    return testing_support::free_loopback_port();
-}
+int free_port() { return testing_support::free_loopback_port(); }
 
 // munged + slurmctld + slurmd in the foreground, owned by this object.
 class SlurmCluster {
