@@ -64,6 +64,7 @@ class Cursor {
     explicit Cursor(std::string_view data) : m_data(data) {}
     bool ok() const { return m_ok; }
     bool at_end() const { return m_pos == m_data.size(); }
+    std::size_t remaining() const { return m_data.size() - m_pos; }
 
     std::uint64_t uint(int bytes) {
         if (!take(static_cast<std::size_t>(bytes))) return 0;
@@ -155,7 +156,8 @@ Result<Frame> decode_payload(FrameType type, std::uint16_t version, std::string_
                 t.request = c.str();
                 j.trials.push_back(std::move(t));
             }
-            if (c.ok() && !c.at_end()) {
+            // The optional checkpoint tail (8 + 4 bytes at least); fewer bytes are padding, reported below.
+            if (c.ok() && c.remaining() >= 12) {
                 j.checkpoint_every_ms = std::bit_cast<double>(c.uint(8));
                 j.checkpoint_dir = c.str();
                 if (!(j.checkpoint_every_ms > 0))
@@ -172,7 +174,7 @@ Result<Frame> decode_payload(FrameType type, std::uint16_t version, std::string_
             r.ok = status == 0;
             r.body = c.str();
             r.seconds = std::bit_cast<double>(c.uint(8));
-            if (c.ok() && !c.at_end()) r.resumed_from_ms = std::bit_cast<double>(c.uint(8));
+            if (c.ok() && c.remaining() == 8) r.resumed_from_ms = std::bit_cast<double>(c.uint(8));
             frame = std::move(r);
             break;
         }
