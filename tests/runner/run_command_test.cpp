@@ -418,7 +418,7 @@ TEST_F(RunCommand, AWorkerKilledMidTrialIsResumedFromItsCheckpointToTheBitIdenti
     while (!has_checkpoint() && std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
     ASSERT_TRUE(has_checkpoint()) << "no checkpoint appeared in " << checkpoints;
-    std::this_thread::sleep_for(std::chrono::milliseconds(std::mt19937(::getpid())() % 200));
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::mt19937(::getpid())() % 50));
     const auto workers = children_of(runner);
     ASSERT_EQ(workers.size(), 1u);
     ASSERT_EQ(::kill(workers[0], SIGKILL), 0);
