@@ -3,6 +3,7 @@
 set(SILICO_EXPERIMENTS_NEURON_SOURCES
   ${CMAKE_CURRENT_SOURCE_DIR}/src/simulator.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/protocol.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/checkpoint.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/recording.cpp)
 
 # stdrun.hoc ships with NEURON; the core never reads the environment (NEURONHOME), so the build finds it.

@@ -202,6 +202,11 @@ Result<std::vector<SynapseActivationRow>> NetworkInput::activation_rows() const 
     return synapse_activation_rows(m_network, m_activity, m_placement);
 }
 
+std::string NetworkInput::structure() const {
+    return "slots " + std::to_string(m_model->slot_count()) + " receptors " +
+           std::to_string(m_model->receptor_count()) + " active " + std::to_string(m_model->active_count());
+}
+
 std::vector<PresynapticCellRow> NetworkInput::presynaptic_rows() const {
     return presynaptic_cell_rows(m_network, m_activity);
 }

@@ -50,6 +50,10 @@ class NetworkInput {
     Result<std::vector<SynapseActivationRow>> activation_rows() const;
     std::vector<PresynapticCellRow> presynaptic_rows() const;
 
+    // The NEURON objects this input owns (slots, receptors, active synapses), as text: a checkpoint can
+    // only be restored into objects of the same structure.
+    std::string structure() const;
+
     NetworkInput(const NetworkInput&) = delete;
     NetworkInput& operator=(const NetworkInput&) = delete;
     ~NetworkInput();

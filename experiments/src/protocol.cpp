@@ -1,12 +1,18 @@
 #include "silico/experiments/protocol.hpp"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <set>
 #include <string>
 #include <utility>
+
+#include "checkpoint_file.hpp"
 
 namespace silico::experiments {
 namespace {
@@ -182,7 +188,88 @@ Status Protocol::set_epsp_imax(std::size_t index, double imax) {
     return m_simulator->hoc(fmt::format("{{{}.imax = {}}}", epsp_name(m_id, index), imax));
 }
 
-Result<RunResult> Protocol::run() {
+namespace {
+
+// Everything about a protocol that changes its outputs, as text: a checkpoint of another protocol must not
+// be resumed. fmt prints doubles in their shortest round-trip form, so equal text means equal values.
+std::string fingerprint(const ProtocolSpec& spec) {
+    const Integration& i = spec.integration;
+    std::string out =
+        fmt::format("solver {} dt {} tstop {} v_init {} celsius {}",
+                    i.solver == Solver::fixed_step ? "fixed" : "cvode", i.dt, i.tstop, i.v_init, i.celsius);
+    for (const auto& c : spec.clamps)
+        out += fmt::format("; clamp {}({}) {} {} {}", c.at.section, c.at.x, c.delay, c.duration, c.amplitude);
+    for (const auto& e : spec.epsps)
+        out +=
+            fmt::format("; epsp {}({}) {} {} {} {}", e.at.section, e.at.x, e.onset, e.imax, e.tau0, e.tau1);
+    for (const auto& p : spec.probes)
+        out += fmt::format("; probe {} {}({}).{}", p.name, p.at.section, p.at.x, p.variable);
+    return out;
+}
+
+// hoc string literals cannot escape quotes or backslashes portably.
+Status check_hoc_path(const std::filesystem::path& path) {
+    if (path.string().find_first_of("\"\\\n") != std::string::npos)
+        return fail(Errc::invalid_argument, "checkpoint path contains a quote, backslash or newline",
+                    path.string());
+    return {};
+}
+
+Result<std::string> read_bytes(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return fail(Errc::io, "cannot read NEURON's saved state", path.string());
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// NEURON's SaveState of the current moment, as bytes (through a temporary file: SaveState writes Files).
+Result<std::string> save_neuron_state(Simulator& sim, const std::filesystem::path& checkpoint) {
+    const std::filesystem::path tmp = checkpoint.string() + ".nrn." + std::to_string(::getpid());
+    if (auto ok = check_hoc_path(tmp); !ok) return std::unexpected(ok.error());
+    std::error_code ec;
+    std::filesystem::create_directories(tmp.parent_path(), ec);
+    if (ec)
+        return fail(Errc::io, "cannot create the checkpoint folder: " + ec.message(),
+                    tmp.parent_path().string());
+    if (auto ok = sim.hoc(fmt::format(
+            "objref silico_ckpt_ss_, silico_ckpt_f_\n"
+            "{{silico_ckpt_ss_ = new SaveState()  silico_ckpt_ss_.save()  "
+            "silico_ckpt_f_ = new File()  if (!silico_ckpt_f_.wopen(\"{}\")) execerror(\"cannot write\")  "
+            "silico_ckpt_ss_.fwrite(silico_ckpt_f_)  silico_ckpt_f_.close()}}",
+            tmp.string()));
+        !ok) {
+        std::filesystem::remove(tmp, ec);
+        return std::unexpected(ok.error().within("saving NEURON's state"));
+    }
+    auto bytes = read_bytes(tmp);
+    std::filesystem::remove(tmp, ec);
+    return bytes;
+}
+
+Status restore_neuron_state(Simulator& sim, const std::filesystem::path& checkpoint, std::string_view state) {
+    const std::filesystem::path tmp = checkpoint.string() + ".nrn." + std::to_string(::getpid());
+    if (auto ok = check_hoc_path(tmp); !ok) return ok;
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        out.write(state.data(), static_cast<std::streamsize>(state.size()));
+        if (!out) return fail(Errc::io, "cannot write NEURON's saved state", tmp.string());
+    }
+    // restore(0): states, t and the event queue (cleared, then the saved events put back).
+    auto ok =
+        sim.hoc(fmt::format("objref silico_ckpt_ss_, silico_ckpt_f_\n"
+                            "{{silico_ckpt_ss_ = new SaveState()  silico_ckpt_f_ = new File()  "
+                            "if (!silico_ckpt_f_.ropen(\"{}\")) execerror(\"cannot read\")  "
+                            "silico_ckpt_ss_.fread(silico_ckpt_f_)  "
+                            "silico_ckpt_f_.close()  silico_ckpt_ss_.restore(0)}}",
+                            tmp.string()));
+    std::error_code ec;
+    std::filesystem::remove(tmp, ec);
+    if (!ok) return std::unexpected(ok.error().within("restoring NEURON's state"));
+    return {};
+}
+
+}  // namespace
+
+Result<RunResult> Protocol::run(const CheckpointOptions* checkpoint) {
     if (m_id < 0) return fail(Errc::internal, "run() on a released protocol");
     Simulator& sim = *m_simulator;
     const Integration& run = m_spec.integration;
@@ -199,12 +286,23 @@ Result<RunResult> Protocol::run() {
         return std::unexpected(ok.error());
 
     RunResult result;
+    if (checkpoint && run.solver != Solver::fixed_step) {
+        result.checkpoint.warnings.push_back(
+            "checkpoints need the fixed-step solver (a CVODE restore re-initialises the integrator, so the "
+            "continuation would differ): this run is not checkpointed");
+        checkpoint = nullptr;
+    }
     const auto start = std::chrono::steady_clock::now();
     // ISF's run(tstop): stdrun init() then NEURON's Python run loop, `while (t < tstop) fadvance()`.
-    if (auto ok =
-            sim.hoc("{init()}\n{silico_steps_ = 0  while (t < tstop) { fadvance()  silico_steps_ += 1 }}");
-        !ok)
-        return std::unexpected(ok.error().within("running the simulation"));
+    if (!checkpoint) {
+        if (auto ok = sim.hoc(
+                "{init()}\n{silico_steps_ = 0  while (t < tstop) { fadvance()  silico_steps_ += 1 }}");
+            !ok)
+            return std::unexpected(ok.error().within("running the simulation"));
+    } else {
+        if (auto ok = run_checkpointed(*checkpoint, result.checkpoint); !ok)
+            return std::unexpected(ok.error());
+    }
     result.neuron_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     auto steps = sim.eval("silico_steps_");
     if (!steps) return std::unexpected(steps.error());
@@ -220,6 +318,127 @@ Result<RunResult> Protocol::run() {
         result.traces.push_back({m_spec.probes[i].name, std::move(*values)});
     }
     return result;
+}
+
+Status Protocol::run_checkpointed(const CheckpointOptions& options, CheckpointReport& report) {
+    Simulator& sim = *m_simulator;
+    const Integration& run = m_spec.integration;
+    if (!(std::isfinite(options.every_ms) && options.every_ms >= 0))
+        return fail(Errc::invalid_argument, fmt::format("checkpoint interval {} ms", options.every_ms));
+    if (auto ok = check_hoc_path(options.file); !ok) return ok;
+    const std::string print = fingerprint(m_spec);
+    const std::string neuron_version = Simulator::version();
+    std::vector<std::string> vectors{time_name(m_id)};
+    for (std::size_t i = 0; i < m_spec.probes.size(); ++i) vectors.push_back(record_name(m_id, i));
+
+    if (auto ok = sim.hoc("{init()  silico_steps_ = 0}"); !ok)
+        return std::unexpected(ok.error().within("running the simulation"));
+
+    // Resume when the file holds a checkpoint of exactly this run.
+    auto saved = detail::read_checkpoint_file(options.file);
+    if (!saved) {
+        if (saved.error().code != Errc::not_found)
+            report.warnings.push_back("checkpoint ignored: " + saved.error().what());
+    } else {
+        std::string mismatch;
+        const auto& info = saved->info;
+        if (info.identity != options.identity)
+            mismatch = "it belongs to '" + info.identity + "', not '" + options.identity + "'";
+        else if (info.fingerprint != print)
+            mismatch = "its protocol differs (" + info.fingerprint + ")";
+        else if (info.neuron_version != neuron_version)
+            mismatch = "it was written by NEURON " + info.neuron_version + ", this is " + neuron_version;
+        else if (saved->vectors.size() != vectors.size())
+            mismatch = "it holds another number of recordings";
+        else if (!(info.t < run.tstop))
+            mismatch = fmt::format("its t = {} is not before tstop", info.t);
+        if (!mismatch.empty()) {
+            report.warnings.push_back("checkpoint " + options.file.string() + " ignored: " + mismatch);
+        } else {
+            Status restored = restore_neuron_state(sim, options.file, saved->neuron_state);
+            for (std::size_t i = 0; restored && i < vectors.size(); ++i)
+                restored = sim.write_vector(vectors[i], saved->vectors[i]);
+            if (restored) restored = sim.hoc(fmt::format("{{silico_steps_ = {}}}", info.steps));
+            if (restored) {
+                auto t = sim.eval("t");
+                if (!t)
+                    restored = std::unexpected(t.error());
+                else if (*t != info.t)
+                    restored =
+                        fail(Errc::neuron, fmt::format("t after the restore is {}, saved {}", *t, info.t));
+            }
+            if (restored) {
+                report.resumed_from_ms = info.t;
+            } else {
+                report.warnings.push_back(
+                    "checkpoint " + options.file.string() +
+                    " could not be restored, starting at t = 0: " + restored.error().what());
+                if (auto ok = sim.hoc("{init()  silico_steps_ = 0}"); !ok)
+                    return std::unexpected(ok.error().within("running the simulation"));
+            }
+        }
+    }
+
+    // Segments end at multiples of every_ms; the loop condition `t < tstop` is the uninterrupted run's, so
+    // the fadvance() sequence is the same whatever the segmentation.
+    auto t = sim.eval("t");
+    if (!t) return std::unexpected(t.error());
+    bool saving = options.every_ms > 0;
+    for (;;) {
+        double end = run.tstop;
+        if (saving) {
+            // hoc compares with a tolerance (float_epsilon, 1e-9): a t that accumulated to 9.99999999999997
+            // is not "< 10" there. The next end is the first multiple clearly past t.
+            end = (std::floor((*t + 1e-6) / options.every_ms) + 1.0) * options.every_ms;
+        }
+        if (auto ok = sim.hoc(fmt::format("{{silico_ckpt_end_ = {}}}\n"
+                                          "{{while (t < tstop && t < silico_ckpt_end_) {{ fadvance()  "
+                                          "silico_steps_ += 1 }}}}",
+                                          end));
+            !ok)
+            return std::unexpected(ok.error().within("running the simulation"));
+        t = sim.eval("t");
+        if (!t) return std::unexpected(t.error());
+        if (!(*t < run.tstop) || !saving) break;
+
+        const auto s0 = std::chrono::steady_clock::now();
+        detail::CheckpointFile file;
+        file.info.format = k_checkpoint_format;
+        file.info.identity = options.identity;
+        file.info.fingerprint = print;
+        file.info.neuron_version = neuron_version;
+        file.info.t = *t;
+        auto steps = sim.eval("silico_steps_");
+        if (!steps) return std::unexpected(steps.error());
+        file.info.steps = static_cast<std::uint64_t>(*steps);
+        // A save that fails (full disk, unwritable folder) costs the ability to resume, not the trial: the
+        // run goes on without further saves and says why. Saving only reads NEURON's state.
+        Status written = {};
+        auto state = save_neuron_state(sim, options.file);
+        if (!state)
+            written = std::unexpected(state.error());
+        else
+            file.neuron_state = std::move(*state);
+        for (std::size_t i = 0; written && i < vectors.size(); ++i) {
+            auto v = sim.read_vector(vectors[i]);
+            if (!v)
+                written = std::unexpected(v.error());
+            else
+                file.vectors.push_back(std::move(*v));
+        }
+        if (written) written = detail::write_checkpoint_file(options.file, file);
+        if (!written) {
+            report.warnings.push_back(
+                fmt::format("checkpoint at t = {} ms not saved, no further saves in this run: {}", *t,
+                            written.error().what()));
+            saving = false;
+            continue;
+        }
+        ++report.saved;
+        report.save_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - s0).count();
+        if (options.after_save) options.after_save(*t);
+    }
+    return {};
 }
 
 }  // namespace silico::experiments

@@ -15,6 +15,7 @@
 #include <set>
 
 #include "network_trial.hpp"
+#include "silico/core/digest.hpp"
 #include "silico/experiments/morphology.hpp"
 #include "silico/experiments/protocol.hpp"
 #include "silico/experiments/simulator.hpp"
@@ -525,7 +526,8 @@ struct Model::Impl {
         return p;
     }
 
-    Result<TrialOutputs> run(const TrialInput& trial) {
+    Result<TrialOutputs> run(const TrialInput& trial, const CheckpointOptions* checkpoint,
+                             CheckpointReport* report) {
         const auto& s = trial.spec;
         if (abort_trials.contains(trial.trial)) {
             std::cerr << "silico: " << k_test_abort_function << ": aborting trial " << trial.trial
@@ -546,6 +548,10 @@ struct Model::Impl {
                 layout.clear();
                 network.reset();
                 network_key.clear();
+                if (checkpoint && report)
+                    report->warnings.push_back("protocol " +
+                                               std::string(rc::to_string(s.experiment.protocol)) +
+                                               " is not checkpointed yet: it runs from t = 0");
                 return runner(*cell, trial);
             }
             if (s.experiment.protocol == rc::Protocol::replay && !s.input.modify.empty())
@@ -601,7 +607,11 @@ struct Model::Impl {
 
         if (network_protocol) {
             const std::string key = detail::network_key(s);
-            if (!network || key != network_key) {
+            // A checkpoint can only be restored into NEURON objects of the structure it was saved from
+            // (NEURON aborts otherwise). A network that served earlier trials has pools shaped by them, so a
+            // checkpointed trial gets a fresh one: its structure is then a function of the trial alone,
+            // whichever worker saves or resumes it.
+            if (!network || key != network_key || checkpoint) {
                 network.reset();
                 network_key.clear();
                 auto built = detail::NetworkInput::build(*simulator, *cell, s);
@@ -615,8 +625,16 @@ struct Model::Impl {
             network_key.clear();
         }
 
-        auto result = protocol->run();
+        std::optional<CheckpointOptions> with_identity;
+        if (checkpoint) {
+            with_identity = *checkpoint;
+            with_identity->identity +=
+                " model " + sha256(encode_model(spec)).hex() + " trial " + sha256(encode_trial(trial)).hex();
+            if (network_protocol) with_identity->identity += " network " + network->structure();
+        }
+        auto result = protocol->run(with_identity ? &*with_identity : nullptr);
         if (!result) return std::unexpected(result.error());
+        if (report) *report = result->checkpoint;
 
         TrialOutputs out;
         out.neuron_version = Simulator::version();
@@ -713,8 +731,9 @@ Result<Model> Model::build(const ModelSpec& spec) {
     return Model(std::move(impl));
 }
 
-Result<TrialOutputs> Model::run(const TrialInput& trial) {
-    auto out = m_impl->run(trial);
+Result<TrialOutputs> Model::run(const TrialInput& trial, const CheckpointOptions* checkpoint,
+                                CheckpointReport* report) {
+    auto out = m_impl->run(trial, checkpoint, report);
     if (!out)
         return std::unexpected(out.error().within(std::string(rc::to_string(trial.spec.experiment.protocol)) +
                                                   " trial " + std::to_string(trial.trial)));

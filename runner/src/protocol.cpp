@@ -13,8 +13,14 @@
 //   str       = u32 byte-count, bytes
 //   hello     = role:u8 (0 runner, 1 worker) silico_version:str host:str pid:u32
 //               (frozen across protocol versions so a mismatched peer can be named)
-//   job       = kind:str model:str count:u32 (key:str request:str){count}
-//   result    = key:str status:u8 (0 ok, 1 failed) body:str seconds:f64 (IEEE-754 bits as u64)
+//   job       = kind:str model:str count:u32 (key:str request:str){count} [checkpoint]
+//   checkpoint = every_ms:f64 dir:str        only when the run checkpoints (silico run --checkpoint-every)
+//   result    = key:str status:u8 (0 ok, 1 failed) body:str seconds:f64 (IEEE-754 bits as u64) [resumed]
+//   resumed   = from_ms:f64                  only when the trial continued from a checkpoint
+//
+// The bracketed tails were added without a version bump: a frame without them is exactly a version-1
+// frame, and a peer only sends them when the other side asked for checkpoints, which an older runner
+// cannot do.
 //   heartbeat = trials_done:u64 current_key:str
 //   shutdown  = (empty)
 //
@@ -58,6 +64,7 @@ class Cursor {
     explicit Cursor(std::string_view data) : m_data(data) {}
     bool ok() const { return m_ok; }
     bool at_end() const { return m_pos == m_data.size(); }
+    std::size_t remaining() const { return m_data.size() - m_pos; }
 
     std::uint64_t uint(int bytes) {
         if (!take(static_cast<std::size_t>(bytes))) return 0;
@@ -100,12 +107,17 @@ void encode_payload(const Job& j, std::string& out) {
         put_str(out, t.key);
         put_str(out, t.request);
     }
+    if (j.checkpoint_every_ms > 0) {
+        put_u64(out, std::bit_cast<std::uint64_t>(j.checkpoint_every_ms));
+        put_str(out, j.checkpoint_dir);
+    }
 }
 void encode_payload(const TrialReply& r, std::string& out) {
     put_str(out, r.key);
     put_u8(out, r.ok ? 0 : 1);
     put_str(out, r.body);
     put_u64(out, std::bit_cast<std::uint64_t>(r.seconds));
+    if (r.resumed_from_ms) put_u64(out, std::bit_cast<std::uint64_t>(*r.resumed_from_ms));
 }
 void encode_payload(const Heartbeat& h, std::string& out) {
     put_u64(out, h.trials_done);
@@ -144,6 +156,13 @@ Result<Frame> decode_payload(FrameType type, std::uint16_t version, std::string_
                 t.request = c.str();
                 j.trials.push_back(std::move(t));
             }
+            // The optional checkpoint tail (8 + 4 bytes at least); fewer bytes are padding, reported below.
+            if (c.ok() && c.remaining() >= 12) {
+                j.checkpoint_every_ms = std::bit_cast<double>(c.uint(8));
+                j.checkpoint_dir = c.str();
+                if (!(j.checkpoint_every_ms > 0))
+                    return fail(Errc::corruption, "job frame has a checkpoint interval that is not positive");
+            }
             frame = std::move(j);
             break;
         }
@@ -155,6 +174,7 @@ Result<Frame> decode_payload(FrameType type, std::uint16_t version, std::string_
             r.ok = status == 0;
             r.body = c.str();
             r.seconds = std::bit_cast<double>(c.uint(8));
+            if (c.ok() && c.remaining() == 8) r.resumed_from_ms = std::bit_cast<double>(c.uint(8));
             frame = std::move(r);
             break;
         }

@@ -5,6 +5,11 @@
 // with its blobs), so a runner killed at any moment resumes by planning again. The run record
 // (runs column family, "recipe/<digest>") keeps the progress of the latest run of each recipe for
 // `silico status` and `silico runs`; it is informative, never used to decide what to run.
+//
+// Checkpoints inside long trials (--checkpoint-every MS): the workers save each running trial's NEURON state
+// to <checkpoint dir>/<trial key>.ckpt every MS simulated ms; a trial whose worker died continues from its
+// file on the next attempt (in this run or the next). The runner deletes a trial's file once its result is
+// committed. Checkpointing never changes a result, so it is not part of any key (docs/runner.md).
 #include <unistd.h>
 
 #include <algorithm>
@@ -135,7 +140,44 @@ struct RunArgs {
     std::uint32_t max_attempts = 3;
     bool json = false;
     bool require_clean = false;
+    double checkpoint_every_ms = 0;  // 0: off
+    std::string checkpoint_dir;      // default <store>/checkpoints
 };
+
+// Removes what a killed worker may leave next to a trial's checkpoint (its temporary files), and the
+// checkpoint itself when `with_checkpoint`.
+void remove_checkpoint_files(const fs::path& dir, const std::string& key, bool with_checkpoint) {
+    std::error_code ec;
+    const std::string file = key + ".ckpt";
+    if (with_checkpoint) fs::remove(dir / file, ec);
+    for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (name.starts_with(file + ".tmp.") || name.starts_with(file + ".nrn.")) {
+            std::error_code ignored;
+            fs::remove(it->path(), ignored);
+        }
+    }
+}
+
+// Checkpoints are bit-identical only with the fixed-step solver: refuse CVODE conditions up front rather
+// than silently running them without checkpoints.
+bool check_checkpointable(const Plan& plan, const std::vector<std::size_t>& missing, CliContext& ctx) {
+    std::set<std::size_t> conditions;
+    for (std::size_t i : missing) conditions.insert(plan.trials[i].condition);
+    bool ok = true;
+    for (std::size_t c : conditions) {
+        const auto& spec = plan.conditions[c].spec;
+        if (spec.simulation.solver == recipes::Solver::cvode) {
+            std::cerr
+                << "silico: error: --checkpoint-every needs the fixed-step solver, but condition " << c
+                << " uses cvode (a CVODE restore re-initialises the integrator, so a resumed trial would "
+                   "differ from an uninterrupted one); run it without --checkpoint-every\n";
+            ok = false;
+        }
+    }
+    if (!ok) ctx.exit_code = exit_status(Errc::invalid_argument);
+    return ok;
+}
 
 void run_recipe(const RunArgs& args, CliContext& ctx) {
     const auto t0 = std::chrono::steady_clock::now();
@@ -156,6 +198,11 @@ void run_recipe(const RunArgs& args, CliContext& ctx) {
     for (std::size_t i = 0; i < plan.trials.size(); ++i)
         if (!(*complete)[i]) missing.push_back(i);
     const double plan_seconds = seconds_since(t0);
+    const fs::path checkpoint_dir = args.checkpoint_every_ms <= 0 ? fs::path()
+                                    : args.checkpoint_dir.empty()
+                                        ? fs::absolute(ctx.store_dir() / "checkpoints")
+                                        : fs::absolute(args.checkpoint_dir);
+    if (args.checkpoint_every_ms > 0 && !check_checkpointable(plan, missing, ctx)) return;
 
     RunState state;
     state.recipe_file = fs::absolute(args.recipe).lexically_normal().string();
@@ -182,6 +229,7 @@ void run_recipe(const RunArgs& args, CliContext& ctx) {
         std::uint32_t attempts;
     };
     std::vector<Failure> failures;
+    std::vector<std::pair<std::string, double>> resumed;  // trial key, t it continued from
     double handler_seconds = 0, commit_seconds = 0, run_seconds = 0;
     bool workers_started = false;
     RunSummary summary;
@@ -197,7 +245,12 @@ void run_recipe(const RunArgs& args, CliContext& ctx) {
             ctx.report(executor.error());
             return;
         }
-        const auto jobs = make_jobs(plan, missing);
+        auto jobs = make_jobs(plan, missing);
+        if (args.checkpoint_every_ms > 0)
+            for (auto& job : jobs) {
+                job.checkpoint_every_ms = args.checkpoint_every_ms;
+                job.checkpoint_dir = checkpoint_dir.string();
+            }
         auto last_record = std::chrono::steady_clock::now();
         auto on_outcome = [&](TrialOutcome&& outcome) {
             const auto c0 = std::chrono::steady_clock::now();
@@ -244,6 +297,13 @@ void run_recipe(const RunArgs& args, CliContext& ctx) {
                 ++state.failed;
             } else {
                 ++state.succeeded;
+                if (!checkpoint_dir.empty()) remove_checkpoint_files(checkpoint_dir, outcome.key, true);
+            }
+            if (ok && outcome.resumed_from_ms) {
+                resumed.emplace_back(outcome.key, *outcome.resumed_from_ms);
+                progress_out << "silico: trial " << it->second << " (key " << trial.key.short_hex()
+                             << ") resumed from its checkpoint at t = " << *outcome.resumed_from_ms
+                             << " ms (attempt " << outcome.attempts << ")\n";
             }
             progress.trial_finished(ok);
             if (std::chrono::steady_clock::now() - last_record > std::chrono::seconds(1)) {
@@ -266,6 +326,13 @@ void run_recipe(const RunArgs& args, CliContext& ctx) {
         summary = *result;
     }
     progress.finish();
+    if (!checkpoint_dir.empty()) {
+        // Temporary files of workers killed mid-save; checkpoints of unfinished trials stay for the next run.
+        for (std::size_t i : missing)
+            remove_checkpoint_files(checkpoint_dir, plan.trials[i].key.hex(), false);
+        std::error_code ec;
+        fs::remove(checkpoint_dir, ec);  // only when empty
+    }
 
     const std::size_t complete_count = state.cached + state.succeeded;
     const bool all = complete_count == state.total;
@@ -290,6 +357,11 @@ void run_recipe(const RunArgs& args, CliContext& ctx) {
         out["interrupted"] = summary.interrupted;
         out["workers_started"] = workers_started;
         out["failures"] = failed;
+        Json resumed_json = Json::array();
+        for (const auto& [key, from] : resumed) resumed_json.push_back({{"key", key}, {"from_ms", from}});
+        out["checkpoints"] = {{"every_ms", args.checkpoint_every_ms},
+                              {"dir", checkpoint_dir.string()},
+                              {"resumed", resumed_json}};
         out["timings"] = {{"plan_seconds", plan_seconds},
                           {"run_seconds", run_seconds},
                           {"handler_seconds", handler_seconds},
@@ -302,6 +374,7 @@ void run_recipe(const RunArgs& args, CliContext& ctx) {
                   << state.cached << " cached, " << std::fixed << std::setprecision(0) << hit
                   << "% cache hits), " << state.succeeded << " run, " << state.failed << " failed";
         if (!workers_started) std::cout << "; nothing to run, no worker started";
+        if (!resumed.empty()) std::cout << "; " << resumed.size() << " resumed from checkpoints";
         std::cout << "\n" << std::defaultfloat;
         if (!failures.empty()) {
             std::cout << "failed trials:\n";
@@ -484,6 +557,13 @@ void add_run_commands(CLI::App& app, CliContext& ctx) {
                         "Starts of a trial whose worker dies (default 3)")
             ->check(CLI::PositiveNumber);
         cmd->add_flag("--json", args->json, "Print the outcome as JSON (progress goes to stderr)");
+        cmd->add_option("--checkpoint-every", args->checkpoint_every_ms,
+                        "Save each running trial's state every MS simulated ms so a killed worker's trial "
+                        "continues where it stopped (fixed-step solver only; default off)")
+            ->check(CLI::NonNegativeNumber);
+        cmd->add_option("--checkpoint-dir", args->checkpoint_dir,
+                        "Folder of the checkpoints, shared by the runner and every worker (default "
+                        "STORE/checkpoints)");
         cmd->add_flag("--require-clean", args->require_clean, "Refuse model code with uncommitted changes");
         cmd->callback([&ctx, args] { run_recipe(*args, ctx); });
     }

@@ -1,6 +1,8 @@
 // The "simulate" trial kind: a worker builds the recipe's cell once per model (experiments::Model) and runs
 // every trial of that model on it. Requests and results use the trial pipeline's serialisation (trial.hpp).
+#include <iostream>
 #include <memory>
+#include <optional>
 
 #include "run_plan.hpp"
 #include "silico/experiments/trial.hpp"
@@ -14,11 +16,23 @@ void register_simulate_handler(HandlerRegistry& registry) {
         auto model = experiments::Model::build(*spec);
         if (!model) return std::unexpected(model.error());
         auto shared = std::make_shared<experiments::Model>(std::move(*model));
-        return TrialHandler([shared](std::string_view request) -> Result<std::string> {
+        return TrialHandler([shared](std::string_view request, TrialContext& context) -> Result<std::string> {
             auto trial = experiments::decode_trial(request);
             if (!trial) return std::unexpected(trial.error());
-            auto outputs = shared->run(*trial);
+            std::optional<experiments::CheckpointOptions> checkpoint;
+            experiments::CheckpointReport report;
+            if (!context.checkpoint_file.empty()) {
+                checkpoint.emplace();
+                checkpoint->file = context.checkpoint_file;
+                checkpoint->every_ms = context.checkpoint_every_ms;
+                checkpoint->identity = "trial " + context.key;
+            }
+            auto outputs = shared->run(*trial, checkpoint ? &*checkpoint : nullptr, &report);
+            // The worker's stderr reaches the runner's failure reports and the terminal of local runs.
+            for (const auto& w : report.warnings)
+                std::cerr << "silico worker: trial " << context.key.substr(0, 12) << ": " << w << std::endl;
             if (!outputs) return std::unexpected(outputs.error());
+            context.resumed_from_ms = report.resumed_from_ms;
             return experiments::encode_outputs(*outputs);
         });
     });

@@ -248,7 +248,7 @@ class SlurmExecutor final : public Executor {
                 const Job& job = jobs[trial.job];
                 if (!frame || frame->kind != job.kind || frame->model != job.model) {
                     if (frame) encode_frame(*frame, bytes);
-                    frame = Job{job.kind, job.model, {}};
+                    frame = Job{job.kind, job.model, {}, job.checkpoint_every_ms, job.checkpoint_dir};
                 }
                 frame->trials.push_back(job.trials[trial.index]);
                 task.trials.push_back(todo[k]);
@@ -356,6 +356,7 @@ class SlurmExecutor final : public Executor {
                 outcome.attempts = trials[it->second].crashes + 1;
                 outcome.worker = "slurm " + job_id + "_" + std::to_string(index);
                 outcome.seconds = reply->seconds;
+                outcome.resumed_from_ms = reply->resumed_from_ms;
                 deliver(it->second, std::move(outcome));
             }
         }

@@ -45,7 +45,7 @@ void register_test_handlers(HandlerRegistry& registry) {
         auto rounds = parse_rounds(model);
         if (!rounds) return std::unexpected(rounds.error());
         ++g_builds;
-        return TrialHandler([r = *rounds](std::string_view request) -> Result<std::string> {
+        return TrialHandler([r = *rounds](std::string_view request, TrialContext&) -> Result<std::string> {
             if (request == "abort") {
                 std::cerr << "checksum handler: aborting as the trial requested" << std::endl;
                 std::abort();

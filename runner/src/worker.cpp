@@ -37,7 +37,9 @@ class ModelSlot {
   public:
     explicit ModelSlot(const HandlerRegistry& registry) : m_registry(registry) {}
 
-    TrialReply run(const std::string& kind, const std::string& model, const TrialRequest& trial) {
+    TrialReply run(const Job& job, const TrialRequest& trial) {
+        const std::string& kind = job.kind;
+        const std::string& model = job.model;
         TrialReply reply;
         reply.key = trial.key;
         if (auto st = ensure(kind, model); !st) {
@@ -45,14 +47,23 @@ class ModelSlot {
             return reply;
         }
         const auto start = std::chrono::steady_clock::now();
+        TrialContext context;
+        context.key = trial.key;
+        if (job.checkpoint_every_ms > 0) {
+            context.checkpoint_every_ms = job.checkpoint_every_ms;
+            // The key names the file; keys are hex digests, but never let one escape the folder.
+            if (trial.key.find('/') == std::string::npos && trial.key.find("..") == std::string::npos)
+                context.checkpoint_file = std::filesystem::path(job.checkpoint_dir) / (trial.key + ".ckpt");
+        }
         try {
-            auto out = (*m_handler)(trial.request);
+            auto out = (*m_handler)(trial.request, context);
             reply.ok = out.has_value();
             reply.body = out ? std::move(*out) : out.error().what();
         } catch (const std::exception& e) {
             reply.body = std::string("trial handler threw: ") + e.what();
         }
         reply.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        reply.resumed_from_ms = context.resumed_from_ms;
         return reply;
     }
 
@@ -183,7 +194,7 @@ Status run_worker(int in_fd, int out_fd, const HandlerRegistry& registry, const 
             if (auto* job = std::get_if<Job>(&**frame)) {
                 for (const auto& trial : job->trials) {
                     heartbeats.set_current(trial.key);
-                    TrialReply reply = slot.run(job->kind, job->model, trial);
+                    TrialReply reply = slot.run(*job, trial);
                     heartbeats.trial_finished();
                     if (auto st = send(reply); !st) return st;
                 }
@@ -256,7 +267,7 @@ Status run_worker_files(const std::filesystem::path& in, const std::filesystem::
     for (const auto& job : jobs)
         for (const auto& trial : job.trials) {
             if (done.contains(trial.key)) continue;
-            if (auto st = append(slot.run(job.kind, job.model, trial)); !st) return st;
+            if (auto st = append(slot.run(job, trial)); !st) return st;
             done.insert(trial.key);
         }
     return {};

@@ -366,6 +366,7 @@ void Run::handle(std::size_t s, const std::shared_ptr<Proc>& proc, Frame&& frame
         outcome.worker = slot.spec.label + " pid " + std::to_string(proc->child.pid);
         outcome.worker_pid = proc->child.pid;
         outcome.seconds = reply->seconds;
+        outcome.resumed_from_ms = reply->resumed_from_ms;
         deliver(id, std::move(outcome));
         fill(s);
         return;
@@ -392,7 +393,11 @@ void Run::fill(std::size_t s) {
         proc->outstanding.push_back(id);
         proc->job = job;
         const Job& src = m_jobs[*job];
-        send(proc, Job{src.kind, src.model, {src.trials[m_trials[id].index]}});
+        send(proc, Job{src.kind,
+                       src.model,
+                       {src.trials[m_trials[id].index]},
+                       src.checkpoint_every_ms,
+                       src.checkpoint_dir});
     }
 }
 

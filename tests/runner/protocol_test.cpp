@@ -50,6 +50,30 @@ TEST(Protocol, ResultHeartbeatAndShutdownSurviveARoundTrip) {
     EXPECT_TRUE(std::holds_alternative<Shutdown>(round_trip(Shutdown{})));
 }
 
+TEST(Protocol, CheckpointSettingsAndAResumedTimeTravelOnlyWhenSetAndSurviveARoundTrip) {
+    Job plain{"simulate", "model", {{"k", "request"}}};
+    Job with = plain;
+    with.checkpoint_every_ms = 20;
+    with.checkpoint_dir = "/shared/checkpoints";
+    // Without checkpoints a job is byte for byte a version-1 job (no tail).
+    EXPECT_EQ(encode_frame(with).size(), encode_frame(plain).size() + 8 + 4 + with.checkpoint_dir.size());
+    auto j = std::get<Job>(round_trip(with));
+    EXPECT_EQ(j.checkpoint_every_ms, 20.0);
+    EXPECT_EQ(j.checkpoint_dir, "/shared/checkpoints");
+    EXPECT_EQ(j.trials.size(), 1u);
+    auto none = std::get<Job>(round_trip(plain));
+    EXPECT_EQ(none.checkpoint_every_ms, 0.0);
+    EXPECT_TRUE(none.checkpoint_dir.empty());
+
+    TrialReply reply{"key", true, "body", 2.0};
+    EXPECT_FALSE(std::get<TrialReply>(round_trip(reply)).resumed_from_ms.has_value());
+    reply.resumed_from_ms = 500.025;
+    auto r = std::get<TrialReply>(round_trip(reply));
+    ASSERT_TRUE(r.resumed_from_ms.has_value());
+    EXPECT_EQ(*r.resumed_from_ms, 500.025);
+    EXPECT_EQ(r.body, "body");
+}
+
 TEST(Protocol, FramesArriveWholeWhenFedOneByteAtATime) {
     std::string bytes = encode_frame(Job{"checksum", "rounds=1", {{"a", "x"}, {"b", "y"}}});
     encode_frame(Shutdown{}, bytes);

@@ -67,6 +67,10 @@ class RunCommand : public ::testing::Test {
         return WIFEXITED(out.status) ? WEXITSTATUS(out.status) : -1;
     }
 
+    // later_trial: wait for the checkpoint of a second trial (the worker has run another trial before).
+    void kill_worker_after_a_checkpoint_and_resume(const fs::path& recipe, const std::string& every_ms,
+                                                   double tstop, bool later_trial = false);
+
     fs::path dir;
 };
 
@@ -373,6 +377,115 @@ TEST_F(RunCommand, LongKillTestRunnerKilledAtRandomMomentsResumesToBitIdenticalR
     EXPECT_GE(worker_kills_done, 10);
     ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
     EXPECT_EQ(stored_outputs(worker_kills), expected);
+}
+
+// Checkpoints inside a trial (issue 6): a recipe is run with --checkpoint-every MS; the worker is SIGKILLed
+// after a trial has saved at least one checkpoint; the runner's retry continues from the checkpoint (the
+// JSON and the log say from which t), and the stored results equal an uninterrupted run's bit for bit.
+void RunCommand::kill_worker_after_a_checkpoint_and_resume(const fs::path& recipe,
+                                                           const std::string& every_ms, double tstop,
+                                                           bool later_trial) {
+    const std::string reference = (dir / "reference").string();
+    auto uninterrupted = silico({"run", recipe.string(), "--store", reference, "--executor", "local:1"});
+    ASSERT_EQ(exit_code(uninterrupted), 0) << uninterrupted.out << uninterrupted.err;
+    const auto expected = stored_outputs(reference);
+    ASSERT_FALSE(expected.empty());
+
+    const fs::path store = dir / "store";
+    const fs::path checkpoints = store / "checkpoints";
+    const fs::path out_file = dir / "run.json", err_file = dir / "run.err";
+    std::vector<std::string> args = {SILICO_EXE,           "run",        recipe.string(), "--store",
+                                     store.string(),       "--executor", "local:1",       "--json",
+                                     "--checkpoint-every", every_ms};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                     0644);
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                     0644);
+    pid_t runner = -1;
+    ASSERT_EQ(posix_spawn(&runner, argv[0], &actions, nullptr, argv.data(), environ), 0);
+    posix_spawn_file_actions_destroy(&actions);
+
+    // Wait for a trial's first checkpoint (with later_trial: one of another trial than the first seen), let
+    // it run a little further, then SIGKILL the worker.
+    std::string first_seen;
+    auto has_checkpoint = [&] {
+        std::error_code ec;
+        for (auto it = fs::directory_iterator(checkpoints, ec); !ec && it != fs::directory_iterator();
+             it.increment(ec)) {
+            if (it->path().extension() != ".ckpt") continue;
+            const std::string name = it->path().filename().string();
+            if (first_seen.empty()) first_seen = name;
+            if (!later_trial || name != first_seen) return true;
+        }
+        return false;
+    };
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    while (!has_checkpoint() && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    ASSERT_TRUE(has_checkpoint()) << "no checkpoint appeared in " << checkpoints;
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::mt19937(::getpid())() % 50));
+    const auto workers = children_of(runner);
+    ASSERT_EQ(workers.size(), 1u);
+    ASSERT_EQ(::kill(workers[0], SIGKILL), 0);
+
+    int status = 0;
+    ASSERT_EQ(::waitpid(runner, &status, 0), runner);
+    std::ifstream out_stream(out_file), err_stream(err_file);
+    const std::string out((std::istreambuf_iterator<char>(out_stream)), std::istreambuf_iterator<char>());
+    const std::string err((std::istreambuf_iterator<char>(err_stream)), std::istreambuf_iterator<char>());
+    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << out << err;
+    const Json r = Json::parse(out);
+    EXPECT_EQ(r["succeeded"].get<std::size_t>(), expected.size());
+    const auto& resumed = r["checkpoints"]["resumed"];
+    ASSERT_EQ(resumed.size(), 1u) << out << err;
+    const double from = resumed[0]["from_ms"].get<double>();
+    EXPECT_GT(from, 0.0);
+    EXPECT_LT(from, tstop);
+    EXPECT_TRUE(expected.contains(resumed[0]["key"].get<std::string>()));
+    EXPECT_NE(err.find("resumed from its checkpoint at t = "), std::string::npos) << err;
+    std::cout << "[ ckpt    ] worker killed, trial resumed from t = " << from << " ms\n";
+    // The results are the uninterrupted ones, and the committed trials' checkpoints (and folder) are gone.
+    EXPECT_EQ(stored_outputs(store), expected);
+    EXPECT_FALSE(fs::exists(checkpoints));
+}
+
+TEST_F(RunCommand, AWorkerKilledMidTrialIsResumedFromItsCheckpointToTheBitIdenticalResult) {
+    // One 4000 ms trial on the one-compartment cell: 160 000 steps, 199 checkpoints.
+    const auto recipe = write_recipe("ckpt.toml", recipe_text("ckpt", "0.3", 1, 4000.0));
+    kill_worker_after_a_checkpoint_and_resume(recipe, "20", 4000.0);
+}
+
+// The same for whisker-evoked trials on the example cell and its synthetic network (VecStims, NetCons and
+// their queued events are part of the checkpoint; the presynaptic activity is drawn again from the seed).
+TEST_F(RunCommand, AnEvokedTrialKilledMidTrialIsResumedFromItsCheckpointToTheBitIdenticalResult) {
+    const fs::path examples = SILICO_SOURCE_DIR "/recipes/examples";
+    const auto recipe =
+        write_recipe("evoked.toml",
+                     "[experiment]\nname = \"ckpt-evoked\"\nprotocol = \"evoked\"\n[cell]\nbiophysics = \"" +
+                         (examples / "cells/l5pt_example.param").string() + "\"\n[input]\nnetwork = \"" +
+                         (examples / "cells/l5pt_example_network.param").string() +
+                         "\"\n[simulation]\ntstop = 300.0\ntrials = 2\n[record]\nsynapse_activation = "
+                         "true\n[seeds]\nmode = \"independent\"\n");
+    // The second trial: the killed worker's network had served the first one; the resuming worker's has not.
+    kill_worker_after_a_checkpoint_and_resume(recipe, "25", 300.0, true);
+}
+
+TEST_F(RunCommand, CheckpointsAreRefusedForCvodeConditionsWithTheReason) {
+    const auto recipe =
+        write_recipe("cvode.toml", recipe_text("cvode", "0.3", 1, 100.0) + "solver = \"cvode\"\n");
+    auto run =
+        silico({"run", recipe.string(), "--store", (dir / "store").string(), "--checkpoint-every", "20"});
+    EXPECT_EQ(exit_code(run), 2) << run.out << run.err;
+    EXPECT_NE(run.err.find("needs the fixed-step solver, but condition 0 uses cvode"), std::string::npos)
+        << run.err;
+    // Without checkpoints the same recipe runs.
+    auto plain = silico({"run", recipe.string(), "--store", (dir / "store").string()});
+    EXPECT_EQ(exit_code(plain), 0) << plain.out << plain.err;
 }
 
 }  // namespace

@@ -19,16 +19,18 @@ TEST(TestHandlers, TheChecksumKindIsRegisteredAndRunsSleepRequests) {
     ASSERT_TRUE(factory.has_value());
     auto handler = (**factory)("rounds=10");
     ASSERT_TRUE(handler.has_value());
-    EXPECT_EQ((*handler)("data").value(), checksum_of("data", 10));
-    EXPECT_EQ((*handler)("sleep:1:data").value(), checksum_of("data", 10));
-    EXPECT_FALSE((*handler)("fail").has_value());
+    TrialContext context;
+    EXPECT_EQ((*handler)("data", context).value(), checksum_of("data", 10));
+    EXPECT_EQ((*handler)("sleep:1:data", context).value(), checksum_of("data", 10));
+    EXPECT_FALSE((*handler)("fail", context).has_value());
 }
 
 TEST(TestHandlers, TheAbortRequestReallyAbortsTheProcess) {
     HandlerRegistry registry;
     register_test_handlers(registry);
     auto handler = (**registry.find("checksum"))("rounds=1");
-    EXPECT_DEATH((void)(*handler)("abort"), "aborting as the trial requested");
+    TrialContext context;
+    EXPECT_DEATH((void)(*handler)("abort", context), "aborting as the trial requested");
 }
 
 }  // namespace

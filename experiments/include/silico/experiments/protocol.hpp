@@ -5,7 +5,8 @@
 // A Protocol is installed once (it creates its IClamp/epsp point processes and recording Vectors in hoc) and
 // may be run many times; stimulus amplitudes can change between runs without reinstalling. Running follows
 // ISF (spec section 2.9): stdrun's init() (= finitialize(v_init)), then `while (t < tstop) fadvance()`, so
-// the accumulated t can end one step past tstop exactly as in ISF's traces.
+// the accumulated t can end one step past tstop exactly as in ISF's traces. With CheckpointOptions the loop
+// runs in segments of every_ms simulated ms and saves the state after each (checkpoint.hpp).
 #pragma once
 
 #include <cstddef>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "silico/core/error.hpp"
+#include "silico/experiments/checkpoint.hpp"
 #include "silico/experiments/recording.hpp"
 #include "silico/experiments/simulator.hpp"
 
@@ -57,10 +59,11 @@ struct ProtocolSpec {
 };
 
 struct RunResult {
-    std::vector<double> time;   // ms, one sample per integration step, starting at t = 0
-    std::vector<Trace> traces;  // in the order of ProtocolSpec::probes
-    std::size_t steps = 0;      // fadvance() calls
-    double neuron_seconds = 0;  // wall time inside NEURON's initialisation and integration loop
+    std::vector<double> time;     // ms, one sample per integration step, starting at t = 0
+    std::vector<Trace> traces;    // in the order of ProtocolSpec::probes
+    std::size_t steps = 0;        // fadvance() calls
+    double neuron_seconds = 0;    // wall time inside NEURON's initialisation and integration loop
+    CheckpointReport checkpoint;  // what checkpointing did (empty without CheckpointOptions)
 
     // The trace named `name`, or nullptr.
     const Trace* find(std::string_view name) const;
@@ -74,7 +77,11 @@ class Protocol {
     static Result<Protocol> install(Simulator& simulator, ProtocolSpec spec);
 
     // Initialises and integrates to tstop, then copies every recording out of NEURON.
-    Result<RunResult> run();
+    // With `checkpoint`: when checkpoint->file holds a valid checkpoint of this run (same identity, protocol
+    // fingerprint and NEURON version) the run continues from it; every checkpoint->every_ms of simulated
+    // time the state is saved to that file. The outputs equal those of a run without checkpoints, bit for
+    // bit (fixed step; CVODE runs ignore the options with a warning in RunResult::checkpoint).
+    Result<RunResult> run(const CheckpointOptions* checkpoint = nullptr);
 
     // Changes stimuli between runs (index into ProtocolSpec::clamps / ::epsps).
     Status set_clamp_amplitude(std::size_t index, double amplitude);
@@ -92,6 +99,8 @@ class Protocol {
   private:
     Protocol(Simulator& simulator, ProtocolSpec spec, int id);
     Status create_objects();
+    // init(), resume from options.file when it is valid, integrate in segments saving after each.
+    Status run_checkpointed(const CheckpointOptions& options, CheckpointReport& report);
     void release();
 
     Simulator* m_simulator = nullptr;

@@ -60,6 +60,7 @@
 
 #include "silico/core/error.hpp"
 #include "silico/experiments/cell.hpp"
+#include "silico/experiments/checkpoint.hpp"
 #include "silico/recipes/recipe.hpp"
 
 namespace silico::experiments {
@@ -117,7 +118,13 @@ class Model {
     static Result<Model> build(const ModelSpec& spec);
 
     // Runs one trial. Errors name the trial (condition protocol, trial index) and what failed.
-    Result<TrialOutputs> run(const TrialInput& trial);
+    // With `checkpoint` (checkpoint.hpp) the trial resumes from checkpoint->file when it holds a checkpoint
+    // of this very trial and saves there every checkpoint->every_ms; the identity checked is
+    // checkpoint->identity plus the SHA-256 of this model's and the trial's serialisations. `report`, when
+    // given, receives what checkpointing did. Protocols run by a registered ProtocolRunner (evoked, replay)
+    // are not checkpointed yet: they run from t = 0 with a warning in `report`.
+    Result<TrialOutputs> run(const TrialInput& trial, const CheckpointOptions* checkpoint = nullptr,
+                             CheckpointReport* report = nullptr);
 
     const ModelSpec& spec() const;
 

@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -39,6 +40,7 @@ struct TrialOutcome {
     std::string worker;          // where the final attempt ran: "local#1 pid 4242", "ssh host01#0", ...
     int worker_pid = 0;          // pid of the local process (the ssh client for ssh; 0 for slurm)
     double seconds = 0;          // handler wall time of the final attempt (0 for crashes)
+    std::optional<double> resumed_from_ms{};  // the final attempt continued from a checkpoint at this t
 };
 
 using OutcomeCallback = std::function<void(TrialOutcome&&)>;

@@ -48,6 +48,11 @@ struct Job {
     std::string kind;   // selects the TrialHandler factory in the worker's registry
     std::string model;  // model description handed to the factory (e.g. canonical cell + network spec)
     std::vector<TrialRequest> trials;
+    // Checkpoints inside long trials (`silico run --checkpoint-every`): every this many simulated ms the
+    // worker saves trial <key> to <checkpoint_dir>/<key>.ckpt, and a trial whose file holds a valid
+    // checkpoint continues from it. 0 = off. The folder must be shared by the runner and the workers.
+    double checkpoint_every_ms = 0;
+    std::string checkpoint_dir{};
 };
 
 // The outcome of one trial inside a worker. A failed trial carries the handler's message; crashes never
@@ -55,8 +60,9 @@ struct Job {
 struct TrialReply {
     std::string key;
     bool ok = false;
-    std::string body;    // result bytes when ok, else the failure message
-    double seconds = 0;  // wall time the handler took
+    std::string body;                         // result bytes when ok, else the failure message
+    double seconds = 0;                       // wall time the handler took
+    std::optional<double> resumed_from_ms{};  // the trial continued from a checkpoint at this t (ms)
 };
 
 // Sent periodically by a busy worker so the runner can tell a slow trial from a hung or lost peer.

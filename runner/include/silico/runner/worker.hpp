@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -20,10 +21,19 @@
 
 namespace silico::runner {
 
+// What a handler knows about the trial besides its request bytes, and what it reports back besides its
+// result. Handlers that cannot checkpoint ignore the checkpoint fields.
+struct TrialContext {
+    std::string key;                        // the trial key (hex)
+    double checkpoint_every_ms = 0;         // Job::checkpoint_every_ms
+    std::filesystem::path checkpoint_file;  // <checkpoint_dir>/<key>.ckpt, empty when off
+    std::optional<double> resumed_from_ms;  // set by the handler when the trial continued from a checkpoint
+};
+
 // Runs one trial: request bytes in, result bytes out. A returned error is a deterministic failure of
 // this trial (reported, not retried); a crash (abort, segfault, OOM kill) takes the worker down and the
 // runner retries the trial elsewhere.
-using TrialHandler = std::function<Result<std::string>(std::string_view request)>;
+using TrialHandler = std::function<Result<std::string>(std::string_view request, TrialContext& context)>;
 
 // Builds a TrialHandler for one model description. Called once per worker per (kind, model): expensive
 // set-up (loading morphologies, building the cell and network in NEURON) belongs here.
