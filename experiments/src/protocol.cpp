@@ -355,7 +355,14 @@ Status Protocol::run_checkpointed(const CheckpointOptions& options, CheckpointRe
         if (!mismatch.empty()) {
             report.warnings.push_back("checkpoint " + options.file.string() + " ignored: " + mismatch);
         } else {
+            // A checkpoint that crashes NEURON while it is restored would crash every later attempt of the
+            // trial too: it is set aside (FILE.restoring) during the restore and put back once NEURON has
+            // taken it (or refused it with an error), so a crash leaves the next attempt starting at t = 0.
+            const std::filesystem::path aside = options.file.string() + ".restoring";
+            std::error_code aside_error;
+            std::filesystem::rename(options.file, aside, aside_error);
             Status restored = restore_neuron_state(sim, options.file, saved->neuron_state);
+            if (!aside_error) std::filesystem::rename(aside, options.file, aside_error);
             for (std::size_t i = 0; restored && i < vectors.size(); ++i)
                 restored = sim.write_vector(vectors[i], saved->vectors[i]);
             if (restored) restored = sim.hoc(fmt::format("{{silico_steps_ = {}}}", info.steps));

@@ -144,12 +144,13 @@ struct RunArgs {
     std::string checkpoint_dir;      // default <store>/checkpoints
 };
 
-// Removes what a killed worker may leave next to a trial's checkpoint (its temporary files), and the
-// checkpoint itself when `with_checkpoint`.
+// Removes what a killed worker may leave next to a trial's checkpoint (its temporary files, and a checkpoint
+// set aside by a worker that crashed while restoring it), and the checkpoint itself when `with_checkpoint`.
 void remove_checkpoint_files(const fs::path& dir, const std::string& key, bool with_checkpoint) {
     std::error_code ec;
     const std::string file = key + ".ckpt";
     if (with_checkpoint) fs::remove(dir / file, ec);
+    fs::remove(dir / (file + ".restoring"), ec);
     for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
         const std::string name = it->path().filename().string();
         if (name.starts_with(file + ".tmp.") || name.starts_with(file + ".nrn.")) {

@@ -164,9 +164,13 @@ struct Cell86 {
 // The checkpointed trials: a soma step strong enough to spike, or ISF's stored trial 0 synaptic input.
 enum class Input { current_step, replay };
 
-Result<RunResult> run_trial(Input input, double tstop, const CheckpointOptions* checkpoint) {
+// `extra_hoc` runs after the cell is built (a structural change a checkpoint was not saved with).
+Result<RunResult> run_trial(Input input, double tstop, const CheckpointOptions* checkpoint,
+                            const std::string& extra_hoc = {}) {
     auto c = Cell86::build();
     if (!c) return std::unexpected(c.error());
+    if (!extra_hoc.empty())
+        if (auto ok = c->sim->hoc(extra_hoc); !ok) return std::unexpected(ok.error());
     ProtocolSpec spec = c->spec(tstop);
     std::optional<PreparedNetwork> network;
     std::optional<NetworkModel> model;
@@ -349,6 +353,44 @@ TEST_F(CheckpointOfCell86, AnotherTrialsOrADamagedOneIsIgnoredAndAFailedSaveIsAW
     EXPECT_NE(e.run.checkpoint.warnings[0].find("not saved, no further saves"), std::string::npos)
         << e.run.checkpoint.warnings[0];
     expect_bit_identical(e.run, c.run);
+}
+
+// NEURON aborts when a SaveState meets a structure it was not saved from. A checkpoint that crashes its
+// restore must not crash every later attempt: it is set aside while it is restored, so after the crash the
+// next attempt finds none and runs from t = 0 to the uninterrupted result.
+TEST_F(CheckpointOfCell86, ACheckpointThatCrashesItsRestoreIsNotTriedAgain) {
+    const Input input = Input::current_step;
+    CheckpointOptions options;
+    options.file = dir / "trial.ckpt";
+    options.every_ms = 20.0;
+    options.identity = "trial 1";
+    CheckpointOptions a = options;
+    a.after_save = [](double) { ::_exit(3); };
+    ASSERT_EQ(in_child(dir / "a.out", [&] { return run_trial(input, 60.0, &a); }), 3);
+    ASSERT_TRUE(read_checkpoint_info(options.file));
+
+    // B: one more artificial cell (a VecStim that plays nothing: no effect on v).
+    const std::string extra = "objref silico_test_extra_\n{silico_test_extra_ = new VecStim()}";
+    CheckpointOptions b_options = options;
+    b_options.every_ms = 0;
+    const int b_status = in_child(dir / "b.out", [&] { return run_trial(input, 60.0, &b_options, extra); });
+    // NEURON 8.2 aborts on an extra artificial cell (an extra Exp2Syn is refused with a hoc error instead).
+    ASSERT_EQ(b_status, -1) << "the restore did not crash NEURON";
+    std::cout << "[ ckpt    ] the restore crashed NEURON, as expected\n";
+    EXPECT_FALSE(fs::exists(options.file));
+    EXPECT_TRUE(fs::exists(options.file.string() + ".restoring"));
+
+    // D: the next attempt (same structure as A) finds no checkpoint and runs the trial whole.
+    CheckpointOptions d_options = options;
+    d_options.every_ms = 0;
+    ASSERT_EQ(in_child(dir / "d.out", [&] { return run_trial(input, 60.0, &d_options); }), 0);
+    ASSERT_EQ(in_child(dir / "c.out", [&] { return run_trial(input, 60.0, nullptr); }), 0);
+    const Outcome d = read_outcome(dir / "d.out");
+    const Outcome c = read_outcome(dir / "c.out");
+    ASSERT_TRUE(d.ok && c.ok);
+    EXPECT_FALSE(d.run.checkpoint.resumed_from_ms.has_value());
+    EXPECT_TRUE(d.run.checkpoint.warnings.empty());
+    expect_bit_identical(d.run, c.run);
 }
 
 INSTANTIATE_TEST_SUITE_P(Cell86, Checkpoint, ::testing::Values(Input::current_step, Input::replay),
