@@ -20,12 +20,6 @@ namespace {
 using Json = nlohmann::ordered_json;
 namespace rc = recipes;
 
-Json source_identity(const rc::ParameterSource& p) {
-    if (!p.present()) return nullptr;
-    // The tree is what the network is made of (the recipe resolved its file references to absolute paths).
-    return {{"file", p.file.string()}, {"tree", p.tree ? *p.tree : Json(nullptr)}};
-}
-
 // The network parameter tree of `spec`: the given one, or ISF's create_network_parameter on the builder's
 // inputs.
 Result<NetworkParameters> network_parameters(const rc::Spec& spec) {
@@ -72,26 +66,6 @@ Result<SynapseDistribution> synapse_distribution(const PreparedNetwork& network)
 }
 
 }  // namespace
-
-std::string network_key(const rc::Spec& spec) {
-    Json j;
-    j["protocol"] = std::string(rc::to_string(spec.experiment.protocol));
-    j["network"] = source_identity(spec.input.network);
-    if (spec.input.builder) {
-        const auto& b = *spec.input.builder;
-        Json evoked = Json::array();
-        for (const auto& e : b.evoked) evoked.push_back(e.string());
-        j["builder"] = {{"template", b.ongoing_template.string()},
-                        {"evoked", evoked},
-                        {"cell_numbers", b.cell_numbers.string()},
-                        {"syn", b.syn.string()},
-                        {"con", b.con.string()},
-                        {"whisker", b.whisker},
-                        {"deflection_offset", b.deflection_offset}};
-    }
-    j["replay"] = spec.input.replay ? Json(spec.input.replay->string()) : Json(nullptr);
-    return j.dump();
-}
 
 Result<std::unique_ptr<NetworkInput>> NetworkInput::build(Simulator& simulator, const NeuronCell& cell,
                                                           const rc::Spec& spec) {

@@ -186,6 +186,23 @@ E enum_of(const Json& j, std::initializer_list<E> values) {
     throw std::runtime_error("unknown value '" + text + "'");
 }
 
+}  // namespace
+
+namespace detail {
+
+std::string network_key(const rc::Spec& spec) {
+    const Json in = spec_json(spec).at("input");
+    return Json{{"protocol", std::string(rc::to_string(spec.experiment.protocol))},
+                {"network", in.at("network")},
+                {"builder", in.at("builder")},
+                {"replay", in.at("replay")}}
+        .dump();
+}
+
+}  // namespace detail
+
+namespace {
+
 rc::Spec spec_of(const Json& j) {
     rc::Spec s;
     const auto& e = j.at("experiment");
