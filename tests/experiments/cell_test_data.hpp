@@ -18,8 +18,13 @@ inline const std::string k_landmarks = k_example_data + "/apical_proximal_distal
 
 namespace silico::experiments::test {
 
-inline const std::string k_synapses_2015 = k_example_data +
-                                           "/simulation_data/C2_evoked_UpState_INH_PW_1.0_SuW_0.5_C2center/"
-                                           "20150815-1530_20240/simulation_run0000_synapses.csv";
+// ISF's stored 2015 evoked run (six trials, seed 20240), its network and cell 86's anatomical realisation.
+inline const std::string k_run_2015 =
+    k_example_data + "/simulation_data/C2_evoked_UpState_INH_PW_1.0_SuW_0.5_C2center/20150815-1530_20240";
+inline const std::string k_synapses_2015 = k_run_2015 + "/simulation_run0000_synapses.csv";
+inline const std::string k_network_c2 = k_example_data + "/functional_constraints/network.param.TEMPLATE";
+inline const std::string k_syn_86 =
+    k_example_data +
+    "/anatomical_constraints/example_embedding_86_C2_center/example_embedding_86_C2_center.syn";
 
 }  // namespace silico::experiments::test

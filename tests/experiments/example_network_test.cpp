@@ -16,6 +16,7 @@
 #include <map>
 #include <set>
 
+#include "neuron_test_support.hpp"
 #include "silico/experiments/activity.hpp"
 #include "silico/experiments/anatomy.hpp"
 #include "silico/experiments/cell.hpp"
@@ -280,12 +281,7 @@ Model& model() {
         auto nm = NetworkModel::create(*built->simulator, *built->cell, built->network);
         EXPECT_TRUE(nm) << nm.error().what();
         built->model = std::make_unique<NetworkModel>(std::move(*nm));
-        ProtocolSpec spec;
-        spec.integration.dt = 0.025;
-        spec.integration.tstop = 345.0;
-        spec.integration.v_init = built->parameters.sim.v_init.value_or(-75.0);
-        spec.integration.celsius = built->parameters.sim.temperature.value_or(34.0);
-        spec.probes.push_back({"soma.v", {built->cell->hoc_name(built->cell->model().soma_id()), 0.5}, "v"});
+        const ProtocolSpec spec = testing::soma_vm_protocol(*built->cell, built->parameters, 345.0);
         auto protocol = Protocol::install(*built->simulator, spec);
         EXPECT_TRUE(protocol) << protocol.error().what();
         built->protocol = std::make_unique<Protocol>(std::move(*protocol));

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "cell_test_data.hpp"
+#include "neuron_test_support.hpp"
 #include "silico/experiments/activity.hpp"
 #include "silico/experiments/cell.hpp"
 #include "silico/experiments/protocol.hpp"
@@ -23,13 +24,9 @@
 namespace silico::experiments {
 namespace {
 
-const std::string k_trials =
-    test::k_example_data +
-    "/simulation_data/C2_evoked_UpState_INH_PW_1.0_SuW_0.5_C2center/20150815-1530_20240";
-const std::string k_network = test::k_example_data + "/functional_constraints/network.param.TEMPLATE";
-const std::string k_syn =
-    test::k_example_data +
-    "/anatomical_constraints/example_embedding_86_C2_center/example_embedding_86_C2_center.syn";
+const std::string& k_trials = test::k_run_2015;
+const std::string& k_network = test::k_network_c2;
+const std::string& k_syn = test::k_syn_86;
 
 // One process-wide cell 86 in NEURON with its network model (built once, as a batch worker would).
 struct Fixture {
@@ -73,13 +70,7 @@ Fixture& fixture() {
         auto nm = NetworkModel::create(*built->simulator, *built->cell, built->network);
         EXPECT_TRUE(nm) << nm.error().what();
         built->model = std::make_unique<NetworkModel>(std::move(*nm));
-        ProtocolSpec spec;
-        spec.integration.solver = Solver::fixed_step;
-        spec.integration.dt = 0.025;
-        spec.integration.tstop = 345.0;
-        spec.integration.v_init = built->parameters.sim.v_init.value_or(-75.0);
-        spec.integration.celsius = built->parameters.sim.temperature.value_or(34.0);
-        spec.probes.push_back({"soma.v", {built->cell->hoc_name(built->cell->model().soma_id()), 0.5}, "v"});
+        const ProtocolSpec spec = testing::soma_vm_protocol(*built->cell, built->parameters, 345.0);
         auto protocol = Protocol::install(*built->simulator, spec);
         EXPECT_TRUE(protocol) << protocol.error().what();
         built->protocol = std::make_unique<Protocol>(std::move(*protocol));

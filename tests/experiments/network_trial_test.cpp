@@ -27,13 +27,9 @@
 namespace silico::experiments {
 namespace {
 
-const std::string k_run_2015 =
-    test::k_example_data +
-    "/simulation_data/C2_evoked_UpState_INH_PW_1.0_SuW_0.5_C2center/20150815-1530_20240";
-const std::string k_network = test::k_example_data + "/functional_constraints/network.param.TEMPLATE";
-const std::string k_syn =
-    test::k_example_data +
-    "/anatomical_constraints/example_embedding_86_C2_center/example_embedding_86_C2_center.syn";
+const std::string& k_run_2015 = test::k_run_2015;
+const std::string& k_network = test::k_network_c2;
+const std::string& k_syn = test::k_syn_86;
 
 // A recipe on cell 86 with ISF's example network; `body` adds [experiment] protocol and the rest.
 std::vector<recipes::Condition> conditions_of(const std::string& body) {

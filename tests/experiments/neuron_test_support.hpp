@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "silico/experiments/cell.hpp"
+#include "silico/experiments/protocol.hpp"
 #include "silico/experiments/simulator.hpp"
 
 namespace silico::experiments::testing {
@@ -17,6 +19,19 @@ inline Simulator& simulator() {
         std::abort();
     }
     return **sim;
+}
+
+// A fixed-step protocol at dt 0.025 with the cell's own v_init and temperature, recording the soma's v:
+// the set-up of the network tests (ISF's evoked trials).
+inline ProtocolSpec soma_vm_protocol(const NeuronCell& cell, const CellParameters& parameters, double tstop) {
+    ProtocolSpec spec;
+    spec.integration.solver = Solver::fixed_step;
+    spec.integration.dt = 0.025;
+    spec.integration.tstop = tstop;
+    spec.integration.v_init = parameters.sim.v_init.value_or(-75.0);
+    spec.integration.celsius = parameters.sim.temperature.value_or(34.0);
+    spec.probes.push_back({"soma.v", {cell.hoc_name(cell.model().soma_id()), 0.5}, "v"});
+    return spec;
 }
 
 // Runs hoc and fails the test with NEURON's message if it reports an error.
