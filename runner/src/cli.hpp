@@ -7,10 +7,14 @@
 
 #include <CLI/CLI.hpp>
 #include <filesystem>
+#include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "silico/core/error.hpp"
+#include "silico/recipes/recipe.hpp"
+#include "silico/recipes/trial_key.hpp"
 
 namespace silico::runner {
 
@@ -23,6 +27,14 @@ struct CliContext {
     // Prints "silico: error: ..." to stderr and records the error's exit status.
     void report(const Error& error);
 };
+
+// Loads a recipe (`paths`: NAME=DIR overrides of its [paths]); prints every diagnostic and sets exit status 2
+// on failure (recipe_commands.cpp).
+std::optional<recipes::Recipe> load_or_report(const std::string& file, const std::vector<std::string>& paths,
+                                              CliContext& ctx);
+// The key context of this build (model version, mechanisms, NEURON); prints its warnings (uncommitted model
+// code) and reports a failure.
+std::optional<recipes::KeyContext> key_context_or_report(bool require_clean, CliContext& ctx);
 
 // Prints the silico version, its git commit and dirty flag, and the NEURON version it runs.
 void print_version(std::ostream& out);

@@ -29,7 +29,19 @@ Result<PathMap> path_overrides(const std::vector<std::string>& items) {
     return map;
 }
 
-// Loads a recipe; prints every diagnostic and sets exit status 2 on failure.
+CLI::App* import_group(CLI::App& app) {
+    // Other libraries add `import` subcommands too (ISF results); share one group.
+    try {
+        return app.get_subcommand("import");
+    } catch (const CLI::OptionNotFound&) {
+        auto* group = app.add_subcommand("import", "Convert ISF files into silico's formats");
+        group->require_subcommand(1);
+        return group;
+    }
+}
+
+}  // namespace
+
 std::optional<Recipe> load_or_report(const std::string& file, const std::vector<std::string>& paths,
                                      CliContext& ctx) {
     auto overrides = path_overrides(paths);
@@ -59,19 +71,6 @@ std::optional<KeyContext> key_context_or_report(bool require_clean, CliContext& 
     }
     return std::move(*context);
 }
-
-CLI::App* import_group(CLI::App& app) {
-    // Other libraries add `import` subcommands too (ISF results); share one group.
-    try {
-        return app.get_subcommand("import");
-    } catch (const CLI::OptionNotFound&) {
-        auto* group = app.add_subcommand("import", "Convert ISF files into silico's formats");
-        group->require_subcommand(1);
-        return group;
-    }
-}
-
-}  // namespace
 
 void add_recipe_commands(CLI::App& app, CliContext& ctx) {
     {

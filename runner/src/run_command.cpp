@@ -65,22 +65,10 @@ struct Loaded {
 
 // Loads, validates and expands; prints diagnostics and sets the exit status on failure.
 std::optional<Loaded> load_plan(const std::string& file, bool require_clean, CliContext& ctx) {
-    auto recipe = load_recipe(file);
-    if (!recipe) {
-        for (const auto& d : recipe.error()) std::cerr << "silico: error: " << d.what() << "\n";
-        std::cerr << "silico: " << recipe.error().size() << " error"
-                  << (recipe.error().size() == 1 ? "" : "s") << " in " << file << "\n";
-        ctx.exit_code = exit_status(Errc::validation);
-        return std::nullopt;
-    }
-    std::vector<std::string> warnings;
-    auto context = make_key_context(build_info().source_dir, experiments::Simulator::version(), require_clean,
-                                    &warnings);
-    for (const auto& w : warnings) std::cerr << "silico: warning: " << w << "\n";
-    if (!context) {
-        ctx.report(context.error());
-        return std::nullopt;
-    }
+    auto recipe = load_or_report(file, {}, ctx);
+    if (!recipe) return std::nullopt;
+    auto context = key_context_or_report(require_clean, ctx);
+    if (!context) return std::nullopt;
     auto plan = expand(*recipe, *context);
     if (!plan) {
         for (const auto& d : plan.error()) std::cerr << "silico: error: " << d.what() << "\n";
