@@ -225,6 +225,19 @@ class CheckpointOfCell86 : public ::testing::Test, public TempFolder {
   protected:
     void SetUp() override { make_folder(); }
     void TearDown() override { fs::remove_all(dir); }
+
+    // Process A runs the 60 ms current step of "trial 1" with checkpoints every 20 ms and dies right after
+    // its first save; returns the options that name that checkpoint.
+    CheckpointOptions checkpoint_of_trial_1() {
+        CheckpointOptions options;
+        options.file = dir / "trial.ckpt";
+        options.every_ms = 20.0;
+        options.identity = "trial 1";
+        CheckpointOptions a = options;
+        a.after_save = [](double) { ::_exit(3); };
+        EXPECT_EQ(in_child(dir / "a.out", [&] { return run_trial(Input::current_step, 60.0, &a); }), 3);
+        return options;
+    }
 };
 
 void expect_bit_identical(const RunResult& got, const RunResult& want) {
@@ -294,13 +307,7 @@ TEST_P(Checkpoint, ARunStoppedAfterASaveAndContinuedInAnotherProcessEqualsAnUnin
 
 TEST_F(CheckpointOfCell86, AnotherTrialsOrADamagedOneIsIgnoredAndAFailedSaveIsAWarningNotAFailure) {
     const Input input = Input::current_step;
-    CheckpointOptions options;
-    options.file = dir / "trial.ckpt";
-    options.every_ms = 20.0;
-    options.identity = "trial 1";
-    CheckpointOptions a = options;
-    a.after_save = [](double) { ::_exit(3); };
-    ASSERT_EQ(in_child(dir / "a.out", [&] { return run_trial(input, 60.0, &a); }), 3);
+    CheckpointOptions options = checkpoint_of_trial_1();
     ASSERT_TRUE(read_checkpoint_info(options.file));
 
     CheckpointOptions other = options;
@@ -360,13 +367,7 @@ TEST_F(CheckpointOfCell86, AnotherTrialsOrADamagedOneIsIgnoredAndAFailedSaveIsAW
 // next attempt finds none and runs from t = 0 to the uninterrupted result.
 TEST_F(CheckpointOfCell86, ACheckpointThatCrashesItsRestoreIsNotTriedAgain) {
     const Input input = Input::current_step;
-    CheckpointOptions options;
-    options.file = dir / "trial.ckpt";
-    options.every_ms = 20.0;
-    options.identity = "trial 1";
-    CheckpointOptions a = options;
-    a.after_save = [](double) { ::_exit(3); };
-    ASSERT_EQ(in_child(dir / "a.out", [&] { return run_trial(input, 60.0, &a); }), 3);
+    CheckpointOptions options = checkpoint_of_trial_1();
     ASSERT_TRUE(read_checkpoint_info(options.file));
 
     // B: one more artificial cell (a VecStim that plays nothing: no effect on v).

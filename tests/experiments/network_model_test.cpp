@@ -79,6 +79,13 @@ Fixture& fixture() {
     return *fixture_instance;
 }
 
+// Cell 86's synapses of ISF's C2 network, placed from the example embedding's .syn (ISF_SPEC.md §4).
+Result<SynapseSites> c2_synapse_sites(const Fixture& f) {
+    auto syn = read_syn_file(k_syn);
+    if (!syn) return std::unexpected(syn.error());
+    return place_synapses(f.cell->model(), f.network, *syn);
+}
+
 TEST(NetworkModel, ReplaysTheSixStored2015TrialsWithinIsfsToleranceAndIdenticalSpikes) {
     auto& f = fixture();
     ASSERT_TRUE(f.protocol);
@@ -200,9 +207,7 @@ TEST(NetworkModel, ReplaysTheSixStored2015TrialsWithinIsfsToleranceAndIdenticalS
 TEST(NetworkModel, EvokedC2TrialFromTheNetworkParametersLoadsEveryGeneratedReleaseAndRuns) {
     auto& f = fixture();
     ASSERT_TRUE(f.protocol);
-    auto syn = read_syn_file(k_syn);
-    ASSERT_TRUE(syn) << syn.error().what();
-    auto sites = place_synapses(f.cell->model(), f.network, *syn);
+    auto sites = c2_synapse_sites(f);
     ASSERT_TRUE(sites) << sites.error().what();
     std::size_t placed = 0;
     for (const auto& s : sites->sites) placed += s.size();
@@ -266,9 +271,7 @@ TEST(NetworkModel, EvokedC2TrialFromTheNetworkParametersLoadsEveryGeneratedRelea
 TEST(NetworkModel, SharedReceptorsGiveTheSameSomaTraceAsOneReceptorPerSynapse) {
     auto& f = fixture();
     ASSERT_TRUE(f.protocol);
-    auto syn = read_syn_file(k_syn);
-    ASSERT_TRUE(syn) << syn.error().what();
-    auto sites = place_synapses(f.cell->model(), f.network, *syn);
+    auto sites = c2_synapse_sites(f);
     ASSERT_TRUE(sites) << sites.error().what();
     IsfRandomState rng(20240);
     auto activity = generate_activity_isf(f.network, rng);

@@ -12,6 +12,7 @@
 #include <tuple>
 
 #include "cell_test_data.hpp"
+#include "recipe_test_support.hpp"
 #include "silico/experiments/activity.hpp"
 #include "silico/experiments/anatomy.hpp"
 #include "silico/experiments/cell.hpp"
@@ -36,12 +37,7 @@ std::vector<recipes::Condition> conditions_of(const std::string& body) {
     const std::string text = "[paths]\nIN_SILICO_FRAMEWORK_DIR = \"" + test::k_isf_dir +
                              "\"\n[experiment]\nname = \"t\"\n" + body + "\n[cell]\nbiophysics = \"" +
                              test::k_param_86 + "\"\n";
-    auto recipe = recipes::parse_recipe(text, "test.toml", SILICO_SOURCE_DIR);
-    EXPECT_TRUE(recipe.has_value()) << (recipe ? "" : recipe.error().front().what());
-    if (!recipe) return {};
-    auto conditions = recipes::expand_conditions(*recipe);
-    EXPECT_TRUE(conditions.has_value()) << (conditions ? "" : conditions.error().front().what());
-    return conditions ? *conditions : std::vector<recipes::Condition>{};
+    return testing::conditions_of_recipe(text);
 }
 
 std::string replay_recipe(double tstop, const std::string& units) {

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "recipe_test_support.hpp"
 #include "silico/recipes/plan.hpp"
 #include "silico/recipes/recipe.hpp"
 #include "silico/store/array.hpp"
@@ -16,12 +17,7 @@ const std::string k_cell = SILICO_SOURCE_DIR "/tests/runner/data/one_compartment
 std::vector<recipes::Condition> conditions_of(const std::string& body) {
     const std::string text =
         "[experiment]\nname = \"t\"\n" + body + "\n[cell]\nbiophysics = \"" + k_cell + "\"\n";
-    auto recipe = recipes::parse_recipe(text, "test.toml", SILICO_SOURCE_DIR);
-    EXPECT_TRUE(recipe.has_value()) << (recipe ? "" : recipe.error().front().what());
-    if (!recipe) return {};
-    auto conditions = recipes::expand_conditions(*recipe);
-    EXPECT_TRUE(conditions.has_value()) << (conditions ? "" : conditions.error().front().what());
-    return conditions ? *conditions : std::vector<recipes::Condition>{};
+    return testing::conditions_of_recipe(text);
 }
 
 const std::string k_steps = R"(protocol = "current_step"
