@@ -16,9 +16,10 @@
 #include <thread>
 
 #include "child_process.hpp"
+#include "free_port.hpp"
+#include "processes.hpp"
 #include "silico/runner/executor.hpp"
 #include "silico/runner/worker.hpp"
-#include "free_port.hpp"
 
 namespace silico::runner {
 namespace {
@@ -54,7 +55,9 @@ TEST(MakeExecutor, RejectsBadSpecsWithTheReason) {
     EXPECT_NE(bad("kubernetes").find("unknown executor"), std::string::npos);
 }
 
-int free_port() { return testing_support::free_loopback_port(); }
+int free_port() {
+    return testing_support::free_loopback_port();
+}
 
 bool port_accepts(int port) {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -70,20 +73,7 @@ bool port_accepts(int port) {
 // Every process below `pid`, deepest first (read from /proc).
 std::vector<pid_t> descendants(pid_t pid) {
     std::multimap<pid_t, pid_t> children;
-    for (const auto& entry : fs::directory_iterator("/proc")) {
-        const std::string name = entry.path().filename();
-        if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-        std::ifstream stat(entry.path() / "stat");
-        std::string line;
-        if (!std::getline(stat, line)) continue;
-        const auto close = line.rfind(')');
-        if (close == std::string::npos) continue;
-        std::istringstream rest(line.substr(close + 2));
-        char state;
-        pid_t ppid = 0;
-        rest >> state >> ppid;
-        children.emplace(ppid, std::stoi(name));
-    }
+    for (const auto& p : silico::testing::process_table()) children.emplace(p.parent, p.pid);
     std::vector<pid_t> out;
     std::function<void(pid_t)> walk = [&](pid_t p) {
         auto [lo, hi] = children.equal_range(p);

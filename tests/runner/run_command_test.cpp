@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "child_process.hpp"
+#include "processes.hpp"
 #include "silico/store/array.hpp"
 #include "silico/store/store.hpp"
 
@@ -259,23 +260,11 @@ bool wait_for_commit(const fs::path& store_dir, std::size_t count, pid_t pid) {
     return true;
 }
 
-// Process ids whose parent is `parent` (from /proc).
+// Process ids whose parent is `parent`, zombies left out.
 std::vector<pid_t> children_of(pid_t parent) {
     std::vector<pid_t> out;
-    for (const auto& entry : fs::directory_iterator("/proc")) {
-        const std::string name = entry.path().filename().string();
-        if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
-        std::ifstream stat(entry.path() / "stat");
-        std::string line;
-        if (!std::getline(stat, line)) continue;
-        const auto close = line.rfind(')');
-        if (close == std::string::npos) continue;
-        std::istringstream rest(line.substr(close + 2));
-        std::string state;
-        pid_t ppid = 0;
-        rest >> state >> ppid;
-        if (ppid == parent && state != "Z") out.push_back(static_cast<pid_t>(std::stoi(name)));
-    }
+    for (const auto& p : silico::testing::process_table())
+        if (p.parent == parent && p.state != 'Z') out.push_back(p.pid);
     return out;
 }
 
