@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <optional>
 #include <span>
 #include <tuple>
 
@@ -138,29 +139,47 @@ struct SharedGroup {
     std::vector<SharedReceptor> receptors;
 };
 
-// Parameter values that make a receptor's kinetics linear, with the mechanism's default where the network
-// file does not set one (mechanisms/*.mod). A mechanism not listed here is never shared.
+// Parameter values that make a receptor's kinetics linear. A mechanism not listed here is never shared.
 struct LinearCondition {
     std::string_view mechanism;
     std::string_view parameter;
     double required;
-    double mod_default;
 };
 constexpr LinearCondition k_linear_conditions[] = {
-    {"glutamate_syn", "decayampa", 1.0, 0.5}, {"glutamate_syn", "decaynmda", 1.0, 0.5},
-    {"glutamate_syn", "facilampa", 0.0, 0.0}, {"glutamate_syn", "facilnmda", 0.0, 0.0},
-    {"gaba_syn", "decaygaba", 1.0, 0.8},      {"gaba_syn", "facilgaba", 0.0, 0.0},
+    {"glutamate_syn", "decayampa", 1.0}, {"glutamate_syn", "decaynmda", 1.0},
+    {"glutamate_syn", "facilampa", 0.0}, {"glutamate_syn", "facilnmda", 0.0},
+    {"gaba_syn", "decaygaba", 1.0},      {"gaba_syn", "facilgaba", 0.0},
 };
 
-bool has_linear_kinetics(const Receptor& receptor) {
+// A parameter's default as the compiled mechanism has it (a fresh point process's value), so a network file
+// that leaves a parameter unset is judged by the mechanism actually running, not by a copy of its PARAMETER
+// block here.
+Result<double> mechanism_default(Simulator& simulator, const NeuronCell& cell, std::string_view mechanism,
+                                 std::string_view parameter) {
+    const std::string soma = cell.hoc_name(cell.model().soma_id());
+    if (auto s = simulator.hoc(
+            fmt::format("objref silico_probe_pp_\n{{{} silico_probe_pp_ = new {}(0.5)}}", soma, mechanism));
+        !s)
+        return std::unexpected(s.error());
+    auto value = simulator.eval(fmt::format("silico_probe_pp_.{}", parameter));
+    (void)simulator.hoc("objref silico_probe_pp_");  // frees the probe
+    return value;
+}
+
+Result<bool> has_linear_kinetics(Simulator& simulator, const NeuronCell& cell, const Receptor& receptor) {
     bool known = false;
     for (const auto& c : k_linear_conditions) {
         if (c.mechanism != receptor.name) continue;
         known = true;
-        double value = c.mod_default;
+        std::optional<double> value;
         for (const auto& [name, v] : receptor.parameters)
             if (name == c.parameter) value = v;
-        if (value != c.required) return false;
+        if (!value) {
+            auto d = mechanism_default(simulator, cell, c.mechanism, c.parameter);
+            if (!d) return std::unexpected(d.error().within("default of " + std::string(c.parameter)));
+            value = *d;
+        }
+        if (*value != c.required) return false;
     }
     return known;
 }
@@ -353,7 +372,13 @@ Result<NetworkModel> NetworkModel::create(Simulator& simulator, const NeuronCell
         auto& groups_of_pop = state->group.emplace_back();
         for (const auto& rec : pop.synapses.receptors) {
             int g = -1;
-            if (share_linear_receptors && !pop.synapses.release_dynamic && has_linear_kinetics(rec)) {
+            bool linear = false;
+            if (share_linear_receptors && !pop.synapses.release_dynamic) {
+                auto is_linear = has_linear_kinetics(simulator, cell, rec);
+                if (!is_linear) return std::unexpected(is_linear.error().within("population " + pop.name));
+                linear = *is_linear;
+            }
+            if (linear) {
                 auto parameters = rec.parameters;
                 std::sort(parameters.begin(), parameters.end());
                 for (std::size_t k = 0; k < state->groups.size() && g < 0; ++k)

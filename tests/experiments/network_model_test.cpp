@@ -314,5 +314,38 @@ TEST(NetworkModel, SharedReceptorsGiveTheSameSomaTraceAsOneReceptorPerSynapse) {
     EXPECT_EQ(spikes, detect_spikes(time, traces[1]));
 }
 
+// Whether receptors are linear (so shareable) is judged with the compiled mechanism's own defaults for the
+// parameters a network file leaves unset: ISF's file sets decayampa = 1 (linear, shared); without it
+// glutamate_syn uses its own default, which depresses, so no glutamatergic receptor is shared.
+TEST(NetworkModel, ReceptorsLeavingADepressionParameterUnsetAreJudgedByTheMechanismsDefault) {
+    auto& f = fixture();
+    ASSERT_TRUE(f.protocol);
+    auto sites = c2_synapse_sites(f);
+    ASSERT_TRUE(sites) << sites.error().what();
+    IsfRandomState rng(20240);
+    auto activity = generate_activity_isf(f.network, rng);
+    ASSERT_TRUE(activity) << activity.error().what();
+    std::vector<std::size_t> receptors;
+    for (const bool unset : {false, true}) {
+        PreparedNetwork network = f.network;
+        std::size_t glutamate = 0;
+        for (auto& pop : network.parameters.populations)
+            for (auto& rec : pop.synapses.receptors)
+                if (rec.name == "glutamate_syn" && unset) {
+                    ++glutamate;
+                    std::erase_if(rec.parameters, [](const auto& p) { return p.first == "decayampa"; });
+                }
+        if (unset) {
+            ASSERT_GT(glutamate, 0u);
+        }
+        auto model = NetworkModel::create(*f.simulator, *f.cell, network);
+        ASSERT_TRUE(model) << model.error().what();
+        ASSERT_TRUE(model->load(*activity, *sites));
+        receptors.push_back(model->receptor_count());
+    }
+    // Unset decayampa: every glutamatergic synapse keeps its own receptor, so far more point processes.
+    EXPECT_GT(receptors[1], receptors[0] * 2) << receptors[0] << " vs " << receptors[1];
+}
+
 }  // namespace
 }  // namespace silico::experiments
