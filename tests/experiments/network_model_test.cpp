@@ -86,6 +86,12 @@ Result<SynapseSites> c2_synapse_sites(const Fixture& f) {
     return place_synapses(f.cell->model(), f.network, *syn);
 }
 
+// The first sweep ISF draws for process seed `seed` (isf RNG mode).
+Result<TrialActivity> isf_sweep_0(const Fixture& f, std::uint32_t seed) {
+    IsfRandomState rng(seed);
+    return generate_activity_isf(f.network, rng);
+}
+
 TEST(NetworkModel, ReplaysTheSixStored2015TrialsWithinIsfsToleranceAndIdenticalSpikes) {
     auto& f = fixture();
     ASSERT_TRUE(f.protocol);
@@ -273,8 +279,7 @@ TEST(NetworkModel, SharedReceptorsGiveTheSameSomaTraceAsOneReceptorPerSynapse) {
     ASSERT_TRUE(f.protocol);
     auto sites = c2_synapse_sites(f);
     ASSERT_TRUE(sites) << sites.error().what();
-    IsfRandomState rng(20240);
-    auto activity = generate_activity_isf(f.network, rng);
+    auto activity = isf_sweep_0(f, 20240);
     ASSERT_TRUE(activity) << activity.error().what();
     // The fixture's model stops playing (its receptors keep zero conductance).
     ASSERT_TRUE(f.model->load(TrialActivity{}, *sites));
@@ -322,8 +327,7 @@ TEST(NetworkModel, ReceptorsLeavingADepressionParameterUnsetAreJudgedByTheMechan
     ASSERT_TRUE(f.protocol);
     auto sites = c2_synapse_sites(f);
     ASSERT_TRUE(sites) << sites.error().what();
-    IsfRandomState rng(20240);
-    auto activity = generate_activity_isf(f.network, rng);
+    auto activity = isf_sweep_0(f, 20240);
     ASSERT_TRUE(activity) << activity.error().what();
     std::vector<std::size_t> receptors;
     for (const bool unset : {false, true}) {
