@@ -55,10 +55,6 @@ Model& model() {
         made->cell = std::make_unique<ex::NeuronCell>(std::move(*cell));
         auto net = ex::read_network_param(k_cells + "/l5pt_example_network.param");
         if (!net) return fail(net.error());
-        for (auto& pop : net->populations) {
-            pop.synapses.distribution_file = k_cells + "/" + pop.synapses.distribution_file;
-            pop.synapses.connection_file = k_cells + "/" + pop.synapses.connection_file;
-        }
         auto prepared = ex::prepare_network(std::move(*net));
         if (!prepared) return fail(prepared.error());
         made->network = std::move(*prepared);

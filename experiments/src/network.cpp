@@ -547,7 +547,16 @@ Result<NetworkParameters> read_network_param(const std::filesystem::path& file,
                                              const recipes::PathMap& paths) {
     auto tree = recipes::read_isf_param(file, paths);
     if (!tree) return std::unexpected(tree.error());
-    return network_from_tree(*tree, file.string());
+    auto network = network_from_tree(*tree, file.string());
+    if (!network) return network;
+    // Relative .syn/.con names are taken relative to the parameter file's folder, as recipes and the cell
+    // reader's neuron.filename do (ISF would open them relative to its working directory).
+    for (auto& population : network->populations) {
+        for (std::string* name : {&population.synapses.distribution_file, &population.synapses.connection_file})
+            if (!name->empty() && std::filesystem::path(*name).is_relative())
+                *name = (file.parent_path() / *name).string();
+    }
+    return network;
 }
 
 nlohmann::ordered_json network_to_tree(const NetworkParameters& network) {

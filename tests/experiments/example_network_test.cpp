@@ -43,17 +43,11 @@ const ExampleNetworkFiles& generated() {
     return files;
 }
 
-// The shipped network with its .syn/.con references made absolute (recipes resolve them against the
-// network file's folder; the readers take paths as given).
+// The shipped network; its bare .syn/.con names resolve against the network file's folder.
 NetworkParameters shipped_network() {
     auto net = read_network_param(k_cells + "/l5pt_example_network.param");
     EXPECT_TRUE(net) << net.error().what();
-    if (!net) return {};
-    for (auto& p : net->populations) {
-        p.synapses.distribution_file = k_cells + "/" + p.synapses.distribution_file;
-        p.synapses.connection_file = k_cells + "/" + p.synapses.connection_file;
-    }
-    return *net;
+    return net.value_or(NetworkParameters{});
 }
 
 TEST(ExampleNetwork, GeneratorIsDeterministicAndTheSeedMatters) {

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "silico/experiments/network.hpp"
 
 namespace silico::experiments {
@@ -56,6 +58,22 @@ TEST(NetworkParam, Vpm_C2HasItsPsthWeightsAndFiles) {
               k_isf +
                   "/getting_started/example_data/anatomical_constraints/example_embedding_86_C2_center/"
                   "example_embedding_86_C2_center.con");
+}
+
+// The example network names its .syn/.con files bare, as files beside it; the reader resolves them there,
+// as recipes do, while absolute names (here from the [IN_SILICO_FRAMEWORK_DIR] placeholder) stay as given.
+TEST(NetworkParam, RelativeSynapseFilesAreFoundBesideTheNetworkFile) {
+    const std::filesystem::path cells = SILICO_SOURCE_DIR "/recipes/examples/cells";
+    auto example = read_network_param(cells / "l5pt_example_network.param");
+    ASSERT_TRUE(example) << example.error().what();
+    ASSERT_FALSE(example->populations.empty());
+    for (const auto& p : example->populations) {
+        EXPECT_EQ(p.synapses.distribution_file, (cells / "l5pt_example.syn").string()) << p.name;
+        EXPECT_EQ(p.synapses.connection_file, (cells / "l5pt_example.con").string()) << p.name;
+    }
+    auto isf = read_network_param(k_network, k_paths);
+    ASSERT_TRUE(isf) << isf.error().what();
+    EXPECT_TRUE(isf->populations.front().synapses.distribution_file.starts_with(k_isf + "/getting_started/"));
 }
 
 TEST(NetworkParam, ErrorsNameTheFileAndKeyPath) {

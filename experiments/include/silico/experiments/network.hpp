@@ -124,6 +124,7 @@ struct NetworkParameters {
 // Converts a parsed .param tree (top-level `network` key). `source` names the file in errors.
 Result<NetworkParameters> network_from_tree(const nlohmann::ordered_json& tree,
                                             std::string_view source = "<network>");
+// Reads a .param file; relative .syn/.con names are resolved against the file's folder.
 Result<NetworkParameters> read_network_param(const std::filesystem::path& file,
                                              const recipes::PathMap& paths = {});
 
