@@ -144,8 +144,17 @@ TEST(NetworkModel, ReplaysTheSixStored2015TrialsWithinIsfsToleranceAndIdenticalS
         // these upstrokes by as much: g_pas x (1 + 6e-8), one float ulp, by 1.36e-3 mV (trial 1) and 7.4e-4
         // mV (trial 3); gamma x (1 - 9.3e-8) by 5.6e-4 and 1.32e-3 mV; trial 0's evoked spike only by 3e-5
         // and 1.7e-5 mV. So 1.5e-3 mV on those two upstrokes needs the 2015 arithmetic reproduced to ~1e-8,
-        // which this replay does not reach. The median bound below (measured <= 5.4e-7 mV) keeps the
-        // background from growing unnoticed.
+        // which this replay does not reach. (4) The background is no global parameter error and no float
+        // rounding of inputs: a least-squares fit of the six residuals (t >= 100 ms, spikes excluded) on 26
+        // sensitivity directions (g_pas, e_pas, cm, Ra, diameters, each channel density, gamma, decay and
+        // minCai, ek, ena, celsius, v_init, cai0, cao0, excitatory and inhibitory weights) lowers its rms
+        // only from 6.8e-7 to 4.6e-7 mV; rounding every cell parameter or every weight to float leaves it
+        // as it is. The cell placed at the position of 86_C2_center_scaled_diameters.hoc (translated by
+        // (-3.993, +3.058, 0) um, so its float32 points round differently) brings trials 0, 1 and 3 to
+        // 6.0e-6, 1.6e-3 and 6.4e-4 mV and trial 4 to 2.3e-3 mV, with the same background: one more
+        // float-sized perturbation. Closing it needs the 2015 software (NEURON 7, ISF on Python 2), which
+        // cannot be installed here. The median bound below (measured <= 5.4e-7 mV) keeps the background
+        // from growing unnoticed.
         double max_dv = 0, max_dv_flat = 0, max_dt = 0;
         std::size_t worst = 0, worst_flat = 0;
         const auto& ref = reference->runs[trial];
