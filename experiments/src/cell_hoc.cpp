@@ -29,6 +29,8 @@ std::string section_chunk(const CellSection& s, const std::string& name, bool po
         for (const auto& p : s.points)
             out += fmt::format("pt3dadd({}, {}, {}, {})\n", num(p.x), num(p.y), num(p.z), num(p.d));
     }
+    // NEURON scales the arcs of the 3D points to an imposed length (nrn_length_change).
+    if (s.imposed_length) out += fmt::format("L = {}\n", num(s.length));
     out += fmt::format("nseg = {}\n", s.nseg);
     for (const auto& [prop, value] : s.properties) out += fmt::format("{} = {}\n", prop, num(value));
     for (const auto& m : s.mechanisms) {

@@ -116,6 +116,12 @@ class CellModelBuilder {
 
     CellSection& sec(int id) { return m_cell.m_sections[static_cast<std::size_t>(id)]; }
 
+    std::optional<double> imposed_length(int id) const {
+        const auto& lengths = m_options.section_lengths;
+        return static_cast<std::size_t>(id) < lengths.size() ? lengths[static_cast<std::size_t>(id)]
+                                                             : std::nullopt;
+    }
+
     // ISF's _create_ais_Hay2013: hillock, initial segment and myelin along -z from the soma's middle point.
     Status add_axon() {
         if (!m_cell.m_parameters.has_ais()) return {};
@@ -168,6 +174,15 @@ class CellModelBuilder {
             for (const auto& p : s.points) s.diameters.push_back(p.d);
             s.length = neuron_length(s.points);
             if (!(s.length > 0)) return error("section " + std::to_string(s.id) + " has zero length");
+            if (auto imposed = imposed_length(s.id)) {
+                if (!(std::abs(*imposed / s.length - 1) <= 1e-5))
+                    return error(
+                        fmt::format("section {} ({}): the imposed length {} um is not the length of its "
+                                    "3D points ({} um) up to float32 rounding (1e-5)",
+                                    s.id, s.name, *imposed, s.length));
+                s.length = *imposed;
+                s.imposed_length = true;
+            }
             s.rel_pts = relative_points(s.points, s.length);
             if (s.id == m_cell.m_soma) continue;
             // ISF connects every soma child at soma(0.5) (NEURON's ri would otherwise depend on soma(0)).

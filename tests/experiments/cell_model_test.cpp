@@ -1,11 +1,14 @@
 // Cell 86 built from ISF's shipped parameter file: the numbers ISF's create_cell gives (ISF_SPEC.md §2).
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <sstream>
 
 #include "cell_test_data.hpp"
+#include "silico/experiments/anatomy.hpp"
 #include "silico/experiments/cell.hpp"
+#include "silico/experiments/simrun_files.hpp"
 
 namespace silico::experiments {
 namespace {
@@ -200,6 +203,107 @@ TEST(CellModel, LengthToSomaReproducesTheSomaDistancesOfIsfSynapseOutput) {
         ++checked;
     }
     EXPECT_EQ(checked, 4428);
+}
+
+}  // namespace
+}  // namespace silico::experiments
+
+namespace silico::experiments {
+namespace {
+
+const std::string k_run_2015_dir =
+    test::k_example_data +
+    "/simulation_data/C2_evoked_UpState_INH_PW_1.0_SuW_0.5_C2center/20150815-1530_20240";
+
+std::vector<SynapseActivationRow> rows_2015() {
+    std::vector<SynapseActivationRow> all;
+    for (int trial = 0; trial < 6; ++trial) {
+        auto rows = read_synapse_activation_file(k_run_2015_dir + "/" + synapse_activation_file_name(trial));
+        EXPECT_TRUE(rows.has_value()) << rows.error().what();
+        if (rows) all.insert(all.end(), rows->begin(), rows->end());
+    }
+    return all;
+}
+
+SynapseDistribution syn_86() {
+    auto syn = read_syn_file(
+        test::k_example_data +
+        "/anatomical_constraints/example_embedding_86_C2_center/example_embedding_86_C2_center.syn");
+    EXPECT_TRUE(syn.has_value()) << syn.error().what();
+    return syn.value_or(SynapseDistribution{});
+}
+
+// The 2015 run's soma distances give every dendritic section's length. They are not the float32 lengths of
+// the shipped morphology's points (that file registers the cell at another position), and for 67 sections
+// they are exactly those of 86_C2_center_scaled_diameters.hoc, which kept an older registration.
+TEST(RunSectionLengths, The2015RunHadOtherFloat32LengthsThanTheShippedMorphology) {
+    const auto& shipped = cell_86();
+    auto lengths = run_section_lengths(rows_2015(), syn_86(), shipped.sections().size());
+    ASSERT_TRUE(lengths.has_value()) << lengths.error().what();
+    auto p = params_86();
+    p.modify_functions.clear();
+    p.morphology = test::k_hoc_86_scaled;
+    auto scaled = build_cell_model(p);
+    ASSERT_TRUE(scaled.has_value()) << scaled.error().what();
+    std::vector<double> relative;
+    int found = 0, as_scaled = 0;
+    for (const auto& s : shipped.sections()) {
+        const auto& length = (*lengths)[static_cast<std::size_t>(s.id)];
+        if (s.id == shipped.soma_id() || s.id >= 167) {  // the soma (D3 = 0) and the axon have no rows
+            EXPECT_FALSE(length.has_value()) << s.id;
+            continue;
+        }
+        ASSERT_TRUE(length.has_value()) << s.id;
+        ++found;
+        relative.push_back(std::abs(*length / s.length - 1));
+        if (std::abs(*length - scaled->section(s.id).length) < 1e-9) ++as_scaled;
+    }
+    EXPECT_EQ(found, 166);
+    std::ranges::sort(relative);
+    EXPECT_GT(relative[relative.size() / 2], 1e-8);  // measured median 1.55e-7
+    EXPECT_LT(relative.back(), 1e-5);                // measured 3.6e-6: float32 rounding, not another cell
+    EXPECT_EQ(as_scaled, 67);
+}
+
+TEST(RunSectionLengths, RefusesSomaDistancesThatAreNotLinearInTheSynX) {
+    auto rows = rows_2015();
+    const auto syn = syn_86();
+    ASSERT_TRUE(run_section_lengths(rows, syn, 167).has_value());
+    // One soma distance off by 1e-6 um: another geometry, or a replay's file (D3 at relPts, not at x).
+    auto it = std::ranges::find_if(rows, [](const auto& r) { return r.section_id == 38; });
+    ASSERT_NE(it, rows.end());
+    it->soma_distance += 1e-6;
+    auto bent = run_section_lengths(rows, syn, 167);
+    ASSERT_FALSE(bent.has_value());
+    EXPECT_EQ(bent.error().code, Errc::validation);
+    EXPECT_NE(bent.error().what().find("section 38"), std::string::npos) << bent.error().what();
+    // A row on another section than its .syn entry.
+    rows = rows_2015();
+    rows.front().section_id += 1;
+    auto moved = run_section_lengths(rows, syn, 167);
+    ASSERT_FALSE(moved.has_value());
+    EXPECT_NE(moved.error().what().find("in the .syn file"), std::string::npos) << moved.error().what();
+}
+
+TEST(CellModel, ImposedLengthsReplaceThePointsLengthsAndAreSetInHoc) {
+    const auto& plain = cell_86();
+    BuildOptions options;
+    options.section_lengths.assign(plain.sections().size(), std::nullopt);
+    options.section_lengths[38] = plain.section(38).length * (1 + 2e-7);
+    auto model = build_cell_model(params_86(), options);
+    ASSERT_TRUE(model.has_value()) << model.error().what();
+    EXPECT_EQ(model->section(38).length, *options.section_lengths[38]);
+    EXPECT_TRUE(model->section(38).imposed_length);
+    EXPECT_FALSE(model->section(37).imposed_length);
+    EXPECT_EQ(model->section(37).length, plain.section(37).length);
+    std::string program;
+    for (const auto& chunk : hoc_program(*model, "c", false)) program += chunk;
+    EXPECT_NE(program.find(fmt::format("L = {}\n", *options.section_lengths[38])), std::string::npos);
+    // More than float32 rounding is another morphology.
+    options.section_lengths[38] = plain.section(38).length * 1.001;
+    auto other = build_cell_model(params_86(), options);
+    ASSERT_FALSE(other.has_value());
+    EXPECT_NE(other.error().what().find("section 38"), std::string::npos) << other.error().what();
 }
 
 }  // namespace

@@ -88,6 +88,33 @@ TEST(NeuronCell, NeuronGeometryEqualsTheModel) {
             << id;
 }
 
+// An imposed length (a stored run's) becomes NEURON's L, and NEURON scales the 3D points' arcs to it, which
+// is what its areas and axial resistances integrate over.
+TEST(NeuronCell, ImposedSectionLengthsBecomeNeuronsLengthsAndArcs) {
+    const auto plain = build_cell_model(params_86());
+    ASSERT_TRUE(plain.has_value()) << plain.error().what();
+    BuildOptions options;
+    for (const auto& s : plain->sections()) options.section_lengths.push_back(s.length * (1 + 3e-7));
+    auto model = build_cell_model(params_86(), options);
+    ASSERT_TRUE(model.has_value()) << model.error().what();
+    auto cell = NeuronCell::instantiate(simulator(), *model);
+    ASSERT_TRUE(cell.has_value()) << cell.error().what();
+    for (const auto& s : cell->model().sections()) {
+        const std::string name = cell->hoc_name(s.id);
+        EXPECT_EQ(eval(name + ".L"), s.length) << name;
+        ASSERT_TRUE(simulator().hoc(fmt::format("{{{} silico_test_d = arc3d(n3d() - 1)}}\n", name)));
+        EXPECT_NEAR(eval("silico_test_d"), s.length, 1e-12 * s.length) << name;
+    }
+    auto areas = cell->label_areas();
+    auto plain_cell = NeuronCell::instantiate(simulator(), *plain);
+    ASSERT_TRUE(plain_cell.has_value()) << plain_cell.error().what();
+    auto plain_areas = plain_cell->label_areas();
+    ASSERT_TRUE(areas.has_value() && plain_areas.has_value());
+    const double area = areas->at("ApicalDendrite"), plain_area = plain_areas->at("ApicalDendrite");
+    // Lateral frustum areas grow with the arcs: by ~3e-7 (a little less where the radius changes).
+    EXPECT_NEAR(area / plain_area - 1, 3e-7, 0.3e-7);
+}
+
 TEST(NeuronCell, MechanismValuesAndIonsReachNeuron) {
     auto cell = instantiate(params_86());
     const auto& model = cell.model();

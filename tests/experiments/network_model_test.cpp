@@ -16,6 +16,7 @@
 #include "cell_test_data.hpp"
 #include "neuron_test_support.hpp"
 #include "silico/experiments/activity.hpp"
+#include "silico/experiments/anatomy.hpp"
 #include "silico/experiments/cell.hpp"
 #include "silico/experiments/protocol.hpp"
 #include "silico/experiments/simrun_files.hpp"
@@ -27,6 +28,24 @@ namespace {
 const std::string& k_trials = test::k_run_2015;
 const std::string& k_network = test::k_network_c2;
 const std::string& k_syn = test::k_syn_86;
+
+// Every row of the six stored 2015 trials.
+std::vector<SynapseActivationRow> rows_2015() {
+    std::vector<SynapseActivationRow> all;
+    for (int trial = 0; trial < 6; ++trial) {
+        auto rows = read_synapse_activation_file(k_trials + "/" + synapse_activation_file_name(trial));
+        EXPECT_TRUE(rows) << rows.error().what();
+        if (rows) all.insert(all.end(), rows->begin(), rows->end());
+    }
+    return all;
+}
+
+// The section lengths NEURON had in the 2015 run (cell 86 has 167 hoc sections).
+Result<std::vector<std::optional<double>>> run_section_lengths_2015() {
+    auto syn = read_syn_file(k_syn);
+    if (!syn) return std::unexpected(syn.error());
+    return run_section_lengths(rows_2015(), *syn, 167);
+}
 
 // One process-wide cell 86 in NEURON with its network model (built once, as a batch worker would).
 struct Fixture {
@@ -57,7 +76,14 @@ Fixture& fixture() {
         auto p = read_cell_parameters(test::k_param_86, paths);
         EXPECT_TRUE(p) << p.error().what();
         built->parameters = *p;
-        auto model = build_cell_model(built->parameters);
+        // The 2015 run's section lengths, read back from its soma distances: the shipped morphology file
+        // registers cell 86 at another position than the run did, so its float32 points give lengths
+        // ~1.5e-7 different (see ReplaysTheSixStored2015Trials... below).
+        auto lengths = run_section_lengths_2015();
+        EXPECT_TRUE(lengths) << lengths.error().what();
+        BuildOptions options;
+        options.section_lengths = lengths.value_or(std::vector<std::optional<double>>{});
+        auto model = build_cell_model(built->parameters, options);
         EXPECT_TRUE(model) << model.error().what();
         auto cell = NeuronCell::instantiate(*built->simulator, *model);
         EXPECT_TRUE(cell) << cell.error().what();
@@ -123,65 +149,39 @@ TEST(NetworkModel, ReplaysTheSixStored2015TrialsWithinIsfsToleranceAndIdenticalS
             std::find_if(run->time.begin(), run->time.end(), [](double t) { return t >= 100.0; }) -
             run->time.begin());
         ASSERT_EQ(run->time.size() - first, reference->t.size());
-        // ISF's tolerance (assert_almost_equal, decimal 3: |dV| < 1.5e-3 mV) at every sample for trials 0, 2,
-        // 4 and 5 (max 1.3e-4, 6.6e-4, 2.6e-4, 6.3e-4 mV, all on the upstroke of the evoked spike at ~260
-        // ms). Trials 1 and 3 are held to it outside spikes of the stored trace (|slope| <= 50 mV/ms; max
-        // 5.1e-4 and 3.7e-4 mV) and to 1e-2 mV on spike flanks, where they reach 4.55e-3 mV (t = 103.625) and
-        // 3.21e-3 mV (t = 342.475). Why (measured with NEURON 8.2.2):
-        // (1) Every trial differs from the 2015 trace by a background of median ~4e-7 mV (5.4e-7, 4.2e-7,
-        // 3.9e-7, 3.8e-7, 2.0e-7, 3.3e-7 for trials 0-5) at all times, not a decaying transient. The stored
-        // trace is not the limit: 12 significant digits (5e-11 mV), and its t column aligns to < 1e-9 ms.
-        // (2) The background is not double rounding: v_init moved by one ulp (1.4e-14 mV) changes the replay
-        // by at most 1.4e-9 mV for t >= 100 (4.6e-9 before), and cvode.cache_efficient(0) (another node
-        // order) gives a bit-identical trace. It has the size of a ~1e-7 relative change of some model
-        // quantity, i.e. of single-precision rounding: CaDynamics_E2 gamma scaled by 96485.3/96485.309
-        // (-9.3e-8) moves trials 0, 1, 3 by a median 2-3e-7 mV. Its origin in the 2015 run (NEURON 7.x) is
-        // not identified; our mechanisms follow the published equations (ISF_SPEC section 7) and NEURON 7's
-        // constants. (3) Only trials 1 and 3 fire isolated spikes after a slow ramp to threshold (trial 1 at
-        // 103.65 and 112.25 ms, from -55 mV at t = 100; trial 3 at 342.5 ms). Near threshold the background
-        // grows exponentially (trial 1: 7e-6 mV at t = 100, 7.6e-5 at 103.0, 3.9e-4 at 103.4) and the 400
-        // mV/ms upstroke turns it into ~1e-5 ms of phase, ~4e-3 mV. Float-sized perturbations move exactly
-        // these upstrokes by as much: g_pas x (1 + 6e-8), one float ulp, by 1.36e-3 mV (trial 1) and 7.4e-4
-        // mV (trial 3); gamma x (1 - 9.3e-8) by 5.6e-4 and 1.32e-3 mV; trial 0's evoked spike only by 3e-5
-        // and 1.7e-5 mV. So 1.5e-3 mV on those two upstrokes needs the 2015 arithmetic reproduced to ~1e-8,
-        // which this replay does not reach. (4) The background is no global parameter error and no float
-        // rounding of inputs: a least-squares fit of the six residuals (t >= 100 ms, spikes excluded) on 26
-        // sensitivity directions (g_pas, e_pas, cm, Ra, diameters, each channel density, gamma, decay and
-        // minCai, ek, ena, celsius, v_init, cai0, cao0, excitatory and inhibitory weights) lowers its rms
-        // only from 6.8e-7 to 4.6e-7 mV; rounding every cell parameter or every weight to float leaves it
-        // as it is. The cell placed at the position of 86_C2_center_scaled_diameters.hoc (translated by
-        // (-3.993, +3.058, 0) um, so its float32 points round differently) brings trials 0, 1 and 3 to
-        // 6.0e-6, 1.6e-3 and 6.4e-4 mV and trial 4 to 2.3e-3 mV, with the same background: one more
-        // float-sized perturbation. Closing it needs the 2015 software (NEURON 7, ISF on Python 2), which
-        // cannot be installed here. The median bound below (measured <= 5.4e-7 mV) keeps the background
-        // from growing unnoticed.
-        double max_dv = 0, max_dv_flat = 0, max_dt = 0;
-        std::size_t worst = 0, worst_flat = 0;
+        // ISF's tolerance (assert_almost_equal, decimal 3: |dV| < 1.5e-3 mV) at every sample of all six
+        // trials: max 4.9e-5, 3.3e-4, 2.2e-4, 5.1e-4, 2.5e-4, 7.5e-5 mV, each on a spike upstroke; median
+        // 0.5-2e-7 mV. This needs the run's own section lengths (see the fixture). With the lengths of the
+        // shipped morphology's points every trial carries a background of median ~4e-7 mV, which the
+        // isolated threshold crossings of trials 1 and 3 (a slow ramp, then a 400 mV/ms upstroke) amplify
+        // to 4.6e-3 and 3.2e-3 mV. The shipped file registers the cell at another position than the 2015
+        // run did: the run's D3 column fits the float32 lengths of the shipped points in 0.1% of its rows
+        // and those of 86_C2_center_scaled_diameters.hoc in 26%, and a float32-sized change of geometry is
+        // the size of that background (the scaled file's coordinates move the replay by a median 6e-7 mV).
+        // Ruled out on the way (NEURON 8.2.2): double rounding (one ulp of v_init moves the replay by
+        // <= 1.4e-9 mV; another node order is bit-identical), a global parameter error (a least-squares fit
+        // on 26 sensitivity directions removes a third of it), float-rounded parameters or weights, and
+        // NEURON 8's constants (legacy units reproduce NEURON 7's, fixture).
+        double max_dv = 0, max_dt = 0;
+        std::size_t worst = 0;
         const auto& ref = reference->runs[trial];
         for (std::size_t k = 0; k < reference->t.size(); ++k) {
             max_dt = std::max(max_dt, std::abs(run->time[first + k] - reference->t[k]));
             const double dv = std::abs(v[first + k] - ref[k]);
-            // Slope on either side of the sample (mV/ms): spike up- and downstrokes.
-            const double after = k + 1 < ref.size() ? std::abs(ref[k + 1] - ref[k]) / 0.025 : 0.0;
-            const double before = k > 0 ? std::abs(ref[k] - ref[k - 1]) / 0.025 : 0.0;
-            const bool in_spike = std::max(after, before) > 50.0;
             if (dv > max_dv) max_dv = dv, worst = k;
-            if (!in_spike && dv > max_dv_flat) max_dv_flat = dv, worst_flat = k;
         }
         std::cout << fmt::format(
             "[ replay  ] trial {}: {} synapses, max |dV| = {:.3e} mV at t = {} ms; "
-            "outside spikes {:.3e} mV at t = {} ms; max |dt| = {:.1e} ms\n",
-            trial, rows->size(), max_dv, reference->t[worst], max_dv_flat, reference->t[worst_flat], max_dt);
-        const bool ramp_to_threshold = trial == 1 || trial == 3;
-        EXPECT_LT(max_dv_flat, 1.5e-3);
-        EXPECT_LT(max_dv, ramp_to_threshold ? 1e-2 : 1.5e-3);
+            "max |dt| = {:.1e} ms\n",
+            trial, rows->size(), max_dv, reference->t[worst], max_dt);
+        EXPECT_LT(max_dv, 1.5e-3);
         EXPECT_LT(max_dt, 1e-9);
         std::vector<double> abs_dv(reference->t.size());
         for (std::size_t k = 0; k < abs_dv.size(); ++k) abs_dv[k] = std::abs(v[first + k] - ref[k]);
         const auto middle = abs_dv.begin() + static_cast<std::ptrdiff_t>(abs_dv.size() / 2);
         std::nth_element(abs_dv.begin(), middle, abs_dv.end());
         std::cout << fmt::format("[ replay  ] trial {}: median |dV| = {:.2e} mV\n", trial, *middle);
-        EXPECT_LT(*middle, 5e-6);
+        EXPECT_LT(*middle, 5e-7);
 
         // Spike times (0 mV upward crossings) identical to those of the stored trace.
         const std::span<const double> t_tail(run->time.data() + first, reference->t.size());

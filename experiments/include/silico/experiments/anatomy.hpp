@@ -9,12 +9,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "silico/core/error.hpp"
+#include "silico/experiments/simrun_files.hpp"
 
 namespace silico::experiments {
 
@@ -107,5 +109,19 @@ struct SectionTree {
 // D3 (ISF synanalysis.compute_distance_to_soma): x·L of the section plus, for every ancestor below the soma,
 // parent.L × (the child's attachment x); soma lengths excluded; 0 on the soma itself.
 double soma_distance_d3(const SectionTree& tree, int section, double x);
+
+// The section lengths NEURON had in the run that wrote an ISF synapse activation file, read back from its
+// soma-distance column. A new run writes D3 at the synapse's .syn x, so on one section D3 = offset + x·L, and
+// ISF prints D3 with 12 significant digits: the slope over the section's rows gives L to ~1e-9 relative.
+// Why a replay needs them: NEURON stores 3D points as float32, so the same cell registered at another
+// position (as cell 86's morphology file was after its 2015 runs) has section lengths ~1e-7 different,
+// which moves a replayed soma trace by ~5e-7 mV and a spike upstroke by up to ~5e-3 mV.
+// One entry per section ID below `section_count`; nullopt where the rows do not determine L (the soma, whose
+// D3 is 0; fewer than two distinct x; x spanning less than 0.05). Errc::validation when a row's synapse is
+// not in `syn` or sits on another section there, or when a section's rows do not lie on one line (the file
+// was not written from this .syn, e.g. a replay's file, whose soma distances use relPts instead of x).
+Result<std::vector<std::optional<double>>> run_section_lengths(std::span<const SynapseActivationRow> rows,
+                                                               const SynapseDistribution& syn,
+                                                               std::size_t section_count);
 
 }  // namespace silico::experiments

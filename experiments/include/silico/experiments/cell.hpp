@@ -62,6 +62,7 @@ struct CellSection {
     std::vector<double> diameters;  // 3D diameters NEURON gets after the cell modify functions
     std::vector<double> rel_pts;    // ISF's relPts: relative arc position of every point, last = 1
     double length = 0;              // NEURON's L from the 3D points (32-bit float points, as NEURON)
+    bool imposed_length = false;    // `length` came from BuildOptions::section_lengths; hoc sets L
     int nseg = 1;
     std::vector<NamedValue> properties;  // Ra, cm and others, in the order they are set
     double ra = k_neuron_default_ra, cm = k_neuron_default_cm;
@@ -154,6 +155,10 @@ class CellModel {
 
 struct BuildOptions {
     bool all_points = false;  // ISF's allPoints/full: nseg = number of 3D points
+    // Section lengths to impose, indexed by section ID (nullopt or missing: from the 3D points), e.g. those a
+    // stored run had (run_section_lengths). NEURON scales the section's arcs to the length (hoc `L =`). Only
+    // float32-sized corrections are accepted: each must be within 1e-5 of the length of the 3D points.
+    std::vector<std::optional<double>> section_lengths;
 };
 
 // Builds the NEURON-free cell model from a morphology and parameters (parameters.morphology is ignored).
