@@ -169,6 +169,10 @@ class CellModelBuilder {
 
     Status connect() {
         auto& sections = m_cell.m_sections;
+        for (std::size_t id = sections.size(); id < m_options.section_lengths.size(); ++id)
+            if (m_options.section_lengths[id])
+                return error(fmt::format("an imposed length names section {}, but the cell has {} sections",
+                                         id, sections.size()));
         for (auto& s : sections) {
             s.diameters.clear();
             for (const auto& p : s.points) s.diameters.push_back(p.d);

@@ -16,6 +16,7 @@
 
 #include "network_trial.hpp"
 #include "silico/core/digest.hpp"
+#include "silico/experiments/anatomy.hpp"
 #include "silico/experiments/morphology.hpp"
 #include "silico/experiments/protocol.hpp"
 #include "silico/experiments/simulator.hpp"
@@ -92,6 +93,9 @@ Json cell_json(const rc::CellSpec& c) {
     j["morphology"] = c.morphology ? Json(c.morphology->string()) : Json(nullptr);
     j["biophysics"] = source_json(c.biophysics);
     j["modify"] = c.modify ? modify_json(*c.modify) : Json(nullptr);
+    j["lengths_of_run"] = c.lengths_of_run ? Json{{"activation", c.lengths_of_run->activation.string()},
+                                                  {"syn", c.lengths_of_run->syn.string()}}
+                                           : Json(nullptr);
     return j;
 }
 
@@ -100,6 +104,10 @@ rc::CellSpec cell_of(const Json& j) {
     if (!j.at("morphology").is_null()) c.morphology = j.at("morphology").get<std::string>();
     c.biophysics = source_of(j.at("biophysics"));
     if (!j.at("modify").is_null()) c.modify = modify_of(j.at("modify"));
+    // Optional: model frames from before this field have none.
+    if (auto r = j.find("lengths_of_run"); r != j.end() && !r->is_null())
+        c.lengths_of_run =
+            rc::RunLengths{r->at("activation").get<std::string>(), r->at("syn").get<std::string>()};
     return c;
 }
 
@@ -342,6 +350,19 @@ std::map<rc::Protocol, ProtocolRunner>& runners() {
 }
 
 constexpr std::string_view k_spike_probe = "silico.spike_v";
+
+// The section lengths of a stored ISF run (cell.lengths_of_run), for a morphology of `section_count`
+// sections.
+Result<std::vector<std::optional<double>>> lengths_of_run(const rc::RunLengths& run,
+                                                          std::size_t section_count) {
+    auto rows = read_synapse_activation_file(run.activation);
+    if (!rows) return std::unexpected(rows.error());
+    auto syn = read_syn_file(run.syn);
+    if (!syn) return std::unexpected(syn.error());
+    auto lengths = run_section_lengths(*rows, *syn, section_count);
+    if (!lengths) return std::unexpected(lengths.error().within(run.activation.string()));
+    return lengths;
+}
 
 }  // namespace
 
@@ -736,7 +757,17 @@ Result<Model> Model::build(const ModelSpec& spec) {
             parameters.modify_functions.push_back({m.name, m.args});
         }
     }
-    auto model = build_cell_model(parameters);
+    auto morphology = read_morphology(parameters.morphology);
+    if (!morphology)
+        return std::unexpected(
+            morphology.error().within(parameters.source + ": neuron.filename").within("cell"));
+    BuildOptions options;
+    if (c.lengths_of_run) {
+        auto lengths = lengths_of_run(*c.lengths_of_run, morphology->sections.size());
+        if (!lengths) return std::unexpected(lengths.error().within("cell.lengths_of_run"));
+        options.section_lengths = std::move(*lengths);
+    }
+    auto model = build_cell_model(*morphology, parameters, options);
     if (!model) return std::unexpected(model.error().within("cell"));
     impl->cell_model = std::move(*model);
     auto simulator = Simulator::instance();

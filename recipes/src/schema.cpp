@@ -157,6 +157,10 @@ const Fields& recipe_schema() {
                    "what the experiment runs")),
         def(f("description", Type::string, "free text (not part of trial keys)"), ""),
     });
+    static const Fields k_run_lengths = sorted({
+        req(f("activation", Type::path, "synapse activation file of the run (simulation_run*_synapses.csv)")),
+        req(f("syn", Type::path, "the .syn file the run placed its synapses from")),
+    });
     static const Fields k_cell = sorted({
         swept(f("morphology", Type::path, "morphology (.hoc); overrides neuron.filename of the biophysics")),
         req(swept(
@@ -169,6 +173,8 @@ const Fields& recipe_schema() {
             modify.absent_is_meaningful = true;
             return modify;
         }(),
+        table("lengths_of_run", Type::table, &k_run_lengths,
+              "take the section lengths a stored ISF run had (float32-level corrections of the morphology)"),
     });
     static const Fields k_builder = sorted({
         req(f("template", Type::path, "ongoing-activity template .param")),

@@ -71,6 +71,10 @@ Spec to_spec(const Json& doc, const Recipe& recipe) {
     s.cell.biophysics = parameters_of(c["biophysics"], recipe);
     // An absent [[cell.modify]] keeps the biophysics file's own cell_modify_functions.
     if (c.contains("modify")) s.cell.modify = modify_of(c["modify"]);
+    if (c.contains("lengths_of_run")) {
+        const Json& r = c["lengths_of_run"];
+        s.cell.lengths_of_run = RunLengths{r["activation"].get<std::string>(), r["syn"].get<std::string>()};
+    }
 
     const Json& in = doc["input"];
     if (in.contains("network")) s.input.network = parameters_of(in["network"], recipe);

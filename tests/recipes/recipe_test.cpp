@@ -252,6 +252,8 @@ INSTANTIATE_TEST_SUITE_P(
                   "missing required section [simulation]", 0, 0},
         Malformed{"MissingKey", "tstop = 200.0\n", "dt = 0.1\n", "", "simulation",
                   "missing required key 'tstop'", 10, 2},
+        Malformed{"RunLengthsWithoutSyn", "", "", "[cell.lengths_of_run]\nactivation = \"cell.param\"\n",
+                  "cell.lengths_of_run", "missing required key 'syn'", 12, 7},
         Malformed{"ProbabilityAboveOne", "", "",
                   "[input]\nnetwork = \"net.param\"\nrelease_probability = 1.5\n",
                   "input.release_probability", "is a probability and must lie in [0, 1]", 14, 1},

@@ -71,11 +71,20 @@ struct ExperimentSpec {
     std::string description;
 };
 
+// A stored ISF run whose section lengths the cell takes: its synapse activation file (a new run's, whose soma
+// distances are D3 at the .syn x) and the .syn file it placed its synapses from.
+struct RunLengths {
+    std::filesystem::path activation;
+    std::filesystem::path syn;
+};
+
 struct CellSpec {
     std::optional<std::filesystem::path> morphology;  // overrides neuron.filename of the biophysics tree
     ParameterSource biophysics;
     // Given: replaces the biophysics file's cell_modify_functions. Absent: the file's own apply.
     std::optional<std::vector<ModifyFunction>> modify;
+    // Given: the sections take the lengths NEURON had in that run (experiments::run_section_lengths).
+    std::optional<RunLengths> lengths_of_run;
 };
 
 // ISF's create_network_parameter inputs (spec §5.3), built into a network by the input library.
