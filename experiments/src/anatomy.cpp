@@ -248,7 +248,14 @@ Result<std::vector<std::optional<double>>> run_section_lengths(std::span<const S
             return fail(Errc::validation,
                         fmt::format("activation row {}: section {} is not in the cell ({} sections)", r + 1,
                                     site.section_id, section_count));
-        points[static_cast<std::size_t>(site.section_id)].emplace(site.x, row.soma_distance);
+        const auto [it, added] =
+            points[static_cast<std::size_t>(site.section_id)].emplace(site.x, row.soma_distance);
+        if (!added && std::abs(it->second - row.soma_distance) > 1e-10 * std::max(1.0, std::abs(it->second)))
+            return fail(
+                Errc::validation,
+                fmt::format("activation row {}: {} synapse {} at x = {} has soma distance {}, another row "
+                            "at that place {}",
+                            r + 1, row.synapse_type, row.synapse_id, site.x, row.soma_distance, it->second));
     }
     std::vector<std::optional<double>> lengths(section_count);
     for (std::size_t s = 0; s < section_count; ++s) {

@@ -269,14 +269,26 @@ TEST(RunSectionLengths, RefusesSomaDistancesThatAreNotLinearInTheSynX) {
     auto rows = rows_2015();
     const auto syn = syn_86();
     ASSERT_TRUE(run_section_lengths(rows, syn, 167).has_value());
-    // One soma distance off by 1e-6 um: another geometry, or a replay's file (D3 at relPts, not at x).
-    auto it = std::ranges::find_if(rows, [](const auto& r) { return r.section_id == 38; });
-    ASSERT_NE(it, rows.end());
-    it->soma_distance += 1e-6;
+    // One synapse's soma distance off by 1e-6 um in every trial: another geometry, or a replay's file (D3 at
+    // relPts, not at x).
+    const auto on_38 = *std::ranges::find_if(rows, [](const auto& r) { return r.section_id == 38; });
+    auto same_synapse = [&](const SynapseActivationRow& r) {
+        return r.synapse_type == on_38.synapse_type && r.synapse_id == on_38.synapse_id;
+    };
+    for (auto& r : rows)
+        if (same_synapse(r)) r.soma_distance += 1e-6;
     auto bent = run_section_lengths(rows, syn, 167);
     ASSERT_FALSE(bent.has_value());
     EXPECT_EQ(bent.error().code, Errc::validation);
-    EXPECT_NE(bent.error().what().find("section 38"), std::string::npos) << bent.error().what();
+    EXPECT_NE(bent.error().what().find("section 38: the soma distances are not linear"), std::string::npos)
+        << bent.error().what();
+    // Only one of its rows changed: two trials of one run disagree.
+    rows = rows_2015();
+    std::ranges::find_if(rows, same_synapse)->soma_distance += 1e-6;
+    auto torn = run_section_lengths(rows, syn, 167);
+    ASSERT_FALSE(torn.has_value());
+    EXPECT_NE(torn.error().what().find("another row at that place"), std::string::npos)
+        << torn.error().what();
     // A row on another section than its .syn entry.
     rows = rows_2015();
     rows.front().section_id += 1;
