@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "cell_test_data.hpp"
+#include "run_2015.hpp"
 #include "silico/experiments/anatomy.hpp"
 #include "silico/experiments/cell.hpp"
 #include "silico/experiments/simrun_files.hpp"
@@ -211,24 +212,10 @@ TEST(CellModel, LengthToSomaReproducesTheSomaDistancesOfIsfSynapseOutput) {
 namespace silico::experiments {
 namespace {
 
-const std::string k_run_2015_dir =
-    test::k_example_data +
-    "/simulation_data/C2_evoked_UpState_INH_PW_1.0_SuW_0.5_C2center/20150815-1530_20240";
-
-std::vector<SynapseActivationRow> rows_2015() {
-    std::vector<SynapseActivationRow> all;
-    for (int trial = 0; trial < 6; ++trial) {
-        auto rows = read_synapse_activation_file(k_run_2015_dir + "/" + synapse_activation_file_name(trial));
-        EXPECT_TRUE(rows.has_value()) << rows.error().what();
-        if (rows) all.insert(all.end(), rows->begin(), rows->end());
-    }
-    return all;
-}
+using test::rows_2015;
 
 SynapseDistribution syn_86() {
-    auto syn = read_syn_file(
-        test::k_example_data +
-        "/anatomical_constraints/example_embedding_86_C2_center/example_embedding_86_C2_center.syn");
+    auto syn = read_syn_file(test::k_syn_86);
     EXPECT_TRUE(syn.has_value()) << syn.error().what();
     return syn.value_or(SynapseDistribution{});
 }

@@ -15,6 +15,7 @@
 
 #include "cell_test_data.hpp"
 #include "neuron_test_support.hpp"
+#include "run_2015.hpp"
 #include "silico/experiments/activity.hpp"
 #include "silico/experiments/anatomy.hpp"
 #include "silico/experiments/cell.hpp"
@@ -28,24 +29,6 @@ namespace {
 const std::string& k_trials = test::k_run_2015;
 const std::string& k_network = test::k_network_c2;
 const std::string& k_syn = test::k_syn_86;
-
-// Every row of the six stored 2015 trials.
-std::vector<SynapseActivationRow> rows_2015() {
-    std::vector<SynapseActivationRow> all;
-    for (int trial = 0; trial < 6; ++trial) {
-        auto rows = read_synapse_activation_file(k_trials + "/" + synapse_activation_file_name(trial));
-        EXPECT_TRUE(rows) << rows.error().what();
-        if (rows) all.insert(all.end(), rows->begin(), rows->end());
-    }
-    return all;
-}
-
-// The section lengths NEURON had in the 2015 run (cell 86 has 167 hoc sections).
-Result<std::vector<std::optional<double>>> run_section_lengths_2015() {
-    auto syn = read_syn_file(k_syn);
-    if (!syn) return std::unexpected(syn.error());
-    return run_section_lengths(rows_2015(), *syn, 167);
-}
 
 // One process-wide cell 86 in NEURON with its network model (built once, as a batch worker would).
 struct Fixture {
@@ -79,7 +62,7 @@ Fixture& fixture() {
         // The 2015 run's section lengths, read back from its soma distances: the shipped morphology file
         // registers cell 86 at another position than the run did, so its float32 points give lengths
         // ~1.5e-7 different (see ReplaysTheSixStored2015Trials... below).
-        auto lengths = run_section_lengths_2015();
+        auto lengths = test::section_lengths_2015();
         EXPECT_TRUE(lengths) << lengths.error().what();
         BuildOptions options;
         options.section_lengths = lengths.value_or(std::vector<std::optional<double>>{});
