@@ -2,14 +2,18 @@
 //   silico cell summary --morphology FILE [--biophysics FILE] [--path-map NAME=DIR]... [--json]
 //   silico cell generate-example -o FILE.hoc [--seed N]
 //   silico cell generate-example-network -o DIR [--morphology FILE.hoc] [--seed N]
+//   silico cell run-lengths --morphology FILE --activation FILE --syn FILE [--json]
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "cli.hpp"
+#include "silico/experiments/anatomy.hpp"
 #include "silico/experiments/cell.hpp"
 #include "silico/experiments/example_cell.hpp"
 #include "silico/experiments/example_network.hpp"
@@ -109,6 +113,73 @@ void print_text(const nlohmann::ordered_json& s, std::ostream& out) {
                            s["max_apical_distance_um"].get<double>());
 }
 
+struct RunLengthsOptions {
+    std::string morphology, activation, syn;
+    bool json = false;
+};
+
+// How the section lengths a stored ISF run had compare with those of a morphology's float32 3D points: tells
+// whether a replay needs [cell.lengths_of_run].
+Result<nlohmann::ordered_json> compare_run_lengths(const RunLengthsOptions& options) {
+    auto morphology = ex::read_morphology(options.morphology);
+    if (!morphology) return std::unexpected(morphology.error());
+    auto model = ex::build_cell_model(*morphology, ex::CellParameters{});
+    if (!model) return std::unexpected(model.error());
+    auto rows = ex::read_synapse_activation_file(options.activation);
+    if (!rows) return std::unexpected(rows.error());
+    auto syn = ex::read_syn_file(options.syn);
+    if (!syn) return std::unexpected(syn.error());
+    auto lengths = ex::run_section_lengths(*rows, *syn, morphology->sections.size());
+    if (!lengths) return std::unexpected(lengths.error().within(options.activation));
+    std::vector<double> relative;
+    int identical = 0, worst = -1;
+    double worst_relative = 0;
+    for (std::size_t id = 0; id < lengths->size(); ++id) {
+        if (!(*lengths)[id]) continue;
+        const double points = model->section(static_cast<int>(id)).length;
+        const double r = std::abs(*(*lengths)[id] / points - 1);
+        relative.push_back(r);
+        if (r < 1e-9) ++identical;  // the precision of a length read from 12-digit soma distances
+        if (r >= worst_relative) worst_relative = r, worst = static_cast<int>(id);
+    }
+    std::ranges::sort(relative);
+    nlohmann::ordered_json out;
+    out["morphology"] = options.morphology;
+    out["activation"] = options.activation;
+    out["sections"] = morphology->sections.size();
+    out["recovered"] = relative.size();
+    out["identical"] = identical;
+    out["median_relative_difference"] = relative.empty() ? 0.0 : relative[relative.size() / 2];
+    out["max_relative_difference"] = worst_relative;
+    out["max_section"] = worst;
+    out["verdict"] = relative.empty()         ? "undetermined"
+                     : worst_relative < 1e-9  ? "same"
+                     : worst_relative <= 1e-5 ? "float32"
+                                              : "other cell";
+    return out;
+}
+
+void print_run_lengths(const nlohmann::ordered_json& s, std::ostream& out) {
+    out << fmt::format(
+        "{} of {} sections have a length in the run's soma distances; {} equal the morphology's\n",
+        s["recovered"].get<std::size_t>(), s["sections"].get<std::size_t>(), s["identical"].get<int>());
+    if (s["recovered"].get<std::size_t>() > 0)
+        out << fmt::format("relative difference: median {:.2e}, max {:.2e} (section {})\n",
+                           s["median_relative_difference"].get<double>(),
+                           s["max_relative_difference"].get<double>(), s["max_section"].get<int>());
+    const auto verdict = s["verdict"].get<std::string>();
+    if (verdict == "same")
+        out << "the morphology has the run's section lengths\n";
+    else if (verdict == "float32")
+        out << "the run had this cell at other float32 lengths (registered elsewhere); a replay reproduces "
+               "it "
+               "only to ~5e-7 mV, spike upstrokes to ~5e-3 mV: add [cell.lengths_of_run] to the recipe\n";
+    else if (verdict == "other cell")
+        out << "the run's lengths differ by more than float32 rounding: it used another cell\n";
+    else
+        out << "no section has two synapses of distinct x: the lengths cannot be read back\n";
+}
+
 }  // namespace
 
 void add_cell_commands(CLI::App& app, CliContext& ctx) {
@@ -133,6 +204,29 @@ void add_cell_commands(CLI::App& app, CliContext& ctx) {
             std::cout << s->dump(2) << "\n";
         else
             print_text(*s, std::cout);
+        ctx.exit_code = 0;
+    });
+
+    auto run_options = std::make_shared<RunLengthsOptions>();
+    auto* run_lengths = cell->add_subcommand(
+        "run-lengths",
+        "Compare the section lengths a stored ISF run had (from its soma distances) with a morphology's");
+    run_lengths->add_option("--morphology", run_options->morphology, "Morphology file (.hoc or .swc)")
+        ->required();
+    run_lengths
+        ->add_option("--activation", run_options->activation,
+                     "The run's synapse activation file (simulation_run*_synapses.csv of a new run)")
+        ->required();
+    run_lengths->add_option("--syn", run_options->syn, "The .syn file the run placed its synapses from")
+        ->required();
+    run_lengths->add_flag("--json", run_options->json, "Print JSON");
+    run_lengths->callback([run_options, &ctx] {
+        auto s = compare_run_lengths(*run_options);
+        if (!s) return ctx.report(s.error());
+        if (run_options->json)
+            std::cout << s->dump(2) << "\n";
+        else
+            print_run_lengths(*s, std::cout);
         ctx.exit_code = 0;
     });
 

@@ -1,4 +1,4 @@
-// `silico cell summary`, `silico cell generate-example` and `generate-example-network`
+// `silico cell summary`, `run-lengths`, `generate-example` and `generate-example-network`
 // (runner/src/cell_commands.cpp), run as the real executable.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -95,6 +95,35 @@ TEST(CellCommands, GenerateExampleNetworkFailsOnAMissingMorphologyNamingIt) {
     auto r = run("cell generate-example-network -o " + testing::TempDir() + " --morphology /nonexistent.hoc");
     EXPECT_EQ(r.status, 1) << r.out;
     EXPECT_NE(r.out.find("/nonexistent.hoc: no such file"), std::string::npos) << r.out;
+}
+
+// The 2015 run of cell 86 against the shipped morphology (registered elsewhere: float32-level differences)
+// and against the scaled-diameters file (the run's registration for many sections); a .syn of another cell
+// is refused with exit status 2.
+TEST(CellCommands, RunLengthsTellsWhetherAReplayNeedsTheRunsLengths) {
+    const std::string run_files =
+        " --activation " + test::k_run_2015 + "/simulation_run0000_synapses.csv --syn " + test::k_syn_86;
+    auto shipped = run("cell run-lengths --json --morphology " + test::k_hoc_86 + run_files);
+    ASSERT_EQ(shipped.status, 0) << shipped.out;
+    auto s = nlohmann::json::parse(shipped.out);
+    EXPECT_EQ(s["sections"], 167);
+    EXPECT_EQ(s["recovered"], 158);  // sections holding two synapses of distinct x in trial 0
+    EXPECT_EQ(s["verdict"], "float32");
+    EXPECT_GT(s["median_relative_difference"].get<double>(), 1e-8);  // 1.59e-7
+    EXPECT_LT(s["max_relative_difference"].get<double>(), 1e-5);     // 3.61e-6
+    auto scaled = run("cell run-lengths --json --morphology " + test::k_hoc_86_scaled + run_files);
+    ASSERT_EQ(scaled.status, 0) << scaled.out;
+    auto t = nlohmann::json::parse(scaled.out);
+    EXPECT_GT(t["identical"].get<int>(), 5 * s["identical"].get<int>());  // 76 against 8
+    EXPECT_LT(t["median_relative_difference"], s["median_relative_difference"]);
+    auto text = run("cell run-lengths --morphology " + test::k_hoc_86 + run_files);
+    ASSERT_EQ(text.status, 0) << text.out;
+    EXPECT_NE(text.out.find("add [cell.lengths_of_run]"), std::string::npos) << text.out;
+    auto other = run("cell run-lengths --morphology " + test::k_hoc_86 + " --activation " + test::k_run_2015 +
+                     "/simulation_run0000_synapses.csv --syn " SILICO_SOURCE_DIR
+                     "/recipes/examples/cells/l5pt_example.syn");
+    EXPECT_EQ(other.status, 2) << other.out;
+    EXPECT_NE(other.out.find("is not in the .syn file"), std::string::npos) << other.out;
 }
 
 }  // namespace
