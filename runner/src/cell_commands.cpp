@@ -180,6 +180,17 @@ void print_run_lengths(const nlohmann::ordered_json& s, std::ostream& out) {
         out << "no section has two synapses of distinct x: the lengths cannot be read back\n";
 }
 
+// Prints a command's report as JSON or as text, or reports its error (with its exit status).
+void finish(CliContext& ctx, const Result<nlohmann::ordered_json>& report, bool json,
+            void (*print)(const nlohmann::ordered_json&, std::ostream&)) {
+    if (!report) return ctx.report(report.error());
+    if (json)
+        std::cout << report->dump(2) << "\n";
+    else
+        print(*report, std::cout);
+    ctx.exit_code = 0;
+}
+
 }  // namespace
 
 void add_cell_commands(CLI::App& app, CliContext& ctx) {
@@ -197,15 +208,7 @@ void add_cell_commands(CLI::App& app, CliContext& ctx) {
         "--path-map", options->path_maps,
         "Placeholder in the parameter file, NAME=DIR (e.g. IN_SILICO_FRAMEWORK_DIR=../shared/isf)");
     summary->add_flag("--json", options->json, "Print JSON");
-    summary->callback([options, &ctx] {
-        auto s = summarize(*options);
-        if (!s) return ctx.report(s.error());
-        if (options->json)
-            std::cout << s->dump(2) << "\n";
-        else
-            print_text(*s, std::cout);
-        ctx.exit_code = 0;
-    });
+    summary->callback([options, &ctx] { finish(ctx, summarize(*options), options->json, print_text); });
 
     auto run_options = std::make_shared<RunLengthsOptions>();
     auto* run_lengths = cell->add_subcommand(
@@ -221,13 +224,7 @@ void add_cell_commands(CLI::App& app, CliContext& ctx) {
         ->required();
     run_lengths->add_flag("--json", run_options->json, "Print JSON");
     run_lengths->callback([run_options, &ctx] {
-        auto s = compare_run_lengths(*run_options);
-        if (!s) return ctx.report(s.error());
-        if (run_options->json)
-            std::cout << s->dump(2) << "\n";
-        else
-            print_run_lengths(*s, std::cout);
-        ctx.exit_code = 0;
+        finish(ctx, compare_run_lengths(*run_options), run_options->json, print_run_lengths);
     });
 
     auto output = std::make_shared<std::string>();
