@@ -51,7 +51,8 @@ Fixture& fixture() {
         // files, eca = 1000·8.3134·(celsius + 273.15)/96485.309/2·ln(cao/cai) in the ion code; NEURON 8.2's
         // legacy switch reproduces both, checked: nernst(5e-5, 2, 2) = 140.21871199503352 either way).
         // NEURON 8 defaults to CODATA 2018, which moves eca and the calcium dynamics enough to shift the soma
-        // by ~1.4e-3 mV at t = 100 ms and spikes by a step. With legacy units the replay agrees to ~1e-6 mV.
+        // by ~1.4e-3 mV at t = 100 ms and spikes by a step. With legacy units (and the run's section lengths,
+        // below) the replay agrees to a median of ~1e-7 mV.
         // This is process-wide NEURON state, so every test of this executable runs with legacy units.
         auto legacy = built->simulator->hoc("{nrnunit_use_legacy(1)}");
         EXPECT_TRUE(legacy) << legacy.error().what();
