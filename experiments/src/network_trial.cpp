@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 #include <set>
+#include <utility>
 
 #include "silico/experiments/anatomy.hpp"
 #include "silico/experiments/network.hpp"
@@ -112,6 +113,14 @@ Result<std::unique_ptr<NetworkInput>> NetworkInput::build(Simulator& simulator, 
 
 NetworkInput::~NetworkInput() = default;
 
+NetworkInput::IsfStream NetworkInput::take_isf_stream() {
+    return std::exchange(m_isf, IsfStream{});
+}
+
+void NetworkInput::continue_isf_stream(IsfStream stream) {
+    m_isf = std::move(stream);
+}
+
 Status NetworkInput::load(const rc::Spec& spec, std::uint64_t trial, std::uint64_t seed) {
     if (m_replay) {
         m_activity = *m_replayed;
@@ -137,22 +146,22 @@ Status NetworkInput::load(const rc::Spec& spec, std::uint64_t trial, std::uint64
                      spec.input.release_probability ? Json(*spec.input.release_probability) : Json(nullptr),
                      spec.simulation.tstop})
                     .dump();
-            if (!m_isf || position != m_isf_position || trial < m_isf_next) {
-                m_isf.emplace(static_cast<std::uint32_t>(seed));
-                m_isf_position = position;
-                m_isf_next = 0;
+            if (!m_isf.rng || position != m_isf.position || trial < m_isf.next) {
+                m_isf.rng.emplace(static_cast<std::uint32_t>(seed));
+                m_isf.position = position;
+                m_isf.next = 0;
             }
-            for (; m_isf_next < trial; ++m_isf_next) {
-                auto skipped = generate_activity_isf(m_network, *m_isf, options);
+            for (; m_isf.next < trial; ++m_isf.next) {
+                auto skipped = generate_activity_isf(m_network, *m_isf.rng, options);
                 if (!skipped)
-                    return std::unexpected(skipped.error().within("isf sweep " + std::to_string(m_isf_next)));
+                    return std::unexpected(skipped.error().within("isf sweep " + std::to_string(m_isf.next)));
             }
-            auto activity = generate_activity_isf(m_network, *m_isf, options);
+            auto activity = generate_activity_isf(m_network, *m_isf.rng, options);
             if (!activity) {
-                m_isf.reset();  // the stream stopped mid-sweep
+                m_isf.rng.reset();  // the stream stopped mid-sweep
                 return std::unexpected(activity.error());
             }
-            ++m_isf_next;
+            ++m_isf.next;
             m_activity = std::move(*activity);
         } else {
             auto activity = generate_activity_independent(m_network, seed, options);

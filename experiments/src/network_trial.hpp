@@ -54,6 +54,16 @@ class NetworkInput {
     // only be restored into objects of the same structure.
     std::string structure() const;
 
+    // isf mode's generator and where it stands. A checkpointed trial gets a freshly built input of the same
+    // network; handing it the stream spares redrawing every earlier sweep from the seed.
+    struct IsfStream {
+        std::optional<IsfRandomState> rng;
+        std::string position;  // (seed, release probability, tstop) it was drawn for
+        std::uint64_t next = 0;
+    };
+    IsfStream take_isf_stream();
+    void continue_isf_stream(IsfStream stream);
+
     NetworkInput(const NetworkInput&) = delete;
     NetworkInput& operator=(const NetworkInput&) = delete;
     ~NetworkInput();
@@ -73,9 +83,7 @@ class NetworkInput {
     // evoked: network.param's network_modify_functions, applied before the recipe's input.modify
     std::vector<recipes::ModifyFunction> m_file_modify;
     // isf mode: the generator and the (seed, release probability, tstop, next trial) it is positioned at.
-    std::optional<IsfRandomState> m_isf;
-    std::string m_isf_position;
-    std::uint64_t m_isf_next = 0;
+    IsfStream m_isf;
     TrialActivity m_activity;  // the loaded trial's
 };
 

@@ -650,11 +650,15 @@ struct Model::Impl {
             // checkpointed trial gets a fresh one: its structure is then a function of the trial alone,
             // whichever worker saves or resumes it.
             if (!network || key != network_key || checkpoint) {
+                // The same network rebuilt for a checkpoint continues the previous one's isf stream.
+                auto stream = network && key == network_key ? network->take_isf_stream()
+                                                            : detail::NetworkInput::IsfStream{};
                 network.reset();
                 network_key.clear();
                 auto built = detail::NetworkInput::build(*simulator, *cell, s);
                 if (!built) return std::unexpected(built.error());
                 network = std::move(*built);
+                network->continue_isf_stream(std::move(stream));
                 network_key = key;
             }
             if (auto st = network->load(s, trial.trial, trial.seed); !st) return std::unexpected(st.error());

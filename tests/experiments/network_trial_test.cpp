@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <map>
 #include <tuple>
 
@@ -16,6 +17,7 @@
 #include "silico/experiments/activity.hpp"
 #include "silico/experiments/anatomy.hpp"
 #include "silico/experiments/cell.hpp"
+#include "silico/experiments/checkpoint.hpp"
 #include "silico/experiments/network.hpp"
 #include "silico/experiments/network_model.hpp"
 #include "silico/experiments/protocol.hpp"
@@ -240,14 +242,14 @@ TEST(NetworkTrial, UnitsAreSetPerTrialAndSwitchingThemAtRunTimeChangesTheModFile
     EXPECT_LT(legacy_again, 1e-9);
 }
 
-TEST(NetworkTrial, EvokedIsfModeDrawsIsfsStreamOfTheSeedWhateverTheTrialOrder) {
-    auto conditions = conditions_of(evoked_recipe("mode = \"isf\"\nroot = 20240", 60.0, 2));
-    ASSERT_EQ(conditions.size(), 1u);
-    const auto& spec = conditions[0].spec;
-    ASSERT_EQ(spec.seeds.mode, recipes::SeedMode::isf);
-    EXPECT_EQ(recipes::trial_seed(recipes::SeedMode::isf, 20240, conditions[0].key, 1), 20240u);
+// ISF's sweeps 0 and 1 of seed 20240 (60 ms) at the library level: ISF's network, the synapses placed by the
+// .syn on the cell the recipe builds, the numpy-exact stream.
+struct IsfSweeps {
+    std::vector<std::vector<SynapseActivationRow>> rows;
+    std::vector<std::vector<PresynapticCellRow>> cells;
+};
 
-    // The library-level path: ISF's network, synapses placed by the .syn, sweeps 0 and 1 of seed 20240.
+void isf_sweeps_of_seed_20240(IsfSweeps& out) {
     const recipes::PathMap paths = {{"IN_SILICO_FRAMEWORK_DIR", test::k_isf_dir}};
     auto params = read_network_param(k_network, paths);
     ASSERT_TRUE(params) << params.error().what();
@@ -271,18 +273,27 @@ TEST(NetworkTrial, EvokedIsfModeDrawsIsfsStreamOfTheSeedWhateverTheTrialOrder) {
     ASSERT_TRUE(sites) << sites.error().what();
     const auto placement = sites->placement(*network);
     IsfRandomState rng(20240);
-    std::vector<std::vector<SynapseActivationRow>> expected_rows;
-    std::vector<std::vector<PresynapticCellRow>> expected_cells;
     for (int sweep = 0; sweep < 2; ++sweep) {
         auto activity = generate_activity_isf(*network, rng, {60.0});
         ASSERT_TRUE(activity) << activity.error().what();
         auto rows = synapse_activation_rows(*network, *activity, placement);
         ASSERT_TRUE(rows) << rows.error().what();
-        expected_rows.push_back(std::move(*rows));
-        expected_cells.push_back(presynaptic_cell_rows(*network, *activity));
+        out.rows.push_back(std::move(*rows));
+        out.cells.push_back(presynaptic_cell_rows(*network, *activity));
     }
-    ASSERT_FALSE(expected_rows[0].empty());
-    EXPECT_NE(expected_rows[0], expected_rows[1]);
+    ASSERT_FALSE(out.rows[0].empty());
+    EXPECT_NE(out.rows[0], out.rows[1]);
+}
+
+TEST(NetworkTrial, EvokedIsfModeDrawsIsfsStreamOfTheSeedWhateverTheTrialOrder) {
+    auto conditions = conditions_of(evoked_recipe("mode = \"isf\"\nroot = 20240", 60.0, 2));
+    ASSERT_EQ(conditions.size(), 1u);
+    const auto& spec = conditions[0].spec;
+    ASSERT_EQ(spec.seeds.mode, recipes::SeedMode::isf);
+    EXPECT_EQ(recipes::trial_seed(recipes::SeedMode::isf, 20240, conditions[0].key, 1), 20240u);
+
+    IsfSweeps expected;
+    ASSERT_NO_FATAL_FAILURE(isf_sweeps_of_seed_20240(expected));
 
     // Trial 1 first (the worker replays sweep 0 from the seed), then 0 (starts over), then 1 (continues).
     std::vector<double> first_v;
@@ -290,8 +301,8 @@ TEST(NetworkTrial, EvokedIsfModeDrawsIsfsStreamOfTheSeedWhateverTheTrialOrder) {
         SCOPED_TRACE(fmt::format("trial {}", trial));
         auto out = model().run({spec, trial, 20240});
         ASSERT_TRUE(out.has_value()) << out.error().what();
-        EXPECT_EQ(activation_of(*out), expected_rows[trial]);
-        EXPECT_EQ(presynaptic_of(*out), expected_cells[trial]);
+        EXPECT_EQ(activation_of(*out), expected.rows[trial]);
+        EXPECT_EQ(presynaptic_of(*out), expected.cells[trial]);
         const auto& v = array(*out, "soma.v").f64.at(0);
         for (double x : v) ASSERT_TRUE(std::isfinite(x) && x > -120 && x < 80) << x;
         if (first_v.empty()) {
@@ -301,6 +312,29 @@ TEST(NetworkTrial, EvokedIsfModeDrawsIsfsStreamOfTheSeedWhateverTheTrialOrder) {
             // (network_model.hpp).
             EXPECT_LT(max_abs_difference(first_v, v, v.size()), 1e-6);
         }
+    }
+}
+
+// A checkpointed trial gets a freshly built network (checkpoint.hpp); the isf stream is handed over from the
+// network it replaces, so consecutive checkpointed trials still draw ISF's sweeps 0, 1, ... in order.
+TEST(NetworkTrial, CheckpointedIsfTrialsContinueTheStreamAcrossFreshNetworks) {
+    auto conditions = conditions_of(evoked_recipe("mode = \"isf\"\nroot = 20240", 60.0, 2));
+    ASSERT_EQ(conditions.size(), 1u);
+    IsfSweeps expected;
+    ASSERT_NO_FATAL_FAILURE(isf_sweeps_of_seed_20240(expected));
+    const auto dir = std::filesystem::path(::testing::TempDir()) / "silico_isf_checkpoint_test";
+    std::filesystem::create_directories(dir);
+    for (std::uint64_t trial : std::initializer_list<std::uint64_t>{0, 1}) {
+        SCOPED_TRACE(fmt::format("trial {}", trial));
+        CheckpointOptions checkpoint;
+        checkpoint.file = dir / fmt::format("trial{}.ckpt", trial);
+        checkpoint.identity = fmt::format("isf trial {}", trial);
+        CheckpointReport report;
+        auto out = model().run({conditions[0].spec, trial, 20240}, &checkpoint, &report);
+        ASSERT_TRUE(out.has_value()) << out.error().what();
+        EXPECT_FALSE(report.resumed_from_ms.has_value());
+        EXPECT_EQ(activation_of(*out), expected.rows[trial]);
+        EXPECT_EQ(presynaptic_of(*out), expected.cells[trial]);
     }
 }
 
