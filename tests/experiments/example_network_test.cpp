@@ -238,47 +238,24 @@ TEST(ExampleNetwork, MeanActiveSynapsesPerTypeOver200TrialsMatchTheParameters) {
     EXPECT_NEAR(total, total_expected, 0.02 * total_expected);
 }
 
-// The example cell in NEURON with the shipped network, built once as a worker would.
-struct Model {
-    Simulator* simulator = nullptr;
-    CellParameters parameters;
-    std::unique_ptr<NeuronCell> cell;
-    PreparedNetwork network;
+// The example cell in NEURON with the shipped network, built once as a worker would, and its synapses.
+struct Model : testing::NetworkRig {
     SynapseSites sites;
-    std::unique_ptr<NetworkModel> model;
-    std::unique_ptr<Protocol> protocol;
 };
 
 Model& model() {
     static Model* m = [] {
         auto* built = new Model;  // never destroyed: NEURON objects must not meet static destruction order
-        auto sim = Simulator::instance();
-        EXPECT_TRUE(sim) << sim.error().what();
-        if (!sim) return built;
-        built->simulator = *sim;
         auto p = read_cell_parameters(k_cells + "/l5pt_example.param");
         EXPECT_TRUE(p) << p.error().what();
-        built->parameters = *p;
-        auto cell_model = build_cell_model(built->parameters);
-        EXPECT_TRUE(cell_model) << cell_model.error().what();
-        auto cell = NeuronCell::instantiate(*built->simulator, *cell_model);
-        EXPECT_TRUE(cell) << cell.error().what();
-        built->cell = std::make_unique<NeuronCell>(std::move(*cell));
-        auto prepared = prepare_network(shipped_network());
-        EXPECT_TRUE(prepared) << prepared.error().what();
-        built->network = std::move(*prepared);
+        if (!p) return built;
+        testing::build_network_rig(*built, std::move(*p), {}, shipped_network(), 345.0);
+        if (!built->protocol) return built;
         auto syn = read_syn_file(k_cells + "/l5pt_example.syn");
         EXPECT_TRUE(syn) << syn.error().what();
         auto sites = place_synapses(built->cell->model(), built->network, *syn);
         EXPECT_TRUE(sites) << sites.error().what();
-        built->sites = std::move(*sites);
-        auto nm = NetworkModel::create(*built->simulator, *built->cell, built->network);
-        EXPECT_TRUE(nm) << nm.error().what();
-        built->model = std::make_unique<NetworkModel>(std::move(*nm));
-        const ProtocolSpec spec = testing::soma_vm_protocol(*built->cell, built->parameters, 345.0);
-        auto protocol = Protocol::install(*built->simulator, spec);
-        EXPECT_TRUE(protocol) << protocol.error().what();
-        built->protocol = std::make_unique<Protocol>(std::move(*protocol));
+        if (sites) built->sites = std::move(*sites);
         return built;
     }();
     return *m;

@@ -30,23 +30,13 @@ const std::string& k_trials = test::k_run_2015;
 const std::string& k_network = test::k_network_c2;
 const std::string& k_syn = test::k_syn_86;
 
-// One process-wide cell 86 in NEURON with its network model (built once, as a batch worker would).
-struct Fixture {
-    Simulator* simulator = nullptr;
-    CellParameters parameters;
-    std::unique_ptr<NeuronCell> cell;
-    PreparedNetwork network;
-    std::unique_ptr<NetworkModel> model;
-    std::unique_ptr<Protocol> protocol;
-};
+// One process-wide cell 86 in NEURON with ISF's C2 network model (built once, as a batch worker would).
+using Fixture = testing::NetworkRig;
 
 Fixture& fixture() {
     // Never destroyed: NEURON objects outlive static destruction order concerns.
     static Fixture* fixture_instance = [] {
         auto* built = new Fixture;
-        auto sim = Simulator::instance();
-        EXPECT_TRUE(sim) << sim.error().what();
-        built->simulator = *sim;
         // The 2015 reference was computed with NEURON 7's physical constants (FARADAY 96485.3 in the .mod
         // files, eca = 1000·8.3134·(celsius + 273.15)/96485.309/2·ln(cao/cai) in the ion code; NEURON 8.2's
         // legacy switch reproduces both, checked: nernst(5e-5, 2, 2) = 140.21871199503352 either way).
@@ -54,36 +44,23 @@ Fixture& fixture() {
         // by ~1.4e-3 mV at t = 100 ms and spikes by a step. With legacy units (and the run's section lengths,
         // below) the replay agrees to a median of ~1e-7 mV.
         // This is process-wide NEURON state, so every test of this executable runs with legacy units.
-        auto legacy = built->simulator->hoc("{nrnunit_use_legacy(1)}");
+        auto legacy = testing::simulator().hoc("{nrnunit_use_legacy(1)}");
         EXPECT_TRUE(legacy) << legacy.error().what();
         const recipes::PathMap paths = {{"IN_SILICO_FRAMEWORK_DIR", test::k_isf_dir}};
         auto p = read_cell_parameters(test::k_param_86, paths);
         EXPECT_TRUE(p) << p.error().what();
-        built->parameters = *p;
         // The 2015 run's section lengths, read back from its soma distances: the shipped morphology file
         // registers cell 86 at another position than the run did, so its float32 points give lengths
         // ~1.5e-7 different (see ReplaysTheSixStored2015Trials... below).
         auto lengths = test::section_lengths_2015();
         EXPECT_TRUE(lengths) << lengths.error().what();
-        BuildOptions options;
-        options.section_lengths = lengths.value_or(std::vector<std::optional<double>>{});
-        auto model = build_cell_model(built->parameters, options);
-        EXPECT_TRUE(model) << model.error().what();
-        auto cell = NeuronCell::instantiate(*built->simulator, *model);
-        EXPECT_TRUE(cell) << cell.error().what();
-        built->cell = std::make_unique<NeuronCell>(std::move(*cell));
         auto net = read_network_param(k_network, paths);
         EXPECT_TRUE(net) << net.error().what();
-        auto prepared = prepare_network(std::move(*net));
-        EXPECT_TRUE(prepared) << prepared.error().what();
-        built->network = std::move(*prepared);
-        auto nm = NetworkModel::create(*built->simulator, *built->cell, built->network);
-        EXPECT_TRUE(nm) << nm.error().what();
-        built->model = std::make_unique<NetworkModel>(std::move(*nm));
-        const ProtocolSpec spec = testing::soma_vm_protocol(*built->cell, built->parameters, 345.0);
-        auto protocol = Protocol::install(*built->simulator, spec);
-        EXPECT_TRUE(protocol) << protocol.error().what();
-        built->protocol = std::make_unique<Protocol>(std::move(*protocol));
+        if (p && lengths && net) {
+            BuildOptions options;
+            options.section_lengths = std::move(*lengths);
+            testing::build_network_rig(*built, std::move(*p), options, std::move(*net), 345.0);
+        }
         return built;
     }();
     return *fixture_instance;
@@ -96,10 +73,19 @@ Result<SynapseSites> c2_synapse_sites(const Fixture& f) {
     return place_synapses(f.cell->model(), f.network, *syn);
 }
 
-// The first sweep ISF draws for process seed `seed` (isf RNG mode).
-Result<TrialActivity> isf_sweep_0(const Fixture& f, std::uint32_t seed) {
-    IsfRandomState rng(seed);
-    return generate_activity_isf(f.network, rng);
+// Cell 86's C2 synapses and the first sweep ISF draws for process seed 20240 (isf RNG mode).
+struct C2Sweep {
+    SynapseSites sites;
+    TrialActivity activity;
+};
+
+Result<C2Sweep> c2_first_sweep_of_seed_20240(const Fixture& f) {
+    auto sites = c2_synapse_sites(f);
+    if (!sites) return std::unexpected(sites.error());
+    IsfRandomState rng(20240);
+    auto activity = generate_activity_isf(f.network, rng);
+    if (!activity) return std::unexpected(activity.error());
+    return C2Sweep{std::move(*sites), std::move(*activity)};
 }
 
 TEST(NetworkModel, ReplaysTheSixStored2015TrialsWithinIsfsToleranceAndIdenticalSpikes) {
@@ -270,12 +256,10 @@ TEST(NetworkModel, EvokedC2TrialFromTheNetworkParametersLoadsEveryGeneratedRelea
 TEST(NetworkModel, SharedReceptorsGiveTheSameSomaTraceAsOneReceptorPerSynapse) {
     auto& f = fixture();
     ASSERT_TRUE(f.protocol);
-    auto sites = c2_synapse_sites(f);
-    ASSERT_TRUE(sites) << sites.error().what();
-    auto activity = isf_sweep_0(f, 20240);
-    ASSERT_TRUE(activity) << activity.error().what();
+    auto input = c2_first_sweep_of_seed_20240(f);
+    ASSERT_TRUE(input) << input.error().what();
     // The fixture's model stops playing (its receptors keep zero conductance).
-    ASSERT_TRUE(f.model->load(TrialActivity{}, *sites));
+    ASSERT_TRUE(f.model->load(TrialActivity{}, input->sites));
     EXPECT_EQ(f.model->active_count(), 0u);
 
     ProtocolSpec spec = f.protocol->spec();
@@ -288,7 +272,7 @@ TEST(NetworkModel, SharedReceptorsGiveTheSameSomaTraceAsOneReceptorPerSynapse) {
     for (const bool share : {true, false}) {
         auto model = NetworkModel::create(*f.simulator, *f.cell, f.network, share);
         ASSERT_TRUE(model) << model.error().what();
-        ASSERT_TRUE(model->load(*activity, *sites));
+        ASSERT_TRUE(model->load(input->activity, input->sites));
         receptors.push_back(model->receptor_count());
         auto run = protocol->run();
         ASSERT_TRUE(run) << run.error().what();
@@ -318,10 +302,8 @@ TEST(NetworkModel, SharedReceptorsGiveTheSameSomaTraceAsOneReceptorPerSynapse) {
 TEST(NetworkModel, ReceptorsLeavingADepressionParameterUnsetAreJudgedByTheMechanismsDefault) {
     auto& f = fixture();
     ASSERT_TRUE(f.protocol);
-    auto sites = c2_synapse_sites(f);
-    ASSERT_TRUE(sites) << sites.error().what();
-    auto activity = isf_sweep_0(f, 20240);
-    ASSERT_TRUE(activity) << activity.error().what();
+    auto input = c2_first_sweep_of_seed_20240(f);
+    ASSERT_TRUE(input) << input.error().what();
     std::vector<std::size_t> receptors;
     for (const bool unset : {false, true}) {
         PreparedNetwork network = f.network;
@@ -337,7 +319,7 @@ TEST(NetworkModel, ReceptorsLeavingADepressionParameterUnsetAreJudgedByTheMechan
         }
         auto model = NetworkModel::create(*f.simulator, *f.cell, network);
         ASSERT_TRUE(model) << model.error().what();
-        ASSERT_TRUE(model->load(*activity, *sites));
+        ASSERT_TRUE(model->load(input->activity, input->sites));
         receptors.push_back(model->receptor_count());
     }
     // Unset decayampa: every glutamatergic synapse keeps its own receptor, so far more point processes.

@@ -3,9 +3,12 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <string>
 
+#include "silico/experiments/activity.hpp"
 #include "silico/experiments/cell.hpp"
+#include "silico/experiments/network_model.hpp"
 #include "silico/experiments/protocol.hpp"
 #include "silico/experiments/simulator.hpp"
 
@@ -32,6 +35,39 @@ inline ProtocolSpec soma_vm_protocol(const NeuronCell& cell, const CellParameter
     spec.integration.celsius = parameters.sim.temperature.value_or(34.0);
     spec.probes.push_back({"soma.v", {cell.hoc_name(cell.model().soma_id()), 0.5}, "v"});
     return spec;
+}
+
+// What the network tests run on, built once per process as a batch worker would: a cell in NEURON, a
+// network's NetworkModel on it and a soma-Vm protocol.
+struct NetworkRig {
+    Simulator* simulator = nullptr;
+    CellParameters parameters;
+    std::unique_ptr<NeuronCell> cell;
+    PreparedNetwork network;
+    std::unique_ptr<NetworkModel> model;
+    std::unique_ptr<Protocol> protocol;
+};
+
+// Builds `rig` from cell parameters (with `options`) and network parameters, with a protocol of `tstop` ms.
+// An error fails the calling test and leaves the later members empty (tests check `protocol`).
+inline void build_network_rig(NetworkRig& rig, CellParameters parameters, const BuildOptions& options,
+                              NetworkParameters network, double tstop) {
+    rig.simulator = &simulator();
+    rig.parameters = std::move(parameters);
+    auto model = build_cell_model(rig.parameters, options);
+    ASSERT_TRUE(model) << model.error().what();
+    auto cell = NeuronCell::instantiate(*rig.simulator, *model);
+    ASSERT_TRUE(cell) << cell.error().what();
+    rig.cell = std::make_unique<NeuronCell>(std::move(*cell));
+    auto prepared = prepare_network(std::move(network));
+    ASSERT_TRUE(prepared) << prepared.error().what();
+    rig.network = std::move(*prepared);
+    auto network_model = NetworkModel::create(*rig.simulator, *rig.cell, rig.network);
+    ASSERT_TRUE(network_model) << network_model.error().what();
+    rig.model = std::make_unique<NetworkModel>(std::move(*network_model));
+    auto protocol = Protocol::install(*rig.simulator, soma_vm_protocol(*rig.cell, rig.parameters, tstop));
+    ASSERT_TRUE(protocol) << protocol.error().what();
+    rig.protocol = std::make_unique<Protocol>(std::move(*protocol));
 }
 
 // Runs hoc and fails the test with NEURON's message if it reports an error.
