@@ -24,6 +24,19 @@ void write_file(const std::filesystem::path& p, std::string_view bytes) {
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
+// Every test moves things from a source store to a target store through bundle files in one folder.
+class StoreBundle : public ::testing::Test {
+  protected:
+    TempDir tmp;
+    Result<Store> source = Store::open(tmp / "a");
+    Result<Store> target = Store::open(tmp / "b");
+
+    void SetUp() override {
+        ASSERT_TRUE(source) << source.error().what();
+        ASSERT_TRUE(target) << target.error().what();
+    }
+};
+
 // A source store with three trials sharing one blob.
 void fill(Store& store) {
     for (int i = 0; i < 3; ++i) {
@@ -35,15 +48,12 @@ void fill(Store& store) {
     }
 }
 
-TEST(StoreBundle, ExportAllThenImportRoundTripsTrialsBlobsAndSeeds) {
-    TempDir tmp;
-    auto source = Store::open(tmp / "a");
+TEST_F(StoreBundle, ExportAllThenImportRoundTripsTrialsBlobsAndSeeds) {
     fill(*source);
     auto exported = source->export_bundle(tmp / "all.bundle");
     ASSERT_TRUE(exported) << exported.error().what();
     EXPECT_EQ(exported->trials, 3u);
     EXPECT_EQ(exported->blobs, 4u);
-    auto target = Store::open(tmp / "b");
     auto imported = target->import_bundle(tmp / "all.bundle");
     ASSERT_TRUE(imported) << imported.error().what();
     EXPECT_EQ(imported->trials, 3u);
@@ -59,12 +69,9 @@ TEST(StoreBundle, ExportAllThenImportRoundTripsTrialsBlobsAndSeeds) {
     EXPECT_FALSE(std::filesystem::exists(tmp / "all.bundle.tmp"));
 }
 
-TEST(StoreBundle, ImportIsIdempotent) {
-    TempDir tmp;
-    auto source = Store::open(tmp / "a");
+TEST_F(StoreBundle, ImportIsIdempotent) {
     fill(*source);
     ASSERT_TRUE(source->export_bundle(tmp / "x.bundle"));
-    auto target = Store::open(tmp / "b");
     ASSERT_TRUE(target->import_bundle(tmp / "x.bundle"));
     auto again = target->import_bundle(tmp / "x.bundle");
     ASSERT_TRUE(again) << again.error().what();
@@ -72,49 +79,38 @@ TEST(StoreBundle, ImportIsIdempotent) {
     EXPECT_EQ(target->info()->trials, 3u);
 }
 
-TEST(StoreBundle, ExportOfChosenKeysCarriesOnlyThoseTrials) {
-    TempDir tmp;
-    auto source = Store::open(tmp / "a");
+TEST_F(StoreBundle, ExportOfChosenKeysCarriesOnlyThoseTrials) {
     fill(*source);
     auto exported = source->export_bundle(tmp / "one.bundle", {key_of(1)});
     ASSERT_TRUE(exported);
     EXPECT_EQ(exported->trials, 1u);
     EXPECT_EQ(exported->blobs, 2u);
-    auto target = Store::open(tmp / "b");
     ASSERT_TRUE(target->import_bundle(tmp / "one.bundle"));
     EXPECT_TRUE(*target->contains(key_of(1)));
     EXPECT_FALSE(*target->contains(key_of(0)));
 }
 
-TEST(StoreBundle, ExportOfAnUnknownKeyIsNotFound) {
-    TempDir tmp;
-    auto source = Store::open(tmp / "a");
+TEST_F(StoreBundle, ExportOfAnUnknownKeyIsNotFound) {
     auto exported = source->export_bundle(tmp / "x.bundle", {key_of(9)});
     ASSERT_FALSE(exported);
     EXPECT_EQ(exported.error().code, Errc::not_found);
 }
 
-TEST(StoreBundle, NewerBundleFormatIsRefused) {
-    TempDir tmp;
-    auto source = Store::open(tmp / "a");
+TEST_F(StoreBundle, NewerBundleFormatIsRefused) {
     fill(*source);
     ASSERT_TRUE(source->export_bundle(tmp / "x.bundle"));
     std::string bytes = read_file(tmp / "x.bundle");
     bytes[8] = static_cast<char>(k_bundle_format_version + 1);  // version follows the 8-byte magic
     write_file(tmp / "x.bundle", bytes);
-    auto target = Store::open(tmp / "b");
     auto imported = target->import_bundle(tmp / "x.bundle");
     ASSERT_FALSE(imported);
     EXPECT_EQ(imported.error().code, Errc::version);
 }
 
-TEST(StoreBundle, DamagedOrTruncatedBundleWritesNothing) {
-    TempDir tmp;
-    auto source = Store::open(tmp / "a");
+TEST_F(StoreBundle, DamagedOrTruncatedBundleWritesNothing) {
     fill(*source);
     ASSERT_TRUE(source->export_bundle(tmp / "x.bundle"));
     const std::string good = read_file(tmp / "x.bundle");
-    auto target = Store::open(tmp / "b");
     std::string flipped = good;
     flipped[good.size() / 3] ^= 0x01;
     for (const std::string& bad : {flipped, good.substr(0, good.size() - 10), good.substr(0, 20)}) {
@@ -127,17 +123,13 @@ TEST(StoreBundle, DamagedOrTruncatedBundleWritesNothing) {
     }
 }
 
-TEST(StoreBundle, NotABundleIsAParseError) {
-    TempDir tmp;
+TEST_F(StoreBundle, NotABundleIsAParseError) {
     write_file(tmp / "x.bundle", "hello world, not a bundle");
-    auto target = Store::open(tmp / "b");
     EXPECT_EQ(target->import_bundle(tmp / "x.bundle").error().code, Errc::parse);
     EXPECT_EQ(target->import_bundle(tmp / "absent.bundle").error().code, Errc::not_found);
 }
 
-TEST(StoreBundle, NamedItemsTravelWithTheirBytesAndMetadata) {
-    TempDir tmp;
-    auto source = Store::open(tmp / "a");
+TEST_F(StoreBundle, NamedItemsTravelWithTheirBytesAndMetadata) {
     fill(*source);
     ASSERT_TRUE(source->put_item("figures/psth.svg", "<svg/>", "svg"));
     ASSERT_TRUE(source->put_item("tables/rates.csv", "a,b\n1,2\n", "csv"));
@@ -149,7 +141,6 @@ TEST(StoreBundle, NamedItemsTravelWithTheirBytesAndMetadata) {
     EXPECT_EQ(exported->items, 2u);
     EXPECT_EQ(exported->trials, 3u);
 
-    auto target = Store::open(tmp / "b");
     auto imported = target->import_bundle(tmp / "x.bundle");
     ASSERT_TRUE(imported) << imported.error().what();
     EXPECT_EQ(imported->items, 2u);
@@ -166,9 +157,7 @@ TEST(StoreBundle, NamedItemsTravelWithTheirBytesAndMetadata) {
     EXPECT_TRUE(target->verify()->ok());
 }
 
-TEST(StoreBundle, ChosenItemsOnlyAndAnUnknownItemIsNotFound) {
-    TempDir tmp;
-    auto source = Store::open(tmp / "a");
+TEST_F(StoreBundle, ChosenItemsOnlyAndAnUnknownItemIsNotFound) {
     ASSERT_TRUE(source->put_item("one", "1"));
     ASSERT_TRUE(source->put_item("two", "2"));
     BundleSelection selection;
@@ -177,7 +166,6 @@ TEST(StoreBundle, ChosenItemsOnlyAndAnUnknownItemIsNotFound) {
     ASSERT_TRUE(exported);
     EXPECT_EQ(exported->items, 1u);
     EXPECT_EQ(exported->trials, 0u);
-    auto target = Store::open(tmp / "b");
     ASSERT_TRUE(target->import_bundle(tmp / "x.bundle"));
     EXPECT_EQ(*target->item_names(), std::vector<std::string>{"two"});
 
@@ -187,16 +175,13 @@ TEST(StoreBundle, ChosenItemsOnlyAndAnUnknownItemIsNotFound) {
     EXPECT_EQ(missing.error().code, Errc::not_found);
 }
 
-TEST(StoreBundle, AnItemNameHoldingOtherBytesIsAConflictAndNothingIsWritten) {
-    TempDir tmp;
-    auto source = Store::open(tmp / "a");
+TEST_F(StoreBundle, AnItemNameHoldingOtherBytesIsAConflictAndNothingIsWritten) {
     fill(*source);
     ASSERT_TRUE(source->put_item("result", "from lab A"));
     BundleSelection selection;
     selection.all_trials = true;
     selection.all_items = true;
     ASSERT_TRUE(source->export_bundle(tmp / "x.bundle", selection));
-    auto target = Store::open(tmp / "b");
     ASSERT_TRUE(target->put_item("result", "from lab B"));
     auto imported = target->import_bundle(tmp / "x.bundle");
     ASSERT_FALSE(imported);
@@ -207,9 +192,7 @@ TEST(StoreBundle, AnItemNameHoldingOtherBytesIsAConflictAndNothingIsWritten) {
 }
 
 // A version-1 bundle (before named items: no 'N' entries, two trailer counts) is still imported.
-TEST(StoreBundle, VersionOneBundleIsStillRead) {
-    TempDir tmp;
-    auto source = Store::open(tmp / "a");
+TEST_F(StoreBundle, VersionOneBundleIsStillRead) {
     fill(*source);
     ASSERT_TRUE(source->export_bundle(tmp / "x.bundle"));
     const std::string v2 = read_file(tmp / "x.bundle");
@@ -220,7 +203,6 @@ TEST(StoreBundle, VersionOneBundleIsStillRead) {
     v1[8] = 1;
     v1 += std::string(sha256(v1).view());
     write_file(tmp / "v1.bundle", v1);
-    auto target = Store::open(tmp / "b");
     auto imported = target->import_bundle(tmp / "v1.bundle");
     ASSERT_TRUE(imported) << imported.error().what();
     EXPECT_EQ(imported->trials, 3u);
