@@ -10,6 +10,7 @@
 
 #include "checkpoint_file.hpp"
 #include "silico/core/digest.hpp"
+#include "silico/core/little_endian.hpp"
 
 namespace silico::experiments {
 namespace detail {
@@ -17,13 +18,6 @@ namespace {
 
 namespace fs = std::filesystem;
 constexpr std::string_view k_magic = "SILICO-CKPT\n";
-
-void put_u32(std::string& out, std::uint32_t v) {
-    for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
-void put_u64(std::string& out, std::uint64_t v) {
-    for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
 
 class Cursor {
   public:
@@ -37,10 +31,7 @@ class Cursor {
     bool uint(int bytes, std::uint64_t& v) {
         std::string_view raw;
         if (!take(static_cast<std::size_t>(bytes), raw)) return false;
-        v = 0;
-        for (int i = 0; i < bytes; ++i)
-            v |= static_cast<std::uint64_t>(static_cast<unsigned char>(raw[static_cast<std::size_t>(i)]))
-                 << (8 * i);
+        v = get_le(raw.data(), bytes);
         return true;
     }
     std::size_t remaining() const { return m_data.size() - m_pos; }

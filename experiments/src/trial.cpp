@@ -16,6 +16,7 @@
 
 #include "network_trial.hpp"
 #include "silico/core/digest.hpp"
+#include "silico/core/little_endian.hpp"
 #include "silico/experiments/anatomy.hpp"
 #include "silico/experiments/morphology.hpp"
 #include "silico/experiments/protocol.hpp"
@@ -302,16 +303,6 @@ Result<T> parse_json(std::string_view text, std::string_view what, F&& convert) 
 
 constexpr std::string_view k_outputs_magic = "SLTO";
 
-void put_u32(std::string& out, std::uint32_t v) {
-    for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
-
-std::uint32_t get_u32(std::string_view in) {
-    std::uint32_t v = 0;
-    for (int i = 0; i < 4; ++i) v |= static_cast<std::uint32_t>(static_cast<unsigned char>(in[i])) << (8 * i);
-    return v;
-}
-
 double thread_cpu_seconds() {
     timespec ts{};
     ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
@@ -422,7 +413,7 @@ std::string encode_outputs(const TrialOutputs& outputs) {
 Result<TrialOutputs> decode_outputs(std::string_view bytes) {
     if (bytes.size() < 8 || bytes.substr(0, 4) != k_outputs_magic)
         return fail(Errc::corruption, "not a trial result (bad magic)", "trial result");
-    const std::uint32_t length = get_u32(bytes.substr(4));
+    const std::uint32_t length = get_u32(bytes.data() + 4);
     if (bytes.size() < 8 + static_cast<std::size_t>(length))
         return fail(Errc::corruption, "truncated header", "trial result");
     try {

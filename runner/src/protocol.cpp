@@ -34,6 +34,7 @@
 #include <cstring>
 
 #include "silico/core/git_info.hpp"
+#include "silico/core/little_endian.hpp"
 
 namespace silico::runner {
 namespace {
@@ -43,15 +44,6 @@ constexpr std::size_t k_header_size = 4 + 2 + 1 + 4;
 
 void put_u8(std::string& out, std::uint8_t v) {
     out.push_back(static_cast<char>(v));
-}
-void put_u16(std::string& out, std::uint16_t v) {
-    for (int i = 0; i < 2; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
-void put_u32(std::string& out, std::uint32_t v) {
-    for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
-void put_u64(std::string& out, std::uint64_t v) {
-    for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
 }
 void put_str(std::string& out, std::string_view s) {
     put_u32(out, static_cast<std::uint32_t>(s.size()));
@@ -68,10 +60,7 @@ class Cursor {
 
     std::uint64_t uint(int bytes) {
         if (!take(static_cast<std::size_t>(bytes))) return 0;
-        std::uint64_t v = 0;
-        for (int i = 0; i < bytes; ++i)
-            v |= static_cast<std::uint64_t>(static_cast<unsigned char>(m_data[m_pos - bytes + i])) << (8 * i);
-        return v;
+        return get_le(m_data.data() + m_pos - static_cast<std::size_t>(bytes), bytes);
     }
     std::string str() {
         auto n = static_cast<std::size_t>(uint(4));

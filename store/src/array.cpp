@@ -30,6 +30,8 @@
 #include <cmath>
 #include <cstring>
 
+#include "silico/core/little_endian.hpp"
+
 namespace silico::store {
 
 namespace {
@@ -45,15 +47,6 @@ enum Codec : std::uint8_t {
     codec_integer = 4,
     codec_bits = 5
 };
-
-void put_u64(std::string& out, std::uint64_t v) {
-    for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
-}
-std::uint64_t get_u64(const char* p) {
-    std::uint64_t v = 0;
-    for (int i = 7; i >= 0; --i) v = (v << 8) | static_cast<std::uint8_t>(p[i]);
-    return v;
-}
 
 void shuffle_into(std::string& out, const std::vector<std::uint64_t>& words) {
     const std::size_t n = words.size();
@@ -205,7 +198,7 @@ Result<std::string> finish(ArrayKind kind, std::uint32_t ncols, std::uint64_t nr
     std::string out(k_magic);
     out.push_back(static_cast<char>(k_array_format_version));
     out.push_back(static_cast<char>(kind));
-    for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((ncols >> (8 * i)) & 0xFF));
+    put_u32(out, ncols);
     put_u64(out, nrows);
     put_u64(out, std::bit_cast<std::uint64_t>(precision));
     const std::size_t base = out.size();

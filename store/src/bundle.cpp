@@ -20,6 +20,7 @@
 
 #include "blob_codec.hpp"
 #include "record.hpp"
+#include "silico/core/little_endian.hpp"
 #include "store_impl.hpp"
 
 namespace silico::store {
@@ -29,13 +30,6 @@ namespace {
 constexpr std::string_view k_magic = "SLCBNDL\n";
 constexpr std::uint64_t k_max_record = 64ull << 20;
 constexpr std::uint64_t k_max_frame = 1ull << 34;
-
-void put_u32(std::string& out, std::uint32_t v) {
-    for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
-}
-void put_u64(std::string& out, std::uint64_t v) {
-    for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
-}
 
 // Writes to FILE.tmp, hashing everything, and renames over FILE when complete.
 class BundleWriter {
@@ -102,7 +96,7 @@ class BundleReader {
         if (magic != k_magic) return fail(Errc::parse, "not a silico bundle (bad magic)", m_file.string());
         std::string v;
         if (auto ok = read(4, v); !ok) return ok;
-        m_version = u32(v);
+        m_version = get_u32(v.data());
         if (m_version > k_bundle_format_version || m_version == 0) {
             return fail(Errc::version,
                         "bundle has format version " + std::to_string(m_version) +
@@ -120,9 +114,9 @@ class BundleReader {
         if (e.tag == 'E') {
             std::string counts;
             if (auto ok = read(m_version >= 2 ? 24 : 16, counts); !ok) return std::unexpected(ok.error());
-            e.blobs = u64(counts.substr(0, 8));
-            e.trials = u64(counts.substr(8, 8));
-            if (m_version >= 2) e.items = u64(counts.substr(16, 8));
+            e.blobs = get_u64(counts.data());
+            e.trials = get_u64(counts.data() + 8);
+            if (m_version >= 2) e.items = get_u64(counts.data() + 16);
             const Digest expected = m_hash.finish();
             std::string stored;
             if (auto ok = read_raw(Digest::k_size, stored); !ok) return std::unexpected(ok.error());
@@ -138,7 +132,7 @@ class BundleReader {
         std::string head;
         if (auto ok = read(Digest::k_size + 8, head); !ok) return std::unexpected(ok.error());
         e.digest = *Digest::from_bytes(std::string_view(head).substr(0, Digest::k_size));
-        const std::uint64_t length = u64(std::string_view(head).substr(Digest::k_size));
+        const std::uint64_t length = get_u64(head.data() + Digest::k_size);
         if (length > (e.tag == 'B' ? k_max_frame : k_max_record)) {
             return fail(Errc::corruption, "bundle entry claims " + std::to_string(length) + " bytes",
                         where());
@@ -148,16 +142,6 @@ class BundleReader {
     }
 
   private:
-    static std::uint32_t u32(std::string_view b) {
-        std::uint32_t v = 0;
-        for (int i = 3; i >= 0; --i) v = (v << 8) | static_cast<std::uint8_t>(b[static_cast<std::size_t>(i)]);
-        return v;
-    }
-    static std::uint64_t u64(std::string_view b) {
-        std::uint64_t v = 0;
-        for (int i = 7; i >= 0; --i) v = (v << 8) | static_cast<std::uint8_t>(b[static_cast<std::size_t>(i)]);
-        return v;
-    }
     static std::string hex_byte(char c) {
         char buf[3];
         std::snprintf(buf, sizeof buf, "%02x", static_cast<unsigned>(static_cast<unsigned char>(c)));
