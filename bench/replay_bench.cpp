@@ -1,6 +1,7 @@
 // Synaptic input in NEURON on cell 86 (24,780 synapses, ISF's example network): network set-up and one 300 ms
-// evoked trial (tStop 345 ms, fixed dt 0.025), recording soma Vm and the synapse activation table.
-// Results: bench/RESULTS.md, "Synaptic input". Run with --benchmark_repetitions=5.
+// evoked trial (tStop 345 ms, fixed dt 0.025), recording soma Vm and the synapse activation table; and the
+// per-trial encoding and decoding of such a trial's request. Results: bench/RESULTS.md, "Synaptic input".
+// Run with --benchmark_repetitions=5.
 #include <benchmark/benchmark.h>
 
 #include <ctime>
@@ -11,6 +12,8 @@
 #include "silico/experiments/network_model.hpp"
 #include "silico/experiments/protocol.hpp"
 #include "silico/experiments/simulator.hpp"
+#include "silico/experiments/trial.hpp"
+#include "silico/recipes/isf_param.hpp"
 
 namespace {
 
@@ -149,5 +152,28 @@ void BM_EvokedTrial(benchmark::State& state) {
 BENCHMARK(BM_EvokedTrial)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
 
 }  // namespace
+
+// The per-trial serialisation of an evoked trial's request carrying ISF's network tree (~240 kB as JSON):
+// the runner encodes it into the job frame and the worker decodes it; Model::run serialises the spec once
+// more for the network key. Counter: the request's size.
+void BM_EvokedTrialRequestEncodeDecode(benchmark::State& state) {
+    auto tree = silico::recipes::read_isf_param(k_network, k_paths);
+    if (!tree) return state.SkipWithError(tree.error().what().c_str());
+    ex::TrialInput trial;
+    trial.spec.experiment.protocol = silico::recipes::Protocol::evoked;
+    trial.spec.input.network.kind = silico::recipes::ParameterSource::Kind::isf_param;
+    trial.spec.input.network.file = k_network;
+    trial.spec.input.network.tree = std::make_shared<const nlohmann::ordered_json>(std::move(*tree));
+    std::size_t bytes = 0;
+    for (auto _ : state) {
+        const std::string text = ex::encode_trial(trial);
+        auto back = ex::decode_trial(text);
+        if (!back) return state.SkipWithError(back.error().what().c_str());
+        bytes = text.size();
+        benchmark::DoNotOptimize(back->spec.input.network.tree.get());
+    }
+    state.counters["request_bytes"] = static_cast<double>(bytes);
+}
+BENCHMARK(BM_EvokedTrialRequestEncodeDecode)->Unit(benchmark::kMillisecond);
 
 BENCHMARK_MAIN();
