@@ -285,4 +285,16 @@ Result<std::vector<std::optional<double>>> run_section_lengths(std::span<const S
     return lengths;
 }
 
+Result<std::vector<std::optional<double>>> read_run_section_lengths(const std::filesystem::path& activation,
+                                                                    const std::filesystem::path& syn,
+                                                                    std::size_t section_count) {
+    auto rows = read_synapse_activation_file(activation);
+    if (!rows) return std::unexpected(rows.error());
+    auto distribution = read_syn_file(syn);
+    if (!distribution) return std::unexpected(distribution.error());
+    auto lengths = run_section_lengths(*rows, *distribution, section_count);
+    if (!lengths) return std::unexpected(lengths.error().within(activation.string()));
+    return lengths;
+}
+
 }  // namespace silico::experiments

@@ -342,19 +342,6 @@ std::map<rc::Protocol, ProtocolRunner>& runners() {
 
 constexpr std::string_view k_spike_probe = "silico.spike_v";
 
-// The section lengths of a stored ISF run (cell.lengths_of_run), for a morphology of `section_count`
-// sections.
-Result<std::vector<std::optional<double>>> lengths_of_run(const rc::RunLengths& run,
-                                                          std::size_t section_count) {
-    auto rows = read_synapse_activation_file(run.activation);
-    if (!rows) return std::unexpected(rows.error());
-    auto syn = read_syn_file(run.syn);
-    if (!syn) return std::unexpected(syn.error());
-    auto lengths = run_section_lengths(*rows, *syn, section_count);
-    if (!lengths) return std::unexpected(lengths.error().within(run.activation.string()));
-    return lengths;
-}
-
 }  // namespace
 
 // ----- serialisation
@@ -758,7 +745,8 @@ Result<Model> Model::build(const ModelSpec& spec) {
             morphology.error().within(parameters.source + ": neuron.filename").within("cell"));
     BuildOptions options;
     if (c.lengths_of_run) {
-        auto lengths = lengths_of_run(*c.lengths_of_run, morphology->sections.size());
+        auto lengths = read_run_section_lengths(c.lengths_of_run->activation, c.lengths_of_run->syn,
+                                                morphology->sections.size());
         if (!lengths) return std::unexpected(lengths.error().within("cell.lengths_of_run"));
         options.section_lengths = std::move(*lengths);
     }

@@ -125,12 +125,8 @@ Result<nlohmann::ordered_json> compare_run_lengths(const RunLengthsOptions& opti
     if (!morphology) return std::unexpected(morphology.error());
     auto model = ex::build_cell_model(*morphology, ex::CellParameters{});
     if (!model) return std::unexpected(model.error());
-    auto rows = ex::read_synapse_activation_file(options.activation);
-    if (!rows) return std::unexpected(rows.error());
-    auto syn = ex::read_syn_file(options.syn);
-    if (!syn) return std::unexpected(syn.error());
-    auto lengths = ex::run_section_lengths(*rows, *syn, morphology->sections.size());
-    if (!lengths) return std::unexpected(lengths.error().within(options.activation));
+    auto lengths = ex::read_run_section_lengths(options.activation, options.syn, morphology->sections.size());
+    if (!lengths) return std::unexpected(lengths.error());
     std::vector<double> relative;
     int identical = 0, worst = -1;
     double worst_relative = 0;

@@ -123,5 +123,9 @@ double soma_distance_d3(const SectionTree& tree, int section, double x);
 Result<std::vector<std::optional<double>>> run_section_lengths(std::span<const SynapseActivationRow> rows,
                                                                const SynapseDistribution& syn,
                                                                std::size_t section_count);
+// The same from the run's activation file and its .syn file; errors name the activation file.
+Result<std::vector<std::optional<double>>> read_run_section_lengths(const std::filesystem::path& activation,
+                                                                    const std::filesystem::path& syn,
+                                                                    std::size_t section_count);
 
 }  // namespace silico::experiments
