@@ -5,10 +5,10 @@
 #include <chrono>
 #include <optional>
 
-#include "silico/experiments/cell.hpp"
-#include "silico/experiments/protocol.hpp"
-#include "silico/experiments/recording.hpp"
-#include "silico/experiments/simulator.hpp"
+#include "silico/neuron/neuron_cell.hpp"
+#include "silico/neuron/recording.hpp"
+#include "silico/neuron/simulator.hpp"
+#include "silico/neuron/stimulus.hpp"
 
 namespace {
 
@@ -80,7 +80,7 @@ void build_cell_86_in_neuron(benchmark::State& state) {
 }
 BENCHMARK(build_cell_86_in_neuron)->Unit(benchmark::kMillisecond);
 
-// ISF's 3000 ms step protocol on cell 86 (0.793 nA, 700-2700 ms): wall time of Protocol::run(), NEURON's own
+// ISF's 3000 ms step protocol on cell 86 (0.793 nA, 700-2700 ms): wall time of Stimulus::run(), NEURON's own
 // share (init + the fadvance loop, the floor) and the share silico adds around it. Arg 0: fixed step dt 0.025
 // (cache_efficient); arg 1: CVODE with NEURON's default tolerances.
 void step_3000ms_cell_86(benchmark::State& state) {
@@ -99,11 +99,12 @@ void step_3000ms_cell_86(benchmark::State& state) {
         cell.emplace(std::move(*made));
     }
     const std::string soma = cell->hoc_name(model->soma_id());
-    ex::ProtocolSpec spec;
-    spec.integration = {state.range(0) ? ex::Solver::cvode : ex::Solver::fixed_step, 0.025, 3000.0, -75.0, 34.0};
+    ex::StimulusSpec spec;
+    spec.integration = {state.range(0) ? ex::Solver::cvode : ex::Solver::fixed_step, 0.025, 3000.0, -75.0,
+                        34.0};
     spec.clamps.push_back({{soma, 0.5}, 700.0, 2000.0, 0.793});
     spec.probes.push_back({"soma.v", {soma, 0.5}, "v"});
-    auto protocol = ex::Protocol::install(**simulator, spec);
+    auto protocol = ex::Stimulus::install(**simulator, spec);
     if (!protocol) return state.SkipWithError(protocol.error().what().c_str());
     double neuron = 0, total = 0;
     std::size_t spikes = 0;

@@ -9,10 +9,10 @@
 #include <memory>
 #include <optional>
 
-#include "silico/experiments/cell.hpp"
-#include "silico/experiments/checkpoint.hpp"
-#include "silico/experiments/protocol.hpp"
-#include "silico/experiments/simulator.hpp"
+#include "silico/neuron/checkpoint.hpp"
+#include "silico/neuron/neuron_cell.hpp"
+#include "silico/neuron/simulator.hpp"
+#include "silico/neuron/stimulus.hpp"
 
 namespace {
 
@@ -26,7 +26,7 @@ const silico::recipes::PathMap k_paths{{"IN_SILICO_FRAMEWORK_DIR", SILICO_SHARED
 // Cell 86 with a soma step, built once per process.
 struct Setup {
     std::optional<ex::NeuronCell> cell;
-    std::optional<ex::Protocol> protocol;
+    std::optional<ex::Stimulus> protocol;
     std::string error;
 };
 
@@ -42,13 +42,13 @@ Setup& setup() {
         auto cell = ex::NeuronCell::instantiate(**sim, *model);
         if (!cell) return out.error = cell.error().what(), std::move(out);
         out.cell.emplace(std::move(*cell));
-        ex::ProtocolSpec spec;
+        ex::StimulusSpec spec;
         spec.integration.tstop = 100.0;
         const ex::Location soma{out.cell->hoc_name(out.cell->model().soma_id()), 0.5};
         spec.clamps.push_back({soma, 20.0, 100.0, 1.2});
         spec.probes.push_back({"soma.v", soma, "v"});
         spec.probes.push_back({"soma.cai", soma, "cai"});
-        auto protocol = ex::Protocol::install(**sim, spec);
+        auto protocol = ex::Stimulus::install(**sim, spec);
         if (!protocol) return out.error = protocol.error().what(), std::move(out);
         out.protocol.emplace(std::move(*protocol));
         return out;

@@ -7,12 +7,13 @@
 #include <ctime>
 #include <memory>
 
-#include "silico/experiments/activity.hpp"
-#include "silico/experiments/cell.hpp"
-#include "silico/experiments/network_model.hpp"
-#include "silico/experiments/protocol.hpp"
-#include "silico/experiments/recording.hpp"
-#include "silico/experiments/simulator.hpp"
+#include "silico/model/activity.hpp"
+#include "silico/model/synapse_sites.hpp"
+#include "silico/neuron/neuron_cell.hpp"
+#include "silico/neuron/recording.hpp"
+#include "silico/neuron/simulator.hpp"
+#include "silico/neuron/stimulus.hpp"
+#include "silico/neuron/synapse_pools.hpp"
 
 namespace {
 
@@ -31,8 +32,8 @@ struct Model {
     std::unique_ptr<ex::NeuronCell> cell;
     ex::PreparedNetwork network;
     ex::SynapseSites sites;
-    std::unique_ptr<ex::NetworkModel> model;
-    std::unique_ptr<ex::Protocol> protocol;
+    std::unique_ptr<ex::SynapsePools> model;
+    std::unique_ptr<ex::Stimulus> protocol;
     std::string error;
 };
 
@@ -63,18 +64,18 @@ Model& model() {
         auto sites = ex::place_synapses(made->cell->model(), made->network, *syn);
         if (!sites) return fail(sites.error());
         made->sites = std::move(*sites);
-        auto nm = ex::NetworkModel::create(*made->simulator, *made->cell, made->network);
+        auto nm = ex::SynapsePools::create(*made->simulator, *made->cell, made->network);
         if (!nm) return fail(nm.error());
-        made->model = std::make_unique<ex::NetworkModel>(std::move(*nm));
-        ex::ProtocolSpec spec;
+        made->model = std::make_unique<ex::SynapsePools>(std::move(*nm));
+        ex::StimulusSpec spec;
         spec.integration.dt = 0.025;
         spec.integration.tstop = 345.0;
         spec.integration.v_init = p->sim.v_init.value_or(-75.0);
         spec.integration.celsius = p->sim.temperature.value_or(34.0);
         spec.probes.push_back({"soma.v", {made->cell->hoc_name(made->cell->model().soma_id()), 0.5}, "v"});
-        auto protocol = ex::Protocol::install(*made->simulator, spec);
+        auto protocol = ex::Stimulus::install(*made->simulator, spec);
         if (!protocol) return fail(protocol.error());
-        made->protocol = std::make_unique<ex::Protocol>(std::move(*protocol));
+        made->protocol = std::make_unique<ex::Stimulus>(std::move(*protocol));
         return made;
     }();
     return *m;
@@ -94,7 +95,7 @@ void run_trials(benchmark::State& state, bool with_input) {
             auto a = ex::generate_activity_independent(m.network, seed++);
             if (!a) return state.SkipWithError(a.error().what().c_str());
             activity = std::move(*a);
-            if (auto r = m.model->reserve(ex::NetworkModel::slots_needed(m.network, activity)); !r)
+            if (auto r = m.model->reserve(ex::SynapsePools::slots_needed(m.network, activity)); !r)
                 return state.SkipWithError(r.error().what().c_str());
         } else {
             activity.cell_begin.assign(m.network.parameters.populations.size() + 1, 0);

@@ -6,9 +6,9 @@
 #include <cstdlib>
 #include <string>
 
-#include "silico/experiments/activity.hpp"
-#include "silico/experiments/anatomy.hpp"
-#include "silico/experiments/network.hpp"
+#include "silico/model/activity.hpp"
+#include "silico/model/network_parameters.hpp"
+#include "silico/model/synapse_files.hpp"
 
 namespace {
 

@@ -11,10 +11,10 @@
 #include <filesystem>
 #include <optional>
 
-#include "silico/experiments/checkpoint.hpp"
-#include "silico/experiments/trial.hpp"
+#include "silico/neuron/checkpoint.hpp"
 #include "silico/recipes/plan.hpp"
 #include "silico/recipes/recipe.hpp"
+#include "silico/trial/trial_runner.hpp"
 
 namespace {
 
@@ -25,7 +25,7 @@ const std::string k_isf = SILICO_SHARED_DIR "/isf";
 const std::string k_data = k_isf + "/getting_started/example_data";
 
 struct Setup {
-    std::optional<ex::Model> model;
+    std::optional<ex::TrialRunner> model;
     std::optional<rc::Condition> condition;
     std::string error;
 };
@@ -56,7 +56,7 @@ root = 20240
         auto conditions = rc::expand_conditions(*recipe);
         if (!conditions) return out.error = conditions.error().front().what(), std::move(out);
         out.condition = conditions->front();
-        auto model = ex::Model::build({out.condition->spec.cell});
+        auto model = ex::TrialRunner::build({out.condition->spec.cell});
         if (!model) return out.error = model.error().what(), std::move(out);
         out.model.emplace(std::move(*model));
         return out;

@@ -12,14 +12,14 @@
 #include <string>
 #include <vector>
 
-#include "silico/experiments/protocol.hpp"
-#include "silico/experiments/simulator.hpp"
+#include "silico/neuron/simulator.hpp"
+#include "silico/neuron/stimulus.hpp"
 
 namespace {
 
-using silico::experiments::Protocol;
-using silico::experiments::ProtocolSpec;
 using silico::experiments::Simulator;
+using silico::experiments::Stimulus;
+using silico::experiments::StimulusSpec;
 
 Simulator& simulator() {
     auto sim = Simulator::instance();
@@ -76,12 +76,12 @@ void BM_CableRun(benchmark::State& state) {
         hoc("{cable {insert NaTa_t  gNaTa_tbar_NaTa_t = 0.4  insert SKv3_1  gSKv3_1bar_SKv3_1 = 0.4  ena = "
             "50  "
             "ek = -85}}");
-    ProtocolSpec spec;
+    StimulusSpec spec;
     spec.integration.tstop = 100;  // 4000 steps at dt 0.025
     spec.clamps.push_back({{"cable", 0.0}, 10.0, 80.0, 0.5});
     spec.probes.push_back({"v0", {"cable", 0.0}, "v"});
     spec.probes.push_back({"v1", {"cable", 1.0}, "v"});
-    auto protocol = Protocol::install(simulator(), spec);
+    auto protocol = Stimulus::install(simulator(), spec);
     if (!protocol) {
         state.SkipWithError(protocol.error().what().c_str());
         return;

@@ -19,9 +19,9 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "run_plan.hpp"
+#include "commands/run_plan.hpp"
 #include "silico/core/git_info.hpp"
-#include "silico/experiments/simulator.hpp"
+#include "silico/neuron/simulator.hpp"
 #include "silico/recipes/plan.hpp"
 #include "silico/store/array.hpp"
 #include "silico/store/store.hpp"
@@ -32,7 +32,7 @@ namespace fs = std::filesystem;
 using namespace silico;
 
 const fs::path k_dir = fs::temp_directory_path() / "silico_pipeline_bench";
-const std::string k_cell = SILICO_SOURCE_DIR "/tests/runner/data/one_compartment.param";
+const std::string k_cell = SILICO_SOURCE_DIR "/tests/data/one_compartment.param";
 
 std::string amplitude_list(int n) {
     std::string s = "[";

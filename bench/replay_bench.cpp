@@ -7,13 +7,14 @@
 #include <ctime>
 #include <memory>
 
-#include "silico/experiments/activity.hpp"
-#include "silico/experiments/cell.hpp"
-#include "silico/experiments/network_model.hpp"
-#include "silico/experiments/protocol.hpp"
-#include "silico/experiments/simulator.hpp"
-#include "silico/experiments/trial.hpp"
+#include "silico/model/activity.hpp"
+#include "silico/model/synapse_sites.hpp"
+#include "silico/neuron/neuron_cell.hpp"
+#include "silico/neuron/simulator.hpp"
+#include "silico/neuron/stimulus.hpp"
+#include "silico/neuron/synapse_pools.hpp"
 #include "silico/recipes/isf_param.hpp"
+#include "silico/trial/trial_runner.hpp"
 
 namespace {
 
@@ -61,7 +62,7 @@ Cell& cell_86() {
 struct Network {
     ex::PreparedNetwork network;
     ex::SynapseSites sites;
-    std::unique_ptr<ex::NetworkModel> model;
+    std::unique_ptr<ex::SynapsePools> model;
 };
 
 silico::Result<std::unique_ptr<Network>> set_up(Cell& c) {
@@ -76,12 +77,12 @@ silico::Result<std::unique_ptr<Network>> set_up(Cell& c) {
     auto sites = ex::place_synapses(c.cell->model(), n->network, *syn);
     if (!sites) return std::unexpected(sites.error());
     n->sites = std::move(*sites);
-    auto model = ex::NetworkModel::create(*c.simulator, *c.cell, n->network);
+    auto model = ex::SynapsePools::create(*c.simulator, *c.cell, n->network);
     if (!model) return std::unexpected(model.error());
-    n->model = std::make_unique<ex::NetworkModel>(std::move(*model));
+    n->model = std::make_unique<ex::SynapsePools>(std::move(*model));
     auto probe = ex::generate_activity_independent(n->network, 1);
     if (!probe) return std::unexpected(probe.error());
-    auto slots = ex::NetworkModel::slots_needed(n->network, *probe);
+    auto slots = ex::SynapsePools::slots_needed(n->network, *probe);
     for (auto& s : slots) s += s / 10 + 1;
     if (auto r = n->model->reserve(slots); !r) return std::unexpected(r.error());
     return n;
@@ -108,13 +109,13 @@ void BM_EvokedTrial(benchmark::State& state) {
     if (!c.cell) return state.SkipWithError("cell 86 could not be built");
     auto n = set_up(c);
     if (!n) return state.SkipWithError(n.error().what().c_str());
-    ex::ProtocolSpec spec;
+    ex::StimulusSpec spec;
     spec.integration.dt = 0.025;
     spec.integration.tstop = 345.0;
     spec.integration.v_init = -75.0;
     spec.integration.celsius = 34.0;
     spec.probes.push_back({"soma.v", {c.cell->hoc_name(c.cell->model().soma_id()), 0.5}, "v"});
-    auto protocol = ex::Protocol::install(*c.simulator, spec);
+    auto protocol = ex::Stimulus::install(*c.simulator, spec);
     if (!protocol) return state.SkipWithError(protocol.error().what().c_str());
     ex::IsfRandomState rng(20240);
     const auto placement = (*n)->sites.placement((*n)->network);

@@ -3,7 +3,7 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "cli.hpp"
+#include "commands/cli.hpp"
 
 namespace silico::runner {
 

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 
-#include "silico/experiments/cell.hpp"
+#include "silico/neuron/neuron_cell.hpp"
 
 namespace silico::experiments::fuzz {
 

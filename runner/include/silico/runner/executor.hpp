@@ -24,7 +24,7 @@
 #include <vector>
 
 #include "silico/core/error.hpp"
-#include "silico/runner/protocol.hpp"
+#include "silico/runner/worker_protocol.hpp"
 
 namespace silico::runner {
 

@@ -1,0 +1,53 @@
+// Planning shared by `silico run`, `silico plan`, `silico status` and the benchmarks (run_plan.hpp).
+#include "commands/run_plan.hpp"
+
+#include <map>
+
+#include "silico/trial/trial_runner.hpp"
+
+namespace silico::runner {
+
+namespace fs = std::filesystem;
+
+Result<std::vector<bool>> trials_complete(const recipes::Plan& plan, const store::Store& store) {
+    std::vector<bool> complete(plan.trials.size(), false);
+    for (std::size_t i = 0; i < plan.trials.size(); ++i) {
+        auto has = store.contains(plan.trials[i].key);
+        if (!has) return std::unexpected(has.error());
+        complete[i] = *has;
+    }
+    return complete;
+}
+
+Result<std::vector<bool>> trials_complete(const recipes::Plan& plan, const fs::path& store_dir) {
+    std::error_code ec;
+    if (!fs::exists(store_dir / "db", ec)) return std::vector<bool>(plan.trials.size(), false);
+    store::Options options;
+    options.read_only = true;
+    auto store = store::Store::open(store_dir, options);
+    if (!store) return std::unexpected(store.error());
+    return trials_complete(plan, *store);
+}
+
+std::vector<Job> make_jobs(const recipes::Plan& plan, const std::vector<std::size_t>& trials) {
+    std::vector<Job> jobs;
+    std::map<std::string, std::size_t> by_model;
+    std::vector<std::string> model_of(plan.conditions.size());
+    for (std::size_t c = 0; c < plan.conditions.size(); ++c)
+        model_of[c] = experiments::encode_model({plan.conditions[c].spec.cell});
+    for (std::size_t i : trials) {
+        const auto& t = plan.trials[i];
+        const auto& model = model_of[t.condition];
+        auto [it, added] = by_model.try_emplace(model, jobs.size());
+        if (added) jobs.push_back(Job{std::string(k_simulate_kind), model, {}});
+        experiments::TrialInput input{plan.conditions[t.condition].spec, t.trial, t.seed};
+        jobs[it->second].trials.push_back({t.key.hex(), experiments::encode_trial(input)});
+    }
+    return jobs;
+}
+
+std::string run_record_name(const recipes::Recipe& recipe) {
+    return "recipe/" + recipe.digest.hex();
+}
+
+}  // namespace silico::runner

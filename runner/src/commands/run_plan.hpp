@@ -1,0 +1,37 @@
+// Planning shared by `silico run`, `silico plan`, `silico status` and the benchmarks: a recipe's trials,
+// which of them the store already holds, and the worker jobs (one per model) for the missing ones.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "silico/core/error.hpp"
+#include "silico/recipes/plan.hpp"
+#include "silico/runner/worker.hpp"
+#include "silico/runner/worker_protocol.hpp"
+#include "silico/store/store.hpp"
+
+namespace silico::runner {
+
+// Job kind of NEURON trials (simulate_handler.cpp).
+inline constexpr std::string_view k_simulate_kind = "simulate";
+void register_simulate_handler(HandlerRegistry& registry);
+
+// Which trials of `plan` are complete in `store` (store.contains per key).
+Result<std::vector<bool>> trials_complete(const recipes::Plan& plan, const store::Store& store);
+
+// The same against the store folder opened read-only; a folder without a store means nothing is complete.
+Result<std::vector<bool>> trials_complete(const recipes::Plan& plan, const std::filesystem::path& store_dir);
+
+// Worker jobs for the given trials (indices into plan.trials), one job per distinct model (the cell), in
+// first-appearance order, so a worker builds each cell once. Request i of a job is the trial's serialised
+// TrialInput; its key is the trial key in hex.
+std::vector<Job> make_jobs(const recipes::Plan& plan, const std::vector<std::size_t>& trials);
+
+// Name of the store's run record of a recipe: "recipe/<recipe digest hex>".
+std::string run_record_name(const recipes::Recipe& recipe);
+
+}  // namespace silico::runner
