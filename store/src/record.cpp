@@ -4,6 +4,13 @@
 //                 "status": "complete" | "failed",
 //                 "outputs": { name: blobref, ... },
 //                 "seed": uint64,                   omitted when the trial has no seed
+//                 "seed_mode": "independent" | "isf",
+//                                                   written with the seed; absent (records written before
+//                                                   isf registrations existed) reads as "independent"
+//                 "sweep": uint64,                  the trial's index within its condition (ISF's sweep)
+//                 "condition": 64 hex digits,       the trial's condition key
+//                                                   sweep and condition are omitted when unknown; an "isf"
+//                                                   record without seed, sweep or condition is corrupt
 //                 "silico_version": str, "silico_commit": str, "silico_dirty": bool,
 //                 "neuron_version": str, "host": str, "user": str,
 //                 "start_unix_ms": int64, "end_unix_ms": int64,
@@ -50,6 +57,18 @@ std::string_view to_string(TrialStatus status) {
     return status == TrialStatus::complete ? "complete" : "failed";
 }
 
+std::string_view to_string(SeedMode mode) {
+    return mode == SeedMode::isf ? "isf" : "independent";
+}
+
+std::string_view missing_isf_field(const TrialRecord& r) {
+    if (r.seed_mode != SeedMode::isf) return {};
+    if (!r.seed) return "seed";
+    if (!r.sweep) return "sweep";
+    if (!r.condition) return "condition";
+    return {};
+}
+
 std::string encode_record(const TrialRecord& r) {
     json outputs = json::object();
     for (const auto& [name, ref] : r.outputs) outputs[name] = blob_to_json(ref);
@@ -69,6 +88,9 @@ std::string encode_record(const TrialRecord& r) {
               {"attempt", r.attempt},
               {"stderr_tail", r.stderr_tail}};
     if (r.seed) j["seed"] = *r.seed;
+    if (r.seed || r.seed_mode != SeedMode::independent) j["seed_mode"] = std::string(to_string(r.seed_mode));
+    if (r.sweep) j["sweep"] = *r.sweep;
+    if (r.condition) j["condition"] = r.condition->hex();
     // Replace invalid UTF-8 (a binary stderr tail) instead of throwing.
     return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
@@ -93,6 +115,22 @@ Result<TrialRecord> decode_record(std::string_view bytes) {
             r.outputs.emplace(name, *blob);
         }
         if (j.contains("seed")) r.seed = j.at("seed").get<std::uint64_t>();
+        if (j.contains("seed_mode")) {
+            const auto mode = j.at("seed_mode").get<std::string>();
+            if (mode == "isf") {
+                r.seed_mode = SeedMode::isf;
+            } else if (mode != "independent") {
+                return fail(Errc::corruption, "trial record has unknown seed mode '" + mode + "'");
+            }
+        }
+        if (j.contains("sweep")) r.sweep = j.at("sweep").get<std::uint64_t>();
+        if (j.contains("condition")) {
+            auto condition = Digest::from_hex(j.at("condition").get<std::string>());
+            if (!condition) return std::unexpected(condition.error());
+            r.condition = *condition;
+        }
+        if (auto missing = missing_isf_field(r); !missing.empty())
+            return fail(Errc::corruption, "isf-mode trial record has no " + std::string(missing));
         r.silico_version = j.value("silico_version", "");
         r.silico_commit = j.value("silico_commit", "");
         r.silico_dirty = j.value("silico_dirty", false);

@@ -66,6 +66,16 @@ std::vector<rocksdb::ColumnFamilyDescriptor> descriptors(const std::shared_ptr<r
 
 constexpr std::string_view k_version_key = "format_version";
 
+// What the writers refuse: an isf-mode record they could not register (commit) or read back (failures).
+Status check_seed_fields(const TrialRecord& record, const Digest& key) {
+    if (auto missing = missing_isf_field(record); !missing.empty())
+        return fail(Errc::invalid_argument,
+                    "an isf-mode trial record needs its " + std::string(missing) +
+                        " (ISF's trial is a sweep of a process seed within a condition)",
+                    "trial " + key.hex());
+    return {};
+}
+
 Status check_format_version(Store::Impl& impl) {
     auto stored = impl.get(cf_meta, k_version_key);
     if (!stored) return std::unexpected(stored.error());
@@ -166,6 +176,12 @@ std::string seed_key(std::uint64_t seed) {
     return k;
 }
 
+std::string isf_seed_key(std::uint64_t seed, std::uint64_t sweep, const Digest& condition) {
+    std::string k = seed_key(seed) + seed_key(sweep);
+    k.append(condition.view());
+    return k;
+}
+
 std::string failure_key(const Digest& key, std::uint32_t attempt) {
     std::string k(key.view());
     for (int shift = 24; shift >= 0; shift -= 8) k.push_back(static_cast<char>((attempt >> shift) & 0xFF));
@@ -257,18 +273,27 @@ Result<TrialRecord> Store::Impl::commit_locked(rocksdb::WriteBatch& batch, const
     auto existing = get(cf_trials, key.view());
     if (!existing) return std::unexpected(existing.error());
     if (*existing) return decode_record(**existing);  // already complete: the first record stays
+    if (auto ok = check_seed_fields(record, key); !ok) return std::unexpected(ok.error());
     if (record.seed) {
-        auto owner = get(cf_seeds, seed_key(*record.seed));
+        const bool isf = record.seed_mode == SeedMode::isf;
+        const std::string registration =
+            isf ? isf_seed_key(*record.seed, *record.sweep, *record.condition) : seed_key(*record.seed);
+        auto owner = get(cf_seeds, registration);
         if (!owner) return std::unexpected(owner.error());
         if (*owner && **owner != key.view()) {
             auto other = Digest::from_bytes(**owner);
+            const std::string what = isf ? "ISF process seed " + std::to_string(*record.seed) + ", sweep " +
+                                               std::to_string(*record.sweep) + " of condition " +
+                                               record.condition->hex()
+                                         : "seed " + std::to_string(*record.seed);
             return fail(Errc::validation,
-                        "seed " + std::to_string(*record.seed) + " is already used by trial " +
+                        what + " (seed mode " + std::string(to_string(record.seed_mode)) +
+                            ") is already used by trial " +
                             (other ? other->hex() : std::string("<corrupt key>")) + "; trial " + key.hex() +
                             " claims it too",
                         "store " + dir.string());
         }
-        batch.Put(cf(cf_seeds), seed_key(*record.seed), slice(key.view()));
+        batch.Put(cf(cf_seeds), registration, slice(key.view()));
     }
     record.status = TrialStatus::complete;
     record.format_version = k_record_format_version;
@@ -384,6 +409,7 @@ Result<TrialRecord> Store::commit_trial(const Digest& key, TrialRecord record,
 
 Status Store::record_failure(const Digest& key, TrialRecord record) {
     if (auto ok = m_impl->require_writer("record a failure"); !ok) return std::unexpected(ok.error());
+    if (auto ok = check_seed_fields(record, key); !ok) return ok;
     std::lock_guard guard(m_impl->write_mutex);
     record.status = TrialStatus::failed;
     record.format_version = k_record_format_version;
@@ -446,6 +472,19 @@ Result<std::optional<Digest>> Store::seed_owner(std::uint64_t seed) const {
     if (!*value) return std::optional<Digest>{};
     auto key = Digest::from_bytes(**value);
     if (!key) return std::unexpected(key.error().within("seed " + std::to_string(seed)));
+    return std::optional<Digest>{*key};
+}
+
+Result<std::optional<Digest>> Store::isf_seed_owner(std::uint64_t seed, std::uint64_t sweep,
+                                                    const Digest& condition) const {
+    auto value = m_impl->get(cf_seeds, isf_seed_key(seed, sweep, condition));
+    if (!value) return std::unexpected(value.error());
+    if (!*value) return std::optional<Digest>{};
+    auto key = Digest::from_bytes(**value);
+    if (!key)
+        return std::unexpected(key.error().within("isf seed " + std::to_string(seed) + ", sweep " +
+                                                  std::to_string(sweep) + " of condition " +
+                                                  condition.hex()));
     return std::optional<Digest>{*key};
 }
 

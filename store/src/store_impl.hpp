@@ -36,8 +36,11 @@ inline std::filesystem::path db_path(const std::filesystem::path& dir) {
     return dir / "db";
 }
 
-// 8-byte big-endian seed, so the seeds column family iterates in numeric order.
+// The seeds column family's keys, big-endian so it iterates in numeric order (docs/store.md).
+// Independent mode: the 8-byte seed.
 std::string seed_key(std::uint64_t seed);
+// Isf mode: 8-byte process seed, 8-byte sweep index, 32-byte condition key (48 bytes).
+std::string isf_seed_key(std::uint64_t seed, std::uint64_t sweep, const Digest& condition);
 // 32-byte trial key + 4-byte big-endian attempt.
 std::string failure_key(const Digest& key, std::uint32_t attempt);
 

@@ -69,6 +69,26 @@ TEST_F(StoreBundle, ExportAllThenImportRoundTripsTrialsBlobsAndSeeds) {
     EXPECT_FALSE(std::filesystem::exists(tmp / "all.bundle.tmp"));
 }
 
+TEST_F(StoreBundle, IsfTrialsOfOneProcessSeedImportWithTheirSweepRegistrations) {
+    const Digest condition = sha256("condition");
+    for (int i = 0; i < 3; ++i) {
+        TrialRecord r;
+        r.seed = 1234;
+        r.seed_mode = SeedMode::isf;
+        r.sweep = static_cast<std::uint64_t>(i);
+        r.condition = condition;
+        ASSERT_TRUE(source->commit_trial(key_of(i), r, {{"v", "sweep " + std::to_string(i)}}));
+    }
+    ASSERT_TRUE(source->export_bundle(tmp / "isf.bundle"));
+    auto imported = target->import_bundle(tmp / "isf.bundle");
+    ASSERT_TRUE(imported) << imported.error().what();
+    EXPECT_EQ(imported->new_trials, 3u);
+    for (int i = 0; i < 3; ++i) {
+        EXPECT_EQ(target->find_trial(key_of(i))->sweep, static_cast<std::uint64_t>(i));
+        EXPECT_EQ(**target->isf_seed_owner(1234, static_cast<std::uint64_t>(i), condition), key_of(i));
+    }
+}
+
 TEST_F(StoreBundle, ImportIsIdempotent) {
     fill(*source);
     ASSERT_TRUE(source->export_bundle(tmp / "x.bundle"));

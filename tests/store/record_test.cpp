@@ -51,6 +51,47 @@ TEST(TrialRecordEncoding, EveryFieldRoundTrips) {
     EXPECT_EQ(back->stderr_tail, r.stderr_tail);
 }
 
+TEST(TrialRecordEncoding, IsfSeedModeSweepAndConditionRoundTrip) {
+    TrialRecord r = full_record();
+    r.seed = 1234;
+    r.seed_mode = SeedMode::isf;
+    r.sweep = 2;
+    r.condition = sha256("condition");
+    auto back = decode_record(encode_record(r));
+    ASSERT_TRUE(back) << back.error().what();
+    EXPECT_EQ(back->seed_mode, SeedMode::isf);
+    EXPECT_EQ(back->sweep, 2u);
+    EXPECT_EQ(back->condition, sha256("condition"));
+}
+
+TEST(TrialRecordEncoding, RecordWithoutSeedModeReadsAsIndependent) {
+    auto back = decode_record(R"({"v":1,"status":"complete","outputs":{},"seed":42})");
+    ASSERT_TRUE(back) << back.error().what();
+    EXPECT_EQ(back->seed_mode, SeedMode::independent);
+    EXPECT_FALSE(back->sweep.has_value());
+    EXPECT_FALSE(back->condition.has_value());
+}
+
+TEST(TrialRecordEncoding, IndependentRecordsWriteTheirModeWithTheSeed) {
+    TrialRecord r;
+    r.seed = 42;
+    EXPECT_NE(encode_record(r).find(R"("seed_mode":"independent")"), std::string::npos);
+    EXPECT_EQ(encode_record(TrialRecord{}).find("seed_mode"), std::string::npos);
+}
+
+TEST(TrialRecordEncoding, IsfRecordWithoutSeedSweepOrConditionOrWithAnUnknownSeedModeIsCorruption) {
+    const std::string head = R"({"v":1,"status":"complete","outputs":{},)";
+    const std::string condition = R"("condition":")" + sha256("c").hex() + R"(")";
+    for (const std::string& bad : {head + R"("seed":1,"seed_mode":"isf","sweep":0})",
+                                   head + R"("seed":1,"seed_mode":"isf",)" + condition + "}",
+                                   head + R"("seed_mode":"isf","sweep":0,)" + condition + "}",
+                                   head + R"("seed":1,"seed_mode":"numpy"})"}) {
+        auto back = decode_record(bad);
+        ASSERT_FALSE(back) << bad;
+        EXPECT_EQ(back.error().code, Errc::corruption) << bad;
+    }
+}
+
 TEST(TrialRecordEncoding, RecordWithoutSeedHasNoSeed) {
     TrialRecord r;
     auto back = decode_record(encode_record(r));

@@ -220,16 +220,142 @@ TEST(StoreSeeds, CommitRegistersTheSeed) {
     EXPECT_FALSE(store->seed_owner(43)->has_value());
 }
 
-TEST(StoreSeeds, SecondTrialClaimingAUsedSeedIsReportedWithBothKeys) {
+TEST(StoreSeeds, SecondTrialClaimingAUsedSeedIsReportedWithTheModeAndBothKeys) {
     TempDir tmp;
     auto store = Store::open(tmp.path());
     ASSERT_TRUE(store->commit_trial(key_of(1), record_with_seed(42), {{"v", "a"}}));
     auto second = store->commit_trial(key_of(2), record_with_seed(42), {{"v", "b"}});
     ASSERT_FALSE(second);
     EXPECT_EQ(second.error().code, Errc::validation);
+    EXPECT_NE(second.error().what().find("seed 42 (seed mode independent)"), std::string::npos)
+        << second.error().what();
     EXPECT_NE(second.error().what().find(key_of(1).hex()), std::string::npos);
     EXPECT_NE(second.error().what().find(key_of(2).hex()), std::string::npos);
     EXPECT_FALSE(*store->contains(key_of(2)));
+}
+
+// ISF's trial i of process seed s in a condition: the record as the runner writes it.
+TrialRecord isf_record(std::uint64_t seed, std::uint64_t sweep, const Digest& condition) {
+    TrialRecord r = record_with_seed(seed);
+    r.seed_mode = SeedMode::isf;
+    r.sweep = sweep;
+    r.condition = condition;
+    return r;
+}
+
+const Digest k_condition_a = sha256("condition a");
+const Digest k_condition_b = sha256("condition b");
+
+TEST(StoreSeeds, IsfTrialsOfOneProcessSeedRegisterOneSweepEach) {
+    TempDir tmp;
+    auto store = Store::open(tmp.path());
+    for (int i = 0; i < 3; ++i) {
+        auto committed =
+            store->commit_trial(key_of(i), isf_record(1234, static_cast<std::uint64_t>(i), k_condition_a),
+                                {{"v", "sweep " + std::to_string(i)}});
+        ASSERT_TRUE(committed) << committed.error().what();
+        EXPECT_EQ(committed->seed_mode, SeedMode::isf);
+    }
+    for (int i = 0; i < 3; ++i) {
+        auto owner = store->isf_seed_owner(1234, static_cast<std::uint64_t>(i), k_condition_a);
+        ASSERT_TRUE(owner) << owner.error().what();
+        ASSERT_TRUE(owner->has_value());
+        EXPECT_EQ(**owner, key_of(i));
+    }
+    EXPECT_FALSE(store->isf_seed_owner(1234, 3, k_condition_a)->has_value());
+    EXPECT_FALSE(store->seed_owner(1234)->has_value());  // isf registrations stay out of independent's
+    auto record = store->find_trial(key_of(2));
+    ASSERT_TRUE(record);
+    EXPECT_EQ(record->seed_mode, SeedMode::isf);
+    EXPECT_EQ(record->sweep, 2u);
+    EXPECT_EQ(record->condition, k_condition_a);
+    EXPECT_EQ(store->info()->seeds, 3u);
+}
+
+TEST(StoreSeeds, IsfConditionsSharingAProcessSeedRegisterTheSameSweepApart) {
+    TempDir tmp;
+    auto store = Store::open(tmp.path());
+    ASSERT_TRUE(store->commit_trial(key_of(1), isf_record(1234, 0, k_condition_a), {{"v", "a"}}));
+    auto other = store->commit_trial(key_of(2), isf_record(1234, 0, k_condition_b), {{"v", "b"}});
+    ASSERT_TRUE(other) << other.error().what();
+    EXPECT_EQ(**store->isf_seed_owner(1234, 0, k_condition_a), key_of(1));
+    EXPECT_EQ(**store->isf_seed_owner(1234, 0, k_condition_b), key_of(2));
+}
+
+TEST(StoreSeeds, IsfTrialClaimingATakenSweepOfItsConditionIsRefusedNamingTheModeAndBothTrials) {
+    TempDir tmp;
+    auto store = Store::open(tmp.path());
+    ASSERT_TRUE(store->commit_trial(key_of(1), isf_record(1234, 1, k_condition_a), {{"v", "a"}}));
+    auto second = store->commit_trial(key_of(2), isf_record(1234, 1, k_condition_a), {{"v", "b"}});
+    ASSERT_FALSE(second);
+    EXPECT_EQ(second.error().code, Errc::validation);
+    const std::string what = second.error().what();
+    EXPECT_NE(what.find("ISF process seed 1234, sweep 1 of condition " + k_condition_a.hex() +
+                        " (seed mode isf) is already used by trial " + key_of(1).hex() + "; trial " +
+                        key_of(2).hex() + " claims it too"),
+              std::string::npos)
+        << what;
+    EXPECT_FALSE(*store->contains(key_of(2)));
+    EXPECT_FALSE(*store->has_blob(sha256("b")));  // nothing of the refused trial was written
+    EXPECT_EQ(**store->isf_seed_owner(1234, 1, k_condition_a), key_of(1));
+}
+
+TEST(StoreSeeds, RecommittingAnIsfTrialKeepsItsRegistration) {
+    TempDir tmp;
+    auto store = Store::open(tmp.path());
+    ASSERT_TRUE(store->commit_trial(key_of(1), isf_record(7, 0, k_condition_a), {{"v", "a"}}));
+    auto again = store->commit_trial(key_of(1), isf_record(7, 0, k_condition_a), {{"v", "a"}});
+    ASSERT_TRUE(again) << again.error().what();
+    EXPECT_EQ(**store->isf_seed_owner(7, 0, k_condition_a), key_of(1));
+}
+
+TEST(StoreSeeds, AnIndependentSeedAndAnIsfProcessSeedOfTheSameNumberDoNotCollide) {
+    TempDir tmp;
+    auto store = Store::open(tmp.path());
+    ASSERT_TRUE(store->commit_trial(key_of(1), record_with_seed(1234), {{"v", "a"}}));
+    auto isf = store->commit_trial(key_of(2), isf_record(1234, 0, k_condition_a), {{"v", "b"}});
+    ASSERT_TRUE(isf) << isf.error().what();
+    EXPECT_EQ(**store->seed_owner(1234), key_of(1));
+    EXPECT_EQ(**store->isf_seed_owner(1234, 0, k_condition_a), key_of(2));
+}
+
+TEST(StoreSeeds, IndependentTrialsStillRegisterTheSeedAloneWhateverTheirSweepAndCondition) {
+    TempDir tmp;
+    auto store = Store::open(tmp.path());
+    TrialRecord first = record_with_seed(42);
+    first.sweep = 0;
+    first.condition = k_condition_a;
+    ASSERT_TRUE(store->commit_trial(key_of(1), first, {{"v", "a"}}));
+    EXPECT_EQ(**store->seed_owner(42), key_of(1));
+    EXPECT_FALSE(store->isf_seed_owner(42, 0, k_condition_a)->has_value());
+    TrialRecord second = record_with_seed(42);
+    second.sweep = 1;
+    second.condition = k_condition_b;
+    auto refused = store->commit_trial(key_of(2), second, {{"v", "b"}});
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, Errc::validation);
+}
+
+TEST(StoreSeeds, AnIsfRecordWithoutSeedSweepOrConditionIsRefused) {
+    TempDir tmp;
+    auto store = Store::open(tmp.path());
+    TrialRecord no_sweep = isf_record(1234, 0, k_condition_a);
+    no_sweep.sweep.reset();
+    TrialRecord no_condition = isf_record(1234, 0, k_condition_a);
+    no_condition.condition.reset();
+    TrialRecord no_seed = isf_record(1234, 0, k_condition_a);
+    no_seed.seed.reset();
+    for (const auto& [record, field] :
+         {std::pair{no_sweep, "sweep"}, std::pair{no_condition, "condition"}, std::pair{no_seed, "seed"}}) {
+        auto committed = store->commit_trial(key_of(1), record, {{"v", "a"}});
+        ASSERT_FALSE(committed) << field;
+        EXPECT_EQ(committed.error().code, Errc::invalid_argument);
+        EXPECT_NE(committed.error().what().find(std::string("needs its ") + field), std::string::npos)
+            << committed.error().what();
+        EXPECT_EQ(store->record_failure(key_of(1), record).error().code, Errc::invalid_argument);
+    }
+    EXPECT_FALSE(*store->contains(key_of(1)));
+    EXPECT_TRUE(store->failures(key_of(1))->empty());
 }
 
 TEST(StoreItems, PutGetMetaKeysAndDelete) {
@@ -320,6 +446,19 @@ TEST(StoreReopen, TrialsSurviveClosingAndReopening) {
     ASSERT_TRUE(store);
     EXPECT_TRUE(*store->contains(key_of(1)));
     EXPECT_EQ(**store->seed_owner(5), key_of(1));
+}
+
+TEST(StoreReopen, IsfRegistrationsSurviveClosingAndReopening) {
+    TempDir tmp;
+    {
+        auto store = Store::open(tmp.path());
+        ASSERT_TRUE(store->commit_trial(key_of(1), isf_record(9, 0, k_condition_a), {{"v", "a"}}));
+    }
+    auto store = Store::open(tmp.path());
+    ASSERT_TRUE(store);
+    EXPECT_EQ(**store->isf_seed_owner(9, 0, k_condition_a), key_of(1));
+    EXPECT_EQ(store->commit_trial(key_of(2), isf_record(9, 0, k_condition_a), {{"v", "b"}}).error().code,
+              Errc::validation);
 }
 
 }  // namespace

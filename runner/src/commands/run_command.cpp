@@ -246,7 +246,7 @@ void run_recipe(const RunArgs& args, CliContext& ctx) {
             const auto& trial = plan.trials[it->second];
             store::TrialRecord record;
             store::fill_provenance(record);
-            record.seed = trial.seed;
+            set_seed_fields(plan, trial, record);
             record.attempt = outcome.attempts;
             record.wall_seconds = outcome.seconds;
             record.end_unix_ms = now_unix_ms();

@@ -46,6 +46,15 @@ std::vector<Job> make_jobs(const recipes::Plan& plan, const std::vector<std::siz
     return jobs;
 }
 
+void set_seed_fields(const recipes::Plan& plan, const recipes::TrialSpec& trial, store::TrialRecord& record) {
+    const auto& condition = plan.conditions[trial.condition];
+    record.seed = trial.seed;
+    record.seed_mode = condition.spec.seeds.mode == recipes::SeedMode::isf ? store::SeedMode::isf
+                                                                           : store::SeedMode::independent;
+    record.sweep = trial.trial;
+    record.condition = condition.key;
+}
+
 std::string run_record_name(const recipes::Recipe& recipe) {
     return "recipe/" + recipe.digest.hex();
 }

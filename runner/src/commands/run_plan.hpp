@@ -31,6 +31,11 @@ Result<std::vector<bool>> trials_complete(const recipes::Plan& plan, const std::
 // TrialInput; its key is the trial key in hex.
 std::vector<Job> make_jobs(const recipes::Plan& plan, const std::vector<std::size_t>& trials);
 
+// Sets the seed fields of `trial`'s store record: its seed, seed mode, sweep index (the trial's index in its
+// condition) and condition key. The store registers (seed, sweep, condition) in isf mode, where every
+// condition runs ISF's sweeps 0, 1, ... of the one process seed, and the seed alone in independent mode.
+void set_seed_fields(const recipes::Plan& plan, const recipes::TrialSpec& trial, store::TrialRecord& record);
+
 // Name of the store's run record of a recipe: "recipe/<recipe digest hex>".
 std::string run_record_name(const recipes::Recipe& recipe);
 

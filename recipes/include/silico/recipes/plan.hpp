@@ -5,7 +5,8 @@
 //                  + ("root", root) + ("condition", condition key) + ("trial", index)
 //                so a trial's seed depends on its own identity only, never on execution order or batching.
 //   isf:         seed = the root seed, used as ISF's process seed (< 2^32); the trial index is ISF's sweep
-//                index, so trial i continues the MT19937 stream after sweeps 0..i-1 (ISF_SPEC.md §6).
+//                index, so trial i continues the MT19937 stream after sweeps 0..i-1 (ISF_SPEC.md §6). Every
+//                trial shares the seed; the store registers (seed, sweep = trial, condition key) for it.
 // A recipe without seeds.root derives it: first 8 bytes of KeyBuilder("silico.root-seed.v1") + ("recipe",
 // digest of the canonical recipe with swept values, trial counts and names left out), so adding sweep values
 // or trials keeps the seeds of existing trials.

@@ -6,7 +6,7 @@
 //             blobs    SHA-256 of the uncompressed bytes -> zstd frame (verified on every read)
 //             trials   32-byte trial key -> TrialRecord of a complete trial
 //             failures 32-byte trial key + 4-byte attempt -> TrialRecord of a failed attempt
-//             seeds    8-byte seed -> 32-byte trial key (the seed registry)
+//             seeds    seed registration -> 32-byte trial key (the seed registry; see SeedMode)
 //             names    item name -> ItemMeta (the dictionary-like API for tables, plots, files)
 //             runs     run name -> bytes the runner owns (progress, checkpoints)
 //             meta     "format_version" -> decimal store format version
@@ -62,12 +62,26 @@ struct BlobRef {
 enum class TrialStatus : std::uint8_t { complete = 0, failed = 1 };
 std::string_view to_string(TrialStatus status);
 
+// How a trial used its seed, which decides what the seed registry registers for it (docs/store.md, "Seed
+// registry"). A second trial key claiming a registration that another key holds is refused.
+//   independent  the seed alone determines the trial's random streams: the registry holds the seed.
+//   isf          the seed is ISF's process seed and the trial is ISF's sweep `sweep` of it. Every
+//                condition of a recipe runs sweeps 0, 1, ... of one process seed (as ISF does when it runs
+//                several conditions with one seed), so the registry holds (seed, sweep, condition).
+enum class SeedMode : std::uint8_t { independent = 0, isf = 1 };
+std::string_view to_string(SeedMode mode);
+
 // Everything the store knows about one trial attempt. Provenance is recorded here, never in the key.
 struct TrialRecord {
     std::uint32_t format_version = k_record_format_version;
     TrialStatus status = TrialStatus::complete;
     std::map<std::string, BlobRef> outputs;  // output name -> blob; filled by commit_trial
     std::optional<std::uint64_t> seed;       // registered in the seed registry when present
+    SeedMode seed_mode = SeedMode::independent;
+    // The trial's index within its condition (ISF's sweep index) and its condition key. Required in isf mode,
+    // where they are part of the registration; provenance otherwise.
+    std::optional<std::uint64_t> sweep;
+    std::optional<Digest> condition;
     // Provenance. fill_provenance() sets commit, dirty, version, host and user; the caller sets the rest.
     std::string silico_version;
     std::string silico_commit;
@@ -179,12 +193,15 @@ class Store {
     Result<std::string> get_blob(const Digest& digest) const;
     Result<bool> has_blob(const Digest& digest) const;
 
-    // Trials. commit_trial stores `outputs` as blobs and fills record.outputs, registers record.seed and
-    // writes the record, all in one synced WriteBatch. Recommitting the same key is idempotent (the first
-    // record stays); a seed already claimed by another key is Errc::validation naming both keys.
+    // Trials. commit_trial stores `outputs` as blobs and fills record.outputs, registers record.seed (as
+    // record.seed_mode says) and writes the record, all in one synced WriteBatch. Recommitting the same key
+    // is idempotent (the first record stays); a registration already held by another key is
+    // Errc::validation naming the seed mode and both keys; an isf-mode record without seed, sweep or
+    // condition is Errc::invalid_argument.
     Result<TrialRecord> commit_trial(const Digest& key, TrialRecord record,
                                      const std::vector<NamedBlob>& outputs);
-    // Keeps a failed attempt apart from complete trials, under (key, record.attempt).
+    // Keeps a failed attempt apart from complete trials, under (key, record.attempt). Registers no seed; an
+    // isf-mode record without seed, sweep or condition is Errc::invalid_argument.
     Status record_failure(const Digest& key, TrialRecord record);
     // The record of a complete trial; Errc::not_found when the trial is not complete.
     Result<TrialRecord> find_trial(const Digest& key) const;
@@ -194,8 +211,11 @@ class Store {
     Status for_each_trial(const std::function<bool(const Digest&, const TrialRecord&)>& fn) const;
     // Every failed attempt of `key`, oldest first.
     Result<std::vector<TrialRecord>> failures(const Digest& key) const;
-    // The trial that registered `seed`, if any.
+    // The trial that registered `seed` in independent mode, if any.
     Result<std::optional<Digest>> seed_owner(std::uint64_t seed) const;
+    // The trial that registered ISF's sweep `sweep` of process seed `seed` in `condition` (isf mode), if any.
+    Result<std::optional<Digest>> isf_seed_owner(std::uint64_t seed, std::uint64_t sweep,
+                                                 const Digest& condition) const;
 
     // Named items (the dictionary-like API): any bytes under a name, with metadata.
     Result<ItemMeta> put_item(const std::string& name, std::string_view bytes,
