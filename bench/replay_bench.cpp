@@ -19,6 +19,7 @@
 namespace {
 
 namespace ex = silico::experiments;
+namespace recipes = silico::recipes;
 
 const std::string k_data = SILICO_SHARED_DIR "/isf/getting_started/example_data";
 const std::string k_param = k_data + "/biophysical_constraints/86_C2_center.param.TEMPLATE";
@@ -160,15 +161,15 @@ BENCHMARK(BM_EvokedTrial)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterati
 void BM_EvokedTrialRequestEncodeDecode(benchmark::State& state) {
     auto tree = silico::recipes::read_isf_param(k_network, k_paths);
     if (!tree) return state.SkipWithError(tree.error().what().c_str());
-    ex::TrialInput trial;
+    recipes::TrialRequest trial;
     trial.spec.experiment.protocol = silico::recipes::Protocol::evoked;
     trial.spec.input.network.kind = silico::recipes::ParameterSource::Kind::isf_param;
     trial.spec.input.network.file = k_network;
     trial.spec.input.network.tree = std::make_shared<const nlohmann::ordered_json>(std::move(*tree));
     std::size_t bytes = 0;
     for (auto _ : state) {
-        const std::string text = ex::encode_trial(trial);
-        auto back = ex::decode_trial(text);
+        const std::string text = recipes::encode_trial_request(trial);
+        auto back = recipes::decode_trial_request(text);
         if (!back) return state.SkipWithError(back.error().what().c_str());
         bytes = text.size();
         benchmark::DoNotOptimize(back->spec.input.network.tree.get());

@@ -9,4 +9,5 @@ list(APPEND SILICO_RECIPES_SOURCES
   src/spec.cpp
   src/toml_tree.cpp
   src/trial_key.cpp
+  src/trial_request.cpp
   src/validator.cpp)

@@ -213,6 +213,24 @@ void check_spec(const Spec& s, const Recipe& recipe, const std::string& where, D
             }
             break;
     }
+    if (sim.solver == Solver::cvode && sim.atol != 1e-3) {
+        error("simulation.atol",
+              "simulation.atol other than 1e-3 is not supported yet (CVODE runs with "
+              "NEURON's default absolute tolerance)");
+    }
+    const bool network_protocol =
+        s.experiment.protocol == Protocol::evoked || s.experiment.protocol == Protocol::replay;
+    if (has_network && !network_protocol) {
+        if (s.record.synapse_activation)
+            error("record.synapse_activation", "record.synapse_activation needs protocol evoked or replay");
+        if (s.record.presynaptic_spikes)
+            error("record.presynaptic_spikes", "record.presynaptic_spikes needs protocol evoked or replay");
+    }
+    if (s.experiment.protocol == Protocol::replay && !s.input.modify.empty()) {
+        error("input.modify",
+              "input.modify (network modify functions) does not apply to a replay: it replays "
+              "the stored activations as they are, as ISF does");
+    }
     if (s.input.replay && s.experiment.protocol != Protocol::replay) {
         error("input.replay", "input.replay is only used by protocol replay");
     }

@@ -63,7 +63,6 @@ interval = 10.0
 soma_distance = 100.0
 [record]
 variables = ["v", "Ca_LVAst.ica"]
-synapse_activation = true
 precision = "float32"
 [[record.site]]
 name = "a"
@@ -239,6 +238,15 @@ INSTANTIATE_TEST_SUITE_P(
         Malformed{"NegativeDt", "", "", "dt = -0.025\n", "simulation.dt", "must be greater than 0", 12, 1},
         Malformed{"TstopBelowDt", "tstop = 200.0", "tstop = 0.01", "", "simulation.tstop",
                   "tstop (0.01 ms) is shorter than dt (0.025 ms)", 11, 1},
+        Malformed{"CvodeWithAnotherAtol", "", "", "solver = \"cvode\"\natol = 1e-5\n", "simulation.atol",
+                  "simulation.atol other than 1e-3 is not supported yet", 13, 1},
+        Malformed{"SynapseActivationOfAStep", "", "",
+                  "[input]\nnetwork = \"net.param\"\n[record]\nsynapse_activation = true\n",
+                  "record.synapse_activation", "needs protocol evoked or replay", 15, 1},
+        Malformed{"ReplayWithModifyFunctions", "\"current_step\"", "\"replay\"",
+                  "[input]\nnetwork = \"net.param\"\nreplay = \"activation.csv\"\n[[input.modify]]\n"
+                  "function = \"silence_synapses_by_somadist\"\n",
+                  "input.modify", "does not apply to a replay", 15, 9},
         Malformed{"NoTrials", "", "", "trials = 0\n", "simulation.trials", "must be at least 1", 12, 1},
         Malformed{"FractionalTrials", "", "", "trials = 2.5\n", "simulation.trials",
                   "expected an integer, found a float", 12, 1},

@@ -194,7 +194,7 @@ std::vector<PresynapticCellRow> NetworkInput::presynaptic_rows() const {
     return presynaptic_cell_rows(m_network, m_activity);
 }
 
-Status NetworkInput::append_outputs(const rc::Spec& spec, std::vector<NamedArray>& out) const {
+Status NetworkInput::append_outputs(const rc::Spec& spec, std::vector<store::NamedArray>& out) const {
     auto add = [&](std::string name, Result<std::string> bytes) -> Status {
         if (!bytes) return std::unexpected(bytes.error().within(name));
         out.push_back({std::move(name), std::move(*bytes)});

@@ -20,11 +20,11 @@
 #include "silico/neuron/neuron_cell.hpp"
 #include "silico/neuron/synapse_pools.hpp"
 #include "silico/recipes/recipe.hpp"
+#include "silico/store/trial_outputs.hpp"
 
 namespace silico::experiments {
 
 class Simulator;
-struct NamedArray;
 
 namespace detail {
 
@@ -45,7 +45,7 @@ class NetworkInput {
     Status load(const recipes::Spec& spec, std::uint64_t trial, std::uint64_t seed);
 
     // The stored tables of the loaded trial (names and layouts in trial_runner.hpp), appended to `out`.
-    Status append_outputs(const recipes::Spec& spec, std::vector<NamedArray>& out) const;
+    Status append_outputs(const recipes::Spec& spec, std::vector<store::NamedArray>& out) const;
 
     // The loaded trial's activation rows (ISF's synapse activation file rows) and presynaptic cells.
     Result<std::vector<SynapseActivationRow>> activation_rows() const;

@@ -256,7 +256,7 @@ void run_recipe(const RunArgs& args, CliContext& ctx) {
             bool ok = outcome.ok;
             std::string error = outcome.error;
             if (ok) {
-                auto outputs = experiments::decode_outputs(outcome.result);
+                auto outputs = store::decode_trial_outputs(outcome.result);
                 if (!outputs) {
                     ok = false;
                     error = "undecodable result from " + outcome.worker + ": " + outputs.error().what();

@@ -34,14 +34,14 @@ std::vector<Job> make_jobs(const recipes::Plan& plan, const std::vector<std::siz
     std::map<std::string, std::size_t> by_model;
     std::vector<std::string> model_of(plan.conditions.size());
     for (std::size_t c = 0; c < plan.conditions.size(); ++c)
-        model_of[c] = experiments::encode_model({plan.conditions[c].spec.cell});
+        model_of[c] = recipes::encode_cell_request({plan.conditions[c].spec.cell});
     for (std::size_t i : trials) {
         const auto& t = plan.trials[i];
         const auto& model = model_of[t.condition];
         auto [it, added] = by_model.try_emplace(model, jobs.size());
         if (added) jobs.push_back(Job{std::string(k_simulate_kind), model, {}});
-        experiments::TrialInput input{plan.conditions[t.condition].spec, t.trial, t.seed};
-        jobs[it->second].trials.push_back({t.key.hex(), experiments::encode_trial(input)});
+        recipes::TrialRequest input{plan.conditions[t.condition].spec, t.trial, t.seed};
+        jobs[it->second].trials.push_back({t.key.hex(), recipes::encode_trial_request(input)});
     }
     return jobs;
 }

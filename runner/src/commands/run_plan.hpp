@@ -28,7 +28,7 @@ Result<std::vector<bool>> trials_complete(const recipes::Plan& plan, const std::
 
 // Worker jobs for the given trials (indices into plan.trials), one job per distinct model (the cell), in
 // first-appearance order, so a worker builds each cell once. Request i of a job is the trial's serialised
-// TrialInput; its key is the trial key in hex.
+// recipes::TrialRequest; its key is the trial key in hex.
 std::vector<Job> make_jobs(const recipes::Plan& plan, const std::vector<std::size_t>& trials);
 
 // Sets the seed fields of `trial`'s store record: its seed, seed mode, sweep index (the trial's index in its

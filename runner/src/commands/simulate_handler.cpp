@@ -11,13 +11,13 @@ namespace silico::runner {
 
 void register_simulate_handler(HandlerRegistry& registry) {
     registry.add(std::string(k_simulate_kind), [](std::string_view model_text) -> Result<TrialHandler> {
-        auto spec = experiments::decode_model(model_text);
+        auto spec = recipes::decode_cell_request(model_text);
         if (!spec) return std::unexpected(spec.error());
         auto model = experiments::TrialRunner::build(*spec);
         if (!model) return std::unexpected(model.error());
         auto shared = std::make_shared<experiments::TrialRunner>(std::move(*model));
         return TrialHandler([shared](std::string_view request, TrialContext& context) -> Result<std::string> {
-            auto trial = experiments::decode_trial(request);
+            auto trial = recipes::decode_trial_request(request);
             if (!trial) return std::unexpected(trial.error());
             std::optional<experiments::CheckpointOptions> checkpoint;
             experiments::CheckpointReport report;
@@ -33,7 +33,7 @@ void register_simulate_handler(HandlerRegistry& registry) {
                 std::cerr << "silico worker: trial " << context.key.substr(0, 12) << ": " << w << std::endl;
             if (!outputs) return std::unexpected(outputs.error());
             context.resumed_from_ms = report.resumed_from_ms;
-            return experiments::encode_outputs(*outputs);
+            return store::encode_trial_outputs(*outputs);
         });
     });
 }

@@ -89,7 +89,7 @@ TrialRunner& model() {
     return *m;
 }
 
-const store::NumericArray& array(const TrialOutputs& out, const std::string& name) {
+const store::NumericArray& array(const store::TrialOutputs& out, const std::string& name) {
     static std::map<std::string, store::NumericArray> cache;  // keyed by the bytes
     for (const auto& a : out.arrays)
         if (a.name == name) {
@@ -107,7 +107,7 @@ const store::NumericArray& array(const TrialOutputs& out, const std::string& nam
 }
 
 // The stored synapse activation table back as ISF rows.
-std::vector<SynapseActivationRow> activation_of(const TrialOutputs& out) {
+std::vector<SynapseActivationRow> activation_of(const store::TrialOutputs& out) {
     const auto& population = array(out, "synapse_activation.population").strings;
     const auto& ids = array(out, "synapse_activation.ids").i64;
     const auto& distance = array(out, "synapse_activation.soma_distance").f64;
@@ -123,7 +123,7 @@ std::vector<SynapseActivationRow> activation_of(const TrialOutputs& out) {
     return rows;
 }
 
-std::vector<PresynapticCellRow> presynaptic_of(const TrialOutputs& out) {
+std::vector<PresynapticCellRow> presynaptic_of(const store::TrialOutputs& out) {
     const auto& population = array(out, "presynaptic_spikes.population").strings;
     const auto& ids = array(out, "presynaptic_spikes.cell_id").i64;
     const auto& times = array(out, "presynaptic_spikes.times").f64;
@@ -348,7 +348,7 @@ TEST(NetworkTrial, EvokedIndependentModeGivesATrialTheSameResultWhateverRanBefor
     };
     auto alone = model().run({c.spec, 2, seed(2)});
     ASSERT_TRUE(alone.has_value()) << alone.error().what();
-    std::map<std::uint64_t, TrialOutputs> batch;
+    std::map<std::uint64_t, store::TrialOutputs> batch;
     for (std::uint64_t t : std::initializer_list<std::uint64_t>{0, 1, 2}) {
         auto out = model().run({c.spec, t, seed(t)});
         ASSERT_TRUE(out.has_value()) << out.error().what();

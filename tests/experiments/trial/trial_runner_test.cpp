@@ -1,5 +1,4 @@
-// The trial pipeline: recipe conditions serialised for workers, a TrialRunner built once in NEURON and run for
-// several trials of a one-compartment cell.
+// The trial runner: a TrialRunner built once in NEURON and run for several trials of a one-compartment cell.
 #include "silico/trial/trial_runner.hpp"
 
 #include <gtest/gtest.h>
@@ -29,7 +28,7 @@ duration = 20.0
 tstop = 25.0
 )";
 
-std::vector<double> column(const TrialOutputs& out, const std::string& name) {
+std::vector<double> column(const store::TrialOutputs& out, const std::string& name) {
     for (const auto& a : out.arrays)
         if (a.name == name) {
             auto decoded = store::decode_array(a.bytes);
@@ -40,40 +39,7 @@ std::vector<double> column(const TrialOutputs& out, const std::string& name) {
     return {};
 }
 
-TEST(TrialSerialisation, ModelTrialAndOutputsRoundTrip) {
-    auto conditions = conditions_of(k_steps);
-    ASSERT_EQ(conditions.size(), 2u);
-    const ModelSpec model{conditions[1].spec.cell};
-    const std::string text = encode_model(model);
-    auto back = decode_model(text);
-    ASSERT_TRUE(back.has_value()) << back.error().what();
-    EXPECT_EQ(encode_model(*back), text);
-
-    TrialInput trial{conditions[1].spec, 3, 123456789012345ull};
-    const std::string request = encode_trial(trial);
-    auto decoded = decode_trial(request);
-    ASSERT_TRUE(decoded.has_value()) << decoded.error().what();
-    EXPECT_EQ(decoded->trial, 3u);
-    EXPECT_EQ(decoded->seed, 123456789012345ull);
-    EXPECT_EQ(decoded->spec.stimulus.steps.at(0).amplitude, 0.05);
-    EXPECT_EQ(encode_trial(*decoded), request);
-
-    TrialOutputs outputs;
-    outputs.arrays = {{"a", "xyz"}, {"b", std::string("\0\1\2", 3)}};
-    outputs.spikes = {1.5, 2.25};
-    outputs.neuron_version = "8.2.2";
-    outputs.steps = 7;
-    auto round = decode_outputs(encode_outputs(outputs));
-    ASSERT_TRUE(round.has_value()) << round.error().what();
-    EXPECT_EQ(round->arrays.size(), 2u);
-    EXPECT_EQ(round->arrays[1].bytes, std::string("\0\1\2", 3));
-    EXPECT_EQ(round->spikes, outputs.spikes);
-    EXPECT_EQ(round->steps, 7u);
-    EXPECT_FALSE(decode_outputs("nonsense").has_value());
-    EXPECT_FALSE(decode_trial("{\"format\": 99}").has_value());
-}
-
-TEST(TrialModel, BuildsOnceRunsEveryConditionAndRepeatsBitIdentically) {
+TEST(TrialRunner, BuildsOnceRunsEveryConditionAndRepeatsBitIdentically) {
     auto conditions = conditions_of(k_steps);
     ASSERT_EQ(conditions.size(), 2u);
     auto model = TrialRunner::build({conditions[0].spec.cell});
@@ -99,7 +65,7 @@ TEST(TrialModel, BuildsOnceRunsEveryConditionAndRepeatsBitIdentically) {
         EXPECT_EQ(weak->arrays[i].bytes, again->arrays[i].bytes);
 }
 
-TEST(TrialModel, CvodeTracesAreResampledOntoTheRecordGrid) {
+TEST(TrialRunner, CvodeTracesAreResampledOntoTheRecordGrid) {
     auto conditions = conditions_of(R"(protocol = "pulse"
 [[stimulus.pulse]]
 amplitude = 0.5
@@ -126,7 +92,7 @@ variables = ["v", "ina"]
     EXPECT_EQ(out->spikes.size(), 2u);  // one spike per pulse
 }
 
-TEST(TrialModel, ANetworkProtocolWithoutANetworkFailsNamingTheTrialAndTheMissingInput) {
+TEST(TrialRunner, ANetworkProtocolWithoutANetworkFailsNamingTheTrialAndTheMissingInput) {
     // The recipe validator refuses this; a hand-made trial request must still fail cleanly in the worker.
     auto conditions = conditions_of(k_steps);
     ASSERT_FALSE(conditions.empty());

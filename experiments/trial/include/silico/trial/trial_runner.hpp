@@ -2,7 +2,7 @@
 // in NEURON and a set of named output arrays.
 //
 // A TrialRunner is the part that is expensive and shared by many trials: the cell, built in NEURON once. Its
-// description (ModelSpec, serialised with encode_model) is the recipe's [cell] with every file path absolute,
+// description (recipes::CellRequest, serialised with recipes::encode_cell_request) is the recipe's [cell] with every file path absolute,
 // so a worker rebuilds the same cell from it. TrialRunner::run takes one trial (the full condition spec, the trial
 // index and seed), (re)installs the protocol objects only when the stimulus layout or recordings change
 // (amplitudes alone are set on the installed objects), integrates with the recipe's solver and returns
@@ -25,7 +25,7 @@
 // simulation.units sets NEURON's physical constants for the trial (nrnunit_use_legacy: process-wide, so set
 // before every trial of every protocol; mod-file constants and Nernst potentials follow at run time).
 //
-// Outputs of one trial (TrialOutputs::arrays, names are stable: they are the store's output names):
+// Outputs of one trial (store::TrialOutputs::arrays, names are stable: they are the store's output names):
 //   "time"            f64 table, 1 column: sample times (ms)
 //   "<probe>"         f64 table, 1 column per probe: "soma.v", "soma.cai", "<site>.v", "<site>.Ca_LVAst.ica"
 //   "spikes"          spike list, 1 list: somatic spike times (ms, upward crossings of 0 mV, ISF's rule)
@@ -62,64 +62,28 @@
 #include "silico/neuron/checkpoint.hpp"
 #include "silico/neuron/neuron_cell.hpp"
 #include "silico/recipes/recipe.hpp"
+#include "silico/recipes/trial_request.hpp"
+#include "silico/store/trial_outputs.hpp"
 
 namespace silico::experiments {
 
 inline constexpr std::string_view k_test_abort_function = "silico_test_abort_trials";
-// Version of the model/trial/result serialisations below; a mismatch is Errc::version.
-inline constexpr int k_trial_format_version = 2;  // 2: simulation.units
-
-// What is built once: the cell.
-struct ModelSpec {
-    recipes::CellSpec cell;
-};
-
-// One trial: the condition's full spec, the trial index within the condition and its seed.
-struct TrialInput {
-    recipes::Spec spec;
-    std::uint64_t trial = 0;
-    std::uint64_t seed = 0;
-};
-
-// One named output: encoded with silico/store/array.hpp ("silico-array" bytes).
-struct NamedArray {
-    std::string name;
-    std::string bytes;
-};
-
-struct TrialOutputs {
-    std::vector<NamedArray> arrays;
-    std::vector<double> spikes;  // somatic spike times (also in arrays as "spikes")
-    std::string neuron_version;  // of the process that ran the trial
-    double neuron_seconds = 0;   // inside NEURON's init and integration
-    double cpu_seconds = 0;      // process CPU time of the run (whole trial, this thread)
-    std::uint64_t steps = 0;
-};
-
-// Serialisation of models, trials and results (JSON text for the specs, a length-prefixed container for the
-// results). The model text is also the worker's model identity: equal text, same built cell.
-std::string encode_model(const ModelSpec& model);
-Result<ModelSpec> decode_model(std::string_view text);
-std::string encode_trial(const TrialInput& trial);
-Result<TrialInput> decode_trial(std::string_view text);
-std::string encode_outputs(const TrialOutputs& outputs);
-Result<TrialOutputs> decode_outputs(std::string_view bytes);
-
 class TrialRunner {
   public:
     // Builds the cell in this process's NEURON (reading morphology and parameters). One TrialRunner at a time per
     // process: a second one would add a second cell to the same NEURON.
-    static Result<TrialRunner> build(const ModelSpec& spec);
+    static Result<TrialRunner> build(const recipes::CellRequest& spec);
 
     // Runs one trial. Errors name the trial (condition protocol, trial index) and what failed.
     // With `checkpoint` (checkpoint.hpp) the trial resumes from checkpoint->file when it holds a checkpoint
     // of this very trial and saves there every checkpoint->every_ms; the identity checked is
     // checkpoint->identity plus the SHA-256 of this model's and the trial's serialisations. `report`, when
     // given, receives what checkpointing did.
-    Result<TrialOutputs> run(const TrialInput& trial, const CheckpointOptions* checkpoint = nullptr,
-                             CheckpointReport* report = nullptr);
+    Result<store::TrialOutputs> run(const recipes::TrialRequest& trial,
+                                    const CheckpointOptions* checkpoint = nullptr,
+                                    CheckpointReport* report = nullptr);
 
-    const ModelSpec& spec() const;
+    const recipes::CellRequest& spec() const;
 
     TrialRunner(TrialRunner&&) noexcept;
     TrialRunner& operator=(TrialRunner&&) noexcept;

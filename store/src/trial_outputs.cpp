@@ -1,0 +1,66 @@
+// The trial outputs container (trial_outputs.hpp).
+#include "silico/store/trial_outputs.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "silico/core/little_endian.hpp"
+
+namespace silico::store {
+
+namespace {
+using Json = nlohmann::ordered_json;
+constexpr std::string_view k_outputs_magic = "SLTO";
+}  // namespace
+
+std::string encode_trial_outputs(const TrialOutputs& outputs) {
+    Json header;
+    header["format"] = k_trial_outputs_format_version;
+    header["neuron_version"] = outputs.neuron_version;
+    header["neuron_seconds"] = outputs.neuron_seconds;
+    header["cpu_seconds"] = outputs.cpu_seconds;
+    header["steps"] = outputs.steps;
+    header["spikes"] = outputs.spikes;
+    Json arrays = Json::array();
+    for (const auto& a : outputs.arrays) arrays.push_back({{"name", a.name}, {"size", a.bytes.size()}});
+    header["arrays"] = arrays;
+    const std::string text = header.dump();
+    std::string out(k_outputs_magic);
+    put_u32(out, static_cast<std::uint32_t>(text.size()));
+    out += text;
+    for (const auto& a : outputs.arrays) out += a.bytes;
+    return out;
+}
+
+Result<TrialOutputs> decode_trial_outputs(std::string_view bytes) {
+    if (bytes.size() < 8 || bytes.substr(0, 4) != k_outputs_magic)
+        return fail(Errc::corruption, "not a trial result (bad magic)", "trial result");
+    const std::uint32_t length = get_u32(bytes.data() + 4);
+    if (bytes.size() < 8 + static_cast<std::size_t>(length))
+        return fail(Errc::corruption, "truncated header", "trial result");
+    try {
+        const Json h = Json::parse(bytes.substr(8, length));
+        if (h.at("format").get<int>() != k_trial_outputs_format_version)
+            return fail(Errc::version, "trial result format " + std::to_string(h.at("format").get<int>()),
+                        "trial result");
+        TrialOutputs out;
+        out.neuron_version = h.at("neuron_version").get<std::string>();
+        out.neuron_seconds = h.at("neuron_seconds").get<double>();
+        out.cpu_seconds = h.at("cpu_seconds").get<double>();
+        out.steps = h.at("steps").get<std::uint64_t>();
+        out.spikes = h.at("spikes").get<std::vector<double>>();
+        std::size_t pos = 8 + length;
+        for (const auto& a : h.at("arrays")) {
+            const auto size = a.at("size").get<std::size_t>();
+            if (pos + size > bytes.size())
+                return fail(Errc::corruption, "truncated array data", "trial result");
+            out.arrays.push_back({a.at("name").get<std::string>(), std::string(bytes.substr(pos, size))});
+            pos += size;
+        }
+        if (pos != bytes.size()) return fail(Errc::corruption, "trailing bytes", "trial result");
+        return out;
+    } catch (const std::exception& e) {
+        return fail(Errc::corruption, e.what(), "trial result");
+    }
+}
+
+}  // namespace silico::store
