@@ -23,6 +23,7 @@
 
 #include "commands/cli.hpp"
 #include "commands/run_plan.hpp"
+#include "silico/core/env.hpp"
 #include "silico/core/git_info.hpp"
 #include "silico/neuron/simulator.hpp"
 #include "silico/recipes/plan.hpp"
@@ -41,20 +42,8 @@ namespace {
 
 using namespace silico::recipes;
 
-std::int64_t now_unix_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 double seconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-std::string host_name() {
-    char buffer[256] = {};
-    if (::gethostname(buffer, sizeof buffer - 1) != 0) return "unknown";
-    return buffer;
 }
 
 struct Loaded {
@@ -113,7 +102,7 @@ struct RunState {
 };
 
 void put_run_record(store::Store& store, const std::string& name, RunState& state) {
-    state.updated_ms = now_unix_ms();
+    state.updated_ms = env().now_unix_ms();
     if (auto st = store.put_run(name, state.to_json().dump()); !st)
         std::cerr << "silico: warning: cannot write the run record: " << st.error().what() << "\n";
 }
@@ -196,9 +185,9 @@ void run_recipe(const RunArgs& args, CliContext& ctx) {
     state.experiment = loaded->recipe.document["experiment"].value("name", "");
     state.digest = loaded->recipe.digest.hex();
     state.executor = args.executor;
-    state.host = host_name();
-    state.pid = static_cast<int>(::getpid());
-    state.started_ms = now_unix_ms();
+    state.host = env().host_name();
+    state.pid = static_cast<int>(env().pid());
+    state.started_ms = env().now_unix_ms();
     state.total = plan.trials.size();
     state.cached = plan.trials.size() - missing.size();
     const std::string record_name = run_record_name(loaded->recipe);
@@ -249,7 +238,7 @@ void run_recipe(const RunArgs& args, CliContext& ctx) {
             set_seed_fields(plan, trial, record);
             record.attempt = outcome.attempts;
             record.wall_seconds = outcome.seconds;
-            record.end_unix_ms = now_unix_ms();
+            record.end_unix_ms = env().now_unix_ms();
             record.start_unix_ms = record.end_unix_ms - static_cast<std::int64_t>(outcome.seconds * 1000.0);
             record.neuron_version = experiments::Simulator::version();
             handler_seconds += outcome.seconds;
