@@ -29,7 +29,7 @@ double children_cpu_seconds() {
 double run_trials(unsigned workers, std::size_t n, const std::string& model) {
     ExecutorOptions options;
     options.on_event = [](const std::string&) {};
-    auto exec = make_local_executor({workers, {SILICO_EXE, "worker", "--stdio"}}, options);
+    auto exec = make_local_executor({workers, {SILICO_TEST_WORKER, "worker", "--stdio"}}, options);
     std::vector<Job> jobs{Job{"checksum", model, {}}};
     for (std::size_t i = 0; i < n; ++i)
         jobs[0].trials.push_back({"k" + std::to_string(i), "t" + std::to_string(i)});
@@ -80,7 +80,7 @@ void BM_ParallelSleep(benchmark::State& state) {
     for (auto _ : state) {
         ExecutorOptions options;
         options.on_event = [](const std::string&) {};
-        auto exec = make_local_executor({workers, {SILICO_EXE, "worker", "--stdio"}}, options);
+        auto exec = make_local_executor({workers, {SILICO_TEST_WORKER, "worker", "--stdio"}}, options);
         std::vector<Job> jobs{Job{"checksum", "rounds=1", {}}};
         for (std::size_t i = 0; i < n; ++i)
             jobs[0].trials.push_back({"k" + std::to_string(i), "sleep:250:" + std::to_string(i)});

@@ -8,6 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
+# Tests and benchmarks OFF: they need the test packages, which install-deps.sh installs only --with-tests.
+# scripts/test.sh switches them back ON explicitly, so this cache does not leave it without tests.
 scripts/build.sh -DSILICO_BUILD_TESTS=OFF -DSILICO_BUILD_BENCH=OFF
 silico=build/runner/silico
 recipe=recipes/examples/demo.toml

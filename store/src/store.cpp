@@ -1,6 +1,5 @@
 #include "silico/store/store.hpp"
 
-#include <pwd.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
@@ -15,24 +14,13 @@
 
 #include "blob_codec.hpp"
 #include "record.hpp"
+#include "silico/core/env.hpp"
 #include "silico/core/git_info.hpp"
 #include "store_impl.hpp"
 
 namespace silico::store {
 
 namespace {
-
-std::string user_name() {
-    if (const char* u = std::getenv("USER"); u && *u) return u;
-    if (const passwd* pw = getpwuid(getuid())) return pw->pw_name;
-    return "unknown";
-}
-
-std::int64_t now_unix_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 // An empty string_view may carry a null pointer, which RocksDB would hand to memcmp.
 rocksdb::Slice slice(std::string_view s) {
@@ -149,6 +137,7 @@ Status open_db(Store::Impl& impl) {
         std::string tmpl = (temp / (std::string(k_reader_prefix) + "XXXXXX")).string();
         if (!mkdtemp(tmpl.data())) return fail(Errc::io, "cannot create a reader folder in the temp dir");
         impl.secondary_dir = tmpl;
+        // The real pid, not env()'s: other readers test it with kill(pid, 0) to find orphaned folders.
         std::ofstream(std::filesystem::path(tmpl) / "owner") << ::getpid() << "\n";
         // The writer may delete a file (compaction) between our reading the MANIFEST and opening the
         // file; that race is transient, so try again a few times before reporting it.
@@ -201,8 +190,8 @@ void fill_provenance(TrialRecord& record) {
     record.silico_version = info.version;
     record.silico_commit = info.commit;
     record.silico_dirty = info.dirty;
-    record.host = host_name();
-    record.user = user_name();
+    record.host = env().host_name();
+    record.user = env().user_name();
 }
 
 // ---------------------------------------------------------------- Impl
@@ -502,7 +491,7 @@ Result<ItemMeta> Store::put_item(const std::string& name, std::string_view bytes
     meta.name = name;
     meta.blob = *ref;
     meta.encoding = encoding;
-    meta.time_unix_ms = now_unix_ms();
+    meta.time_unix_ms = env().now_unix_ms();
     const BuildInfo& info = build_info();
     meta.silico_version = info.version;
     meta.silico_commit = info.commit;

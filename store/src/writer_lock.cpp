@@ -9,16 +9,12 @@
 #include <cstring>
 #include <string>
 
+#include "silico/core/env.hpp"
+
 namespace silico::store {
 
-std::string host_name() {
-    std::array<char, 256> buffer{};
-    if (gethostname(buffer.data(), buffer.size() - 1) != 0) return "unknown-host";
-    return buffer.data();
-}
-
 std::string lock_owner_text() {
-    return std::to_string(getpid()) + " " + host_name() + "\n";
+    return std::to_string(env().pid()) + " " + env().host_name() + "\n";
 }
 
 namespace {

@@ -22,8 +22,7 @@ class WriterLock {
     int m_fd = -1;
 };
 
-// "PID HOST" of this process.
+// "PID HOST\n" of this process, from silico::env().
 std::string lock_owner_text();
-std::string host_name();
 
 }  // namespace silico::store

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "fake_env.hpp"
+#include "silico/core/env.hpp"
 #include "silico/core/git_info.hpp"
 #include "store_impl.hpp"
 #include "temp_dir.hpp"
@@ -142,6 +144,26 @@ TEST(StoreTrials, CommittedTrialIsFoundWithItsOutputsAndProvenance) {
     EXPECT_FALSE(found->host.empty());
     EXPECT_DOUBLE_EQ(found->wall_seconds, 1.5);
     EXPECT_EQ(*store->get_blob(found->outputs.at("soma.v").digest), "volts");
+}
+
+TEST(StoreTrials, ProvenanceAndItemTimesComeFromTheCurrentEnv) {
+    silico::testing::FakeEnv fake;
+    fake.host = "node-3";
+    fake.user = "ana";
+    fake.time_ms = 1'234'567'890'123;
+    ScopedEnv scope(fake);
+    TempDir tmp;
+    auto store = Store::open(tmp.path());
+    ASSERT_TRUE(store) << store.error().what();
+    ASSERT_TRUE(store->commit_trial(key_of(1), record_with_seed(5), {{"v", "volts"}}));
+    auto record = store->find_trial(key_of(1));
+    ASSERT_TRUE(record) << record.error().what();
+    EXPECT_EQ(record->host, "node-3");
+    EXPECT_EQ(record->user, "ana");
+    ASSERT_TRUE(store->put_item("notes", "hello", "text"));
+    auto meta = store->item_meta("notes");
+    ASSERT_TRUE(meta) << meta.error().what();
+    EXPECT_EQ(meta->time_unix_ms, 1'234'567'890'123);
 }
 
 TEST(StoreTrials, AbsentTrialIsNotContainedAndNotFound) {

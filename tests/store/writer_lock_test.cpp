@@ -5,8 +5,11 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <iterator>
 #include <optional>
 
+#include "fake_env.hpp"
+#include "silico/core/env.hpp"
 #include "silico/store/store.hpp"
 #include "temp_dir.hpp"
 
@@ -23,7 +26,7 @@ TEST(WriterLock, SecondLockInTheSameProcessIsBusyNamingPidAndHost) {
     ASSERT_FALSE(second);
     EXPECT_EQ(second.error().code, Errc::busy);
     EXPECT_EQ(second.error().what(), "store " + tmp.path().string() + " is in use by PID " +
-                                         std::to_string(getpid()) + " on " + host_name());
+                                         std::to_string(getpid()) + " on " + env().host_name());
 }
 
 TEST(WriterLock, LockIsFreeAgainOnceReleased) {
@@ -40,7 +43,23 @@ TEST(WriterLock, LockFileRecordsPidAndHost) {
     std::string pid, host;
     in >> pid >> host;
     EXPECT_EQ(pid, std::to_string(getpid()));
-    EXPECT_EQ(host, host_name());
+    EXPECT_EQ(host, env().host_name());
+}
+
+TEST(WriterLock, TheOwnerIsTheCurrentEnvsPidAndHost) {
+    silico::testing::FakeEnv fake;
+    fake.host = "node-17";
+    fake.process_id = 31337;
+    ScopedEnv scope(fake);
+    TempDir tmp;
+    auto lock = WriterLock::acquire(tmp.path());
+    ASSERT_TRUE(lock) << lock.error().what();
+    std::ifstream in(tmp.path() / "LOCK");
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(text, "31337 node-17\n");
+    auto second = WriterLock::acquire(tmp.path());
+    ASSERT_FALSE(second);
+    EXPECT_EQ(second.error().what(), "store " + tmp.path().string() + " is in use by PID 31337 on node-17");
 }
 
 TEST(WriterLock, SecondWriterProcessGetsTheClearBusyErrorNotAHang) {
@@ -68,7 +87,7 @@ TEST(WriterLock, SecondWriterProcessGetsTheClearBusyErrorNotAHang) {
     EXPECT_EQ(second.error().code, Errc::busy);
     EXPECT_EQ(exit_status(second.error().code), 3);
     EXPECT_EQ(second.error().what(), "store " + tmp.path().string() + " is in use by PID " +
-                                         std::to_string(child) + " on " + host_name());
+                                         std::to_string(child) + " on " + env().host_name());
     // Readers are not writers: they open while the writer runs (checked here after it exited too).
     EXPECT_TRUE(Store::open(tmp.path()));
 }

@@ -189,12 +189,11 @@ void finish(CliContext& ctx, const Result<nlohmann::ordered_json>& report, bool 
 
 }  // namespace
 
-void add_cell_commands(CLI::App& app, CliContext& ctx) {
-    auto* cell = app.add_subcommand("cell", "Inspect cell models (morphology + biophysics)");
-    cell->require_subcommand(1);
+namespace {
 
+void add_summary_command(CLI::App& cell, CliContext& ctx) {
     auto options = std::make_shared<SummaryOptions>();
-    auto* summary = cell->add_subcommand(
+    auto* summary = cell.add_subcommand(
         "summary",
         "Sections, segments, lengths and NEURON membrane areas per label, and the maximum apical distance");
     summary->add_option("--morphology", options->morphology, "Morphology file (.hoc or .swc)")->required();
@@ -205,72 +204,92 @@ void add_cell_commands(CLI::App& app, CliContext& ctx) {
         "Placeholder in the parameter file, NAME=DIR (e.g. IN_SILICO_FRAMEWORK_DIR=../shared/isf)");
     summary->add_flag("--json", options->json, "Print JSON");
     summary->callback([options, &ctx] { finish(ctx, summarize(*options), options->json, print_text); });
+}
 
-    auto run_options = std::make_shared<RunLengthsOptions>();
-    auto* run_lengths = cell->add_subcommand(
+void add_run_lengths_command(CLI::App& cell, CliContext& ctx) {
+    auto options = std::make_shared<RunLengthsOptions>();
+    auto* run_lengths = cell.add_subcommand(
         "run-lengths",
         "Compare the section lengths a stored ISF run had (from its soma distances) with a morphology's");
-    run_lengths->add_option("--morphology", run_options->morphology, "Morphology file (.hoc or .swc)")
+    run_lengths->add_option("--morphology", options->morphology, "Morphology file (.hoc or .swc)")
         ->required();
     run_lengths
-        ->add_option("--activation", run_options->activation,
+        ->add_option("--activation", options->activation,
                      "The run's synapse activation file (simulation_run*_synapses.csv of a new run)")
         ->required();
-    run_lengths->add_option("--syn", run_options->syn, "The .syn file the run placed its synapses from")
+    run_lengths->add_option("--syn", options->syn, "The .syn file the run placed its synapses from")
         ->required();
-    run_lengths->add_flag("--json", run_options->json, "Print JSON");
-    run_lengths->callback([run_options, &ctx] {
-        finish(ctx, compare_run_lengths(*run_options), run_options->json, print_run_lengths);
-    });
+    run_lengths->add_flag("--json", options->json, "Print JSON");
+    run_lengths->callback(
+        [options, &ctx] { finish(ctx, compare_run_lengths(*options), options->json, print_run_lengths); });
+}
 
+Status write_text_file(const std::filesystem::path& path, const std::string& text, const std::string& what) {
+    std::ofstream out(path, std::ios::binary);
+    out << text;
+    out.close();
+    if (!out) return fail(Errc::io, "cannot write the " + what, path.string());
+    return {};
+}
+
+void add_generate_example_command(CLI::App& cell, CliContext& ctx) {
     auto output = std::make_shared<std::string>();
     auto seed = std::make_shared<std::uint64_t>(ex::ExampleCellOptions{}.seed);
-    auto* generate = cell->add_subcommand("generate-example",
-                                          "Write silico's procedural L5PT-like example morphology as hoc");
+    auto* generate = cell.add_subcommand("generate-example",
+                                         "Write silico's procedural L5PT-like example morphology as hoc");
     generate->add_option("-o,--output", *output, "Output .hoc file")->required();
     generate->add_option("--seed", *seed, "Random seed (the shipped cell uses the default)");
     generate->callback([output, seed, &ctx] {
         const std::string text = ex::write_hoc(ex::generate_example_cell({.seed = *seed}));
-        std::ofstream out(*output, std::ios::binary);
-        out << text;
-        out.close();
-        if (!out) return ctx.report(Error{Errc::io, "cannot write the example cell", *output});
+        if (auto st = write_text_file(*output, text, "example cell"); !st) return ctx.report(st.error());
         ctx.exit_code = 0;
     });
+}
 
-    auto net_dir = std::make_shared<std::string>();
-    auto net_morphology = std::make_shared<std::string>();
-    auto net_seed = std::make_shared<std::uint64_t>(ex::ExampleNetworkOptions{}.seed);
-    auto* network = cell->add_subcommand(
+Status write_example_network(const std::filesystem::path& dir, const ex::ExampleNetworkFiles& files) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) return fail(Errc::io, "cannot create the output folder: " + ec.message(), dir.string());
+    for (const auto& [name, text] :
+         {std::pair{files.syn_name, &files.syn}, std::pair{files.con_name, &files.con},
+          std::pair{files.network_name, &files.network_param}})
+        if (auto st = write_text_file(dir / name, *text, "example network"); !st) return st;
+    return {};
+}
+
+void add_generate_example_network_command(CLI::App& cell, CliContext& ctx) {
+    auto dir = std::make_shared<std::string>();
+    auto morphology_file = std::make_shared<std::string>();
+    auto seed = std::make_shared<std::uint64_t>(ex::ExampleNetworkOptions{}.seed);
+    auto* network = cell.add_subcommand(
         "generate-example-network",
         "Write the example cell's synthetic network: <name>.syn, <name>.con and <name>_network.param");
-    network->add_option("-o,--output", *net_dir, "Output folder (created if missing)")->required();
-    network->add_option("--morphology", *net_morphology,
+    network->add_option("-o,--output", *dir, "Output folder (created if missing)")->required();
+    network->add_option("--morphology", *morphology_file,
                         "Morphology (.hoc/.swc) to place synapses on; default: the generated example cell");
-    network->add_option("--seed", *net_seed, "Random seed (the shipped files use the default)");
-    network->callback([net_dir, net_morphology, net_seed, &ctx] {
-        auto morphology = net_morphology->empty() ? Result<ex::Morphology>(ex::generate_example_cell())
-                                                  : ex::read_morphology(*net_morphology);
+    network->add_option("--seed", *seed, "Random seed (the shipped files use the default)");
+    network->callback([dir, morphology_file, seed, &ctx] {
+        auto morphology = morphology_file->empty() ? Result<ex::Morphology>(ex::generate_example_cell())
+                                                   : ex::read_morphology(*morphology_file);
         if (!morphology) return ctx.report(morphology.error());
-        ex::ExampleNetworkOptions net_options;
-        net_options.seed = *net_seed;
-        auto files = ex::generate_example_network(*morphology, net_options);
+        ex::ExampleNetworkOptions options;
+        options.seed = *seed;
+        auto files = ex::generate_example_network(*morphology, options);
         if (!files) return ctx.report(files.error());
-        std::error_code ec;
-        std::filesystem::create_directories(*net_dir, ec);
-        if (ec)
-            return ctx.report(Error{Errc::io, "cannot create the output folder: " + ec.message(), *net_dir});
-        for (const auto& [name, text] :
-             {std::pair{files->syn_name, &files->syn}, std::pair{files->con_name, &files->con},
-              std::pair{files->network_name, &files->network_param}}) {
-            const auto path = std::filesystem::path(*net_dir) / name;
-            std::ofstream out(path, std::ios::binary);
-            out << *text;
-            out.close();
-            if (!out) return ctx.report(Error{Errc::io, "cannot write the example network", path.string()});
-        }
+        if (auto st = write_example_network(*dir, *files); !st) return ctx.report(st.error());
         ctx.exit_code = 0;
     });
+}
+
+}  // namespace
+
+void add_cell_commands(CLI::App& app, CliContext& ctx) {
+    auto* cell = app.add_subcommand("cell", "Inspect cell models (morphology + biophysics)");
+    cell->require_subcommand(1);
+    add_summary_command(*cell, ctx);
+    add_run_lengths_command(*cell, ctx);
+    add_generate_example_command(*cell, ctx);
+    add_generate_example_network_command(*cell, ctx);
 }
 
 }  // namespace silico::runner

@@ -1,6 +1,7 @@
 // `silico validate`, `silico explain` and `silico import param`: the recipe library's commands.
 #include <algorithm>
 #include <iostream>
+#include <optional>
 
 #include "commands/cli.hpp"
 #include "silico/core/git_info.hpp"
@@ -72,93 +73,108 @@ std::optional<KeyContext> key_context_or_report(bool require_clean, CliContext& 
     return std::move(*context);
 }
 
-void add_recipe_commands(CLI::App& app, CliContext& ctx) {
-    {
-        auto* cmd =
-            app.add_subcommand("validate", "Check recipes; print every problem with file:line:column");
-        static std::vector<std::string> files, paths;
-        cmd->add_option("recipes", files, "Recipe files")->required()->check(CLI::ExistingFile);
-        cmd->add_option("--path", paths, "Placeholder folder NAME=DIR, overriding the recipe's [paths]");
-        cmd->callback([&ctx] {
-            for (const auto& file : files) {
-                auto recipe = load_or_report(file, paths, ctx);
-                if (!recipe) continue;
-                const std::size_t conditions = recipe->condition_count();
-                const auto trials = recipe->document["simulation"]["trials"].get<std::int64_t>();
-                std::cout << file << ": ok, " << conditions << " condition" << (conditions == 1 ? "" : "s")
-                          << " x " << trials << " trial" << (trials == 1 ? "" : "s") << ", recipe "
-                          << recipe->digest.short_hex() << "\n";
-            }
-        });
-    }
-    {
-        auto* cmd =
-            app.add_subcommand("explain", "Print every hashed field of a trial's key as diffable text");
-        static std::string file, key;
-        static std::size_t trial = 0;
-        static bool require_clean = false;
-        static std::vector<std::string> paths;
-        cmd->add_option("recipe", file, "Recipe file")->required()->check(CLI::ExistingFile);
-        auto* by_index = cmd->add_option("--trial", trial, "Trial index (condition-major, from 0)");
-        cmd->add_option("--key", key, "A trial key (hex) of this recipe")->excludes(by_index);
-        cmd->add_flag("--require-clean", require_clean, "Refuse model code with uncommitted changes");
-        cmd->add_option("--path", paths, "Placeholder folder NAME=DIR, overriding the recipe's [paths]");
-        cmd->callback([&ctx] {
+namespace {
+
+void add_validate_command(CLI::App& app, CliContext& ctx) {
+    auto* cmd = app.add_subcommand("validate", "Check recipes; print every problem with file:line:column");
+    static std::vector<std::string> files, paths;
+    cmd->add_option("recipes", files, "Recipe files")->required()->check(CLI::ExistingFile);
+    cmd->add_option("--path", paths, "Placeholder folder NAME=DIR, overriding the recipe's [paths]");
+    cmd->callback([&ctx] {
+        for (const auto& file : files) {
             auto recipe = load_or_report(file, paths, ctx);
-            if (!recipe) return;
-            auto context = key_context_or_report(require_clean, ctx);
-            if (!context) return;
-            auto plan = expand(*recipe, *context);
-            if (!plan) {
-                for (const auto& d : plan.error()) std::cerr << "silico: error: " << d.what() << "\n";
-                ctx.exit_code = 2;
-                return;
-            }
-            std::size_t index = trial;
-            if (!key.empty()) {
-                auto wanted = Digest::from_hex(key);
-                if (!wanted) {
-                    ctx.report(wanted.error());
-                    return;
-                }
-                auto it = std::find_if(plan->trials.begin(), plan->trials.end(),
-                                       [&](const TrialSpec& t) { return t.key == *wanted; });
-                if (it == plan->trials.end()) {
-                    ctx.report(Error{Errc::not_found, "no trial of this recipe has key " + key, file});
-                    return;
-                }
-                index = static_cast<std::size_t>(it - plan->trials.begin());
-            }
-            if (index >= plan->trials.size()) {
-                ctx.report(Error{Errc::invalid_argument,
-                                 "trial " + std::to_string(index) + " out of range: the recipe has " +
-                                     std::to_string(plan->trials.size()) + " trials",
-                                 file});
-                return;
-            }
-            std::cout << explain_trial(*plan, *context, index);
-        });
+            if (!recipe) continue;
+            const std::size_t conditions = recipe->condition_count();
+            const auto trials = recipe->document["simulation"]["trials"].get<std::int64_t>();
+            std::cout << file << ": ok, " << conditions << " condition" << (conditions == 1 ? "" : "s")
+                      << " x " << trials << " trial" << (trials == 1 ? "" : "s") << ", recipe "
+                      << recipe->digest.short_hex() << "\n";
+        }
+    });
+}
+
+// The trial `--key` names, else `--trial`; reports and returns nothing when it is not a trial of the plan.
+std::optional<std::size_t> trial_to_explain(const Plan& plan, const std::string& key, std::size_t trial,
+                                            const std::string& file, CliContext& ctx) {
+    std::size_t index = trial;
+    if (!key.empty()) {
+        auto wanted = Digest::from_hex(key);
+        if (!wanted) {
+            ctx.report(wanted.error());
+            return std::nullopt;
+        }
+        auto it = std::find_if(plan.trials.begin(), plan.trials.end(),
+                               [&](const TrialSpec& t) { return t.key == *wanted; });
+        if (it == plan.trials.end()) {
+            ctx.report(Error{Errc::not_found, "no trial of this recipe has key " + key, file});
+            return std::nullopt;
+        }
+        index = static_cast<std::size_t>(it - plan.trials.begin());
     }
-    {
-        auto* cmd = import_group(app)->add_subcommand("param", "Convert an ISF .param file to native TOML");
-        static std::string input, output;
-        static std::vector<std::string> paths;
-        cmd->add_option("file", input, "ISF .param file")->required()->check(CLI::ExistingFile);
-        cmd->add_option("-o,--output", output, "TOML file to write")->required();
-        cmd->add_option("--path", paths, "Substitute placeholder [NAME] with DIR (NAME=DIR)");
-        cmd->callback([&ctx] {
-            auto overrides = path_overrides(paths);
-            if (!overrides) {
-                ctx.report(overrides.error());
-                return;
-            }
-            if (auto s = import_param_file(input, output, *overrides); !s) {
-                ctx.report(s.error());
-                return;
-            }
-            std::cout << "wrote " << output << "\n";
-        });
+    if (index >= plan.trials.size()) {
+        ctx.report(Error{Errc::invalid_argument,
+                         "trial " + std::to_string(index) + " out of range: the recipe has " +
+                             std::to_string(plan.trials.size()) + " trials",
+                         file});
+        return std::nullopt;
     }
+    return index;
+}
+
+void add_explain_command(CLI::App& app, CliContext& ctx) {
+    auto* cmd = app.add_subcommand("explain", "Print every hashed field of a trial's key as diffable text");
+    static std::string file, key;
+    static std::size_t trial = 0;
+    static bool require_clean = false;
+    static std::vector<std::string> paths;
+    cmd->add_option("recipe", file, "Recipe file")->required()->check(CLI::ExistingFile);
+    auto* by_index = cmd->add_option("--trial", trial, "Trial index (condition-major, from 0)");
+    cmd->add_option("--key", key, "A trial key (hex) of this recipe")->excludes(by_index);
+    cmd->add_flag("--require-clean", require_clean, "Refuse model code with uncommitted changes");
+    cmd->add_option("--path", paths, "Placeholder folder NAME=DIR, overriding the recipe's [paths]");
+    cmd->callback([&ctx] {
+        auto recipe = load_or_report(file, paths, ctx);
+        if (!recipe) return;
+        auto context = key_context_or_report(require_clean, ctx);
+        if (!context) return;
+        auto plan = expand(*recipe, *context);
+        if (!plan) {
+            for (const auto& d : plan.error()) std::cerr << "silico: error: " << d.what() << "\n";
+            ctx.exit_code = 2;
+            return;
+        }
+        if (auto index = trial_to_explain(*plan, key, trial, file, ctx))
+            std::cout << explain_trial(*plan, *context, *index);
+    });
+}
+
+void add_import_param_command(CLI::App& app, CliContext& ctx) {
+    auto* cmd = import_group(app)->add_subcommand("param", "Convert an ISF .param file to native TOML");
+    static std::string input, output;
+    static std::vector<std::string> paths;
+    cmd->add_option("file", input, "ISF .param file")->required()->check(CLI::ExistingFile);
+    cmd->add_option("-o,--output", output, "TOML file to write")->required();
+    cmd->add_option("--path", paths, "Substitute placeholder [NAME] with DIR (NAME=DIR)");
+    cmd->callback([&ctx] {
+        auto overrides = path_overrides(paths);
+        if (!overrides) {
+            ctx.report(overrides.error());
+            return;
+        }
+        if (auto s = import_param_file(input, output, *overrides); !s) {
+            ctx.report(s.error());
+            return;
+        }
+        std::cout << "wrote " << output << "\n";
+    });
+}
+
+}  // namespace
+
+void add_recipe_commands(CLI::App& app, CliContext& ctx) {
+    add_validate_command(app, ctx);
+    add_explain_command(app, ctx);
+    add_import_param_command(app, ctx);
 }
 
 }  // namespace silico::runner

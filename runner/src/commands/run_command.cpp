@@ -23,6 +23,7 @@
 
 #include "commands/cli.hpp"
 #include "commands/run_plan.hpp"
+#include "silico/core/env.hpp"
 #include "silico/core/git_info.hpp"
 #include "silico/neuron/simulator.hpp"
 #include "silico/recipes/plan.hpp"
@@ -41,20 +42,8 @@ namespace {
 
 using namespace silico::recipes;
 
-std::int64_t now_unix_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 double seconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-std::string host_name() {
-    char buffer[256] = {};
-    if (::gethostname(buffer, sizeof buffer - 1) != 0) return "unknown";
-    return buffer;
 }
 
 struct Loaded {
@@ -113,7 +102,7 @@ struct RunState {
 };
 
 void put_run_record(store::Store& store, const std::string& name, RunState& state) {
-    state.updated_ms = now_unix_ms();
+    state.updated_ms = env().now_unix_ms();
     if (auto st = store.put_run(name, state.to_json().dump()); !st)
         std::cerr << "silico: warning: cannot write the run record: " << st.error().what() << "\n";
 }
@@ -166,6 +155,273 @@ bool check_checkpointable(const Plan& plan, const std::vector<std::size_t>& miss
     return ok;
 }
 
+struct Failure {
+    std::size_t trial;
+    std::string error;
+    std::uint32_t attempts;
+};
+
+// What a run did: the summary line, --json and the exit status are all made from it.
+struct RunReport {
+    std::vector<Failure> failures;
+    std::vector<std::pair<std::string, double>> resumed;  // trial key, t it continued from
+    double plan_seconds = 0, handler_seconds = 0, commit_seconds = 0, run_seconds = 0, total_seconds = 0;
+    bool workers_started = false;
+    RunSummary summary;
+};
+
+std::vector<std::size_t> missing_trials(const std::vector<bool>& complete) {
+    std::vector<std::size_t> missing;
+    for (std::size_t i = 0; i < complete.size(); ++i)
+        if (!complete[i]) missing.push_back(i);
+    return missing;
+}
+
+// Absolute, because it is sent to workers that may run in another working directory (ssh, Slurm).
+fs::path checkpoint_dir_of(const RunArgs& args, const CliContext& ctx) {
+    if (args.checkpoint_every_ms <= 0) return {};
+    return args.checkpoint_dir.empty() ? fs::absolute(ctx.store_dir() / "checkpoints")
+                                       : fs::absolute(args.checkpoint_dir);
+}
+
+RunState initial_run_state(const RunArgs& args, const Loaded& loaded, std::size_t missing) {
+    RunState state;
+    state.recipe_file = fs::absolute(args.recipe).lexically_normal().string();
+    state.experiment = loaded.recipe.document["experiment"].value("name", "");
+    state.digest = loaded.recipe.digest.hex();
+    state.executor = args.executor;
+    state.host = env().host_name();
+    state.pid = static_cast<int>(env().pid());
+    state.started_ms = env().now_unix_ms();
+    state.total = loaded.plan.trials.size();
+    state.cached = loaded.plan.trials.size() - missing;
+    return state;
+}
+
+// Where a run's results go: the store and its run record, the progress display, and the report.
+struct RunSinks {
+    store::Store& store;
+    const std::string& record_name;
+    RunState& state;
+    Progress& progress;
+    std::ostream& progress_out;
+    RunReport& report;
+};
+
+// Turns each outcome into a committed trial or a recorded failure. It runs on the thread that called the
+// executor's run(), which keeps the store's single writer.
+class OutcomeCommitter {
+  public:
+    OutcomeCommitter(const Plan& plan, const std::vector<std::size_t>& missing, fs::path checkpoint_dir,
+                     const RunSinks& sinks)
+        : m_plan(plan),
+          m_store(sinks.store),
+          m_record_name(sinks.record_name),
+          m_state(sinks.state),
+          m_report(sinks.report),
+          m_progress(sinks.progress),
+          m_progress_out(sinks.progress_out),
+          m_checkpoint_dir(std::move(checkpoint_dir)) {
+        for (std::size_t i : missing) m_index_of_key.emplace(plan.trials[i].key.hex(), i);
+    }
+
+    void operator()(TrialOutcome&& outcome) {
+        const auto c0 = std::chrono::steady_clock::now();
+        auto it = m_index_of_key.find(outcome.key);
+        if (it == m_index_of_key.end()) return;  // not ours (cannot happen with our jobs)
+        const std::size_t index = it->second;
+        const auto& trial = m_plan.trials[index];
+        store::TrialRecord record = record_of(outcome, trial);
+        m_report.handler_seconds += outcome.seconds;
+        std::optional<std::string> error;
+        if (!outcome.ok) {
+            error = outcome.error;
+        } else {
+            error = commit(outcome, trial, record);
+        }
+        if (error) {
+            record_failure(outcome, trial, index, std::move(record), *error);
+        } else {
+            ++m_state.succeeded;
+            if (!m_checkpoint_dir.empty()) remove_checkpoint_files(m_checkpoint_dir, outcome.key, true);
+            if (outcome.resumed_from_ms) report_resumed(outcome, trial, index);
+        }
+        m_progress.trial_finished(!error);
+        update_run_record_now_and_then();
+        m_report.commit_seconds += seconds_since(c0);
+    }
+
+  private:
+    store::TrialRecord record_of(const TrialOutcome& outcome, const TrialSpec& trial) const {
+        store::TrialRecord record;
+        store::fill_provenance(record);
+        set_seed_fields(m_plan, trial, record);
+        record.attempt = outcome.attempts;
+        record.wall_seconds = outcome.seconds;
+        record.end_unix_ms = env().now_unix_ms();
+        record.start_unix_ms = record.end_unix_ms - static_cast<std::int64_t>(outcome.seconds * 1000.0);
+        record.neuron_version = experiments::Simulator::version();
+        return record;
+    }
+
+    // Why the trial could not be committed, or nothing when it was.
+    std::optional<std::string> commit(const TrialOutcome& outcome, const TrialSpec& trial,
+                                      store::TrialRecord& record) {
+        auto outputs = store::decode_trial_outputs(outcome.result);
+        if (!outputs) return "undecodable result from " + outcome.worker + ": " + outputs.error().what();
+        record.neuron_version = outputs->neuron_version;
+        record.cpu_seconds = outputs->cpu_seconds;
+        std::vector<store::NamedBlob> blobs;
+        blobs.reserve(outputs->arrays.size());
+        for (auto& a : outputs->arrays) blobs.push_back({std::move(a.name), std::move(a.bytes)});
+        auto committed = m_store.commit_trial(trial.key, record, blobs);
+        if (!committed) return "commit failed: " + committed.error().what();
+        return std::nullopt;
+    }
+
+    void record_failure(const TrialOutcome& outcome, const TrialSpec& trial, std::size_t index,
+                        store::TrialRecord record, const std::string& error) {
+        record.status = store::TrialStatus::failed;
+        record.stderr_tail = outcome.stderr_tail.empty() ? error : error + "\n" + outcome.stderr_tail;
+        if (auto st = m_store.record_failure(trial.key, record); !st)
+            std::cerr << "silico: warning: cannot record the failure of " << trial.key.short_hex() << ": "
+                      << st.error().what() << "\n";
+        m_report.failures.push_back({index, error, outcome.attempts});
+        m_state.failed_trials.push_back(trial.key.hex());
+        ++m_state.failed;
+    }
+
+    void report_resumed(const TrialOutcome& outcome, const TrialSpec& trial, std::size_t index) {
+        m_report.resumed.emplace_back(outcome.key, *outcome.resumed_from_ms);
+        m_progress_out << "silico: trial " << index << " (key " << trial.key.short_hex()
+                       << ") resumed from its checkpoint at t = " << *outcome.resumed_from_ms
+                       << " ms (attempt " << outcome.attempts << ")\n";
+    }
+
+    // At most once a second: `silico status` sees a running run's progress without a synced write per trial.
+    void update_run_record_now_and_then() {
+        if (std::chrono::steady_clock::now() - m_last_record <= std::chrono::seconds(1)) return;
+        put_run_record(m_store, m_record_name, m_state);
+        m_last_record = std::chrono::steady_clock::now();
+    }
+
+    const Plan& m_plan;
+    store::Store& m_store;
+    const std::string& m_record_name;
+    RunState& m_state;
+    RunReport& m_report;
+    Progress& m_progress;
+    std::ostream& m_progress_out;
+    fs::path m_checkpoint_dir;
+    std::map<std::string, std::size_t> m_index_of_key;
+    std::chrono::steady_clock::time_point m_last_record = std::chrono::steady_clock::now();
+};
+
+std::vector<Job> jobs_for(const Plan& plan, const std::vector<std::size_t>& missing, const RunArgs& args,
+                          const fs::path& checkpoint_dir) {
+    auto jobs = make_jobs(plan, missing);
+    if (args.checkpoint_every_ms > 0)
+        for (auto& job : jobs) {
+            job.checkpoint_every_ms = args.checkpoint_every_ms;
+            job.checkpoint_dir = checkpoint_dir.string();
+        }
+    return jobs;
+}
+
+// Runs the missing trials through the executor; false when the run could not happen (already reported).
+bool run_missing(const RunArgs& args, const Plan& plan, const std::vector<std::size_t>& missing,
+                 const fs::path& checkpoint_dir, const RunSinks& sinks, CliContext& ctx) {
+    put_run_record(sinks.store, sinks.record_name, sinks.state);
+    ExecutorOptions options;
+    options.max_attempts = args.max_attempts;
+    options.on_tick = [&progress = sinks.progress] { progress.tick(); };
+    auto executor = make_executor(args.executor, options);
+    if (!executor) {
+        ctx.report(executor.error());
+        return false;
+    }
+    const auto jobs = jobs_for(plan, missing, args, checkpoint_dir);
+    OutcomeCommitter committer(plan, missing, checkpoint_dir, sinks);
+    const auto r0 = std::chrono::steady_clock::now();
+    sinks.report.workers_started = true;
+    auto result =
+        (*executor)->run(jobs, [&committer](TrialOutcome&& outcome) { committer(std::move(outcome)); });
+    sinks.report.run_seconds = seconds_since(r0);
+    if (!result) {
+        sinks.state.state = "failed";
+        put_run_record(sinks.store, sinks.record_name, sinks.state);
+        sinks.progress.finish();
+        ctx.report(result.error());
+        return false;
+    }
+    sinks.report.summary = *result;
+    return true;
+}
+
+// Temporary files of workers killed mid-save; checkpoints of unfinished trials stay for the next run.
+void remove_leftover_checkpoint_files(const fs::path& checkpoint_dir, const Plan& plan,
+                                      const std::vector<std::size_t>& missing) {
+    if (checkpoint_dir.empty()) return;
+    for (std::size_t i : missing) remove_checkpoint_files(checkpoint_dir, plan.trials[i].key.hex(), false);
+    std::error_code ec;
+    fs::remove(checkpoint_dir, ec);  // only when empty
+}
+
+void print_json_report(const RunArgs& args, const Plan& plan, const RunState& state, const RunReport& report,
+                       const fs::path& checkpoint_dir, const CliContext& ctx) {
+    Json failed = Json::array();
+    for (const auto& f : report.failures) {
+        const auto& t = plan.trials[f.trial];
+        failed.push_back({{"trial", f.trial},
+                          {"condition", t.condition},
+                          {"index", t.trial},
+                          {"key", t.key.hex()},
+                          {"attempts", f.attempts},
+                          {"error", f.error}});
+    }
+    Json out = state.to_json();
+    out["store"] = ctx.store_dir().string();
+    out["not_run"] = report.summary.not_run;
+    out["interrupted"] = report.summary.interrupted;
+    out["workers_started"] = report.workers_started;
+    out["failures"] = failed;
+    Json resumed_json = Json::array();
+    for (const auto& [key, from] : report.resumed) resumed_json.push_back({{"key", key}, {"from_ms", from}});
+    out["checkpoints"] = {
+        {"every_ms", args.checkpoint_every_ms}, {"dir", checkpoint_dir.string()}, {"resumed", resumed_json}};
+    out["timings"] = {{"plan_seconds", report.plan_seconds},
+                      {"run_seconds", report.run_seconds},
+                      {"handler_seconds", report.handler_seconds},
+                      {"commit_seconds", report.commit_seconds},
+                      {"total_seconds", report.total_seconds}};
+    std::cout << out.dump(2) << "\n";
+}
+
+void print_text_report(const Plan& plan, const RunState& state, const RunReport& report) {
+    const std::size_t complete_count = state.cached + state.succeeded;
+    const double hit = state.total == 0 ? 100.0 : 100.0 * static_cast<double>(state.cached) / state.total;
+    std::cout << state.experiment << ": " << complete_count << "/" << state.total << " trials complete ("
+              << state.cached << " cached, " << std::fixed << std::setprecision(0) << hit << "% cache hits), "
+              << state.succeeded << " run, " << state.failed << " failed";
+    if (!report.workers_started) std::cout << "; nothing to run, no worker started";
+    if (!report.resumed.empty()) std::cout << "; " << report.resumed.size() << " resumed from checkpoints";
+    std::cout << "\n" << std::defaultfloat;
+    if (!report.failures.empty()) {
+        std::cout << "failed trials:\n";
+        for (const auto& f : report.failures) {
+            const auto& t = plan.trials[f.trial];
+            std::cout << "  trial " << f.trial << " (condition " << t.condition << ", trial " << t.trial
+                      << ", key " << t.key.short_hex() << ") after " << f.attempts << " attempt"
+                      << (f.attempts == 1 ? "" : "s") << ": " << f.error << "\n";
+        }
+    }
+    const RunSummary& summary = report.summary;
+    if (summary.interrupted || summary.not_run > 0)
+        std::cout << "stopped: " << summary.not_run << " trial" << (summary.not_run == 1 ? "" : "s")
+                  << " not run" << (summary.stop_reason.empty() ? "" : " (" + summary.stop_reason + ")")
+                  << "; run again to resume\n";
+}
+
 void run_recipe(const RunArgs& args, CliContext& ctx) {
     const auto t0 = std::chrono::steady_clock::now();
     auto loaded = load_plan(args.recipe, args.require_clean, ctx);
@@ -181,203 +437,33 @@ void run_recipe(const RunArgs& args, CliContext& ctx) {
         ctx.report(complete.error());
         return;
     }
-    std::vector<std::size_t> missing;
-    for (std::size_t i = 0; i < plan.trials.size(); ++i)
-        if (!(*complete)[i]) missing.push_back(i);
-    const double plan_seconds = seconds_since(t0);
-    const fs::path checkpoint_dir = args.checkpoint_every_ms <= 0 ? fs::path()
-                                    : args.checkpoint_dir.empty()
-                                        ? fs::absolute(ctx.store_dir() / "checkpoints")
-                                        : fs::absolute(args.checkpoint_dir);
+    const std::vector<std::size_t> missing = missing_trials(*complete);
+    RunReport report;
+    report.plan_seconds = seconds_since(t0);
+    report.summary.total = missing.size();
+    const fs::path checkpoint_dir = checkpoint_dir_of(args, ctx);
     if (args.checkpoint_every_ms > 0 && !check_checkpointable(plan, missing, ctx)) return;
 
-    RunState state;
-    state.recipe_file = fs::absolute(args.recipe).lexically_normal().string();
-    state.experiment = loaded->recipe.document["experiment"].value("name", "");
-    state.digest = loaded->recipe.digest.hex();
-    state.executor = args.executor;
-    state.host = host_name();
-    state.pid = static_cast<int>(::getpid());
-    state.started_ms = now_unix_ms();
-    state.total = plan.trials.size();
-    state.cached = plan.trials.size() - missing.size();
+    RunState state = initial_run_state(args, *loaded, missing.size());
     const std::string record_name = run_record_name(loaded->recipe);
-
-    std::map<std::string, std::size_t> index_of_key;
-    for (std::size_t i : missing) index_of_key.emplace(plan.trials[i].key.hex(), i);
-
     const bool tty = !args.json && stream_is_tty(STDOUT_FILENO);
     std::ostream& progress_out = args.json ? std::cerr : std::cout;
     Progress progress(progress_out, state.total, state.cached, ProgressOptions{.tty = tty});
-
-    struct Failure {
-        std::size_t trial;
-        std::string error;
-        std::uint32_t attempts;
-    };
-    std::vector<Failure> failures;
-    std::vector<std::pair<std::string, double>> resumed;  // trial key, t it continued from
-    double handler_seconds = 0, commit_seconds = 0, run_seconds = 0;
-    bool workers_started = false;
-    RunSummary summary;
-    summary.total = missing.size();
-
-    if (!missing.empty()) {
-        put_run_record(*store, record_name, state);
-        ExecutorOptions options;
-        options.max_attempts = args.max_attempts;
-        options.on_tick = [&progress] { progress.tick(); };
-        auto executor = make_executor(args.executor, options);
-        if (!executor) {
-            ctx.report(executor.error());
-            return;
-        }
-        auto jobs = make_jobs(plan, missing);
-        if (args.checkpoint_every_ms > 0)
-            for (auto& job : jobs) {
-                job.checkpoint_every_ms = args.checkpoint_every_ms;
-                job.checkpoint_dir = checkpoint_dir.string();
-            }
-        auto last_record = std::chrono::steady_clock::now();
-        auto on_outcome = [&](TrialOutcome&& outcome) {
-            const auto c0 = std::chrono::steady_clock::now();
-            auto it = index_of_key.find(outcome.key);
-            if (it == index_of_key.end()) return;  // not ours (cannot happen with our jobs)
-            const auto& trial = plan.trials[it->second];
-            store::TrialRecord record;
-            store::fill_provenance(record);
-            set_seed_fields(plan, trial, record);
-            record.attempt = outcome.attempts;
-            record.wall_seconds = outcome.seconds;
-            record.end_unix_ms = now_unix_ms();
-            record.start_unix_ms = record.end_unix_ms - static_cast<std::int64_t>(outcome.seconds * 1000.0);
-            record.neuron_version = experiments::Simulator::version();
-            handler_seconds += outcome.seconds;
-            bool ok = outcome.ok;
-            std::string error = outcome.error;
-            if (ok) {
-                auto outputs = store::decode_trial_outputs(outcome.result);
-                if (!outputs) {
-                    ok = false;
-                    error = "undecodable result from " + outcome.worker + ": " + outputs.error().what();
-                } else {
-                    record.neuron_version = outputs->neuron_version;
-                    record.cpu_seconds = outputs->cpu_seconds;
-                    std::vector<store::NamedBlob> blobs;
-                    blobs.reserve(outputs->arrays.size());
-                    for (auto& a : outputs->arrays) blobs.push_back({std::move(a.name), std::move(a.bytes)});
-                    auto committed = store->commit_trial(trial.key, record, blobs);
-                    if (!committed) {
-                        ok = false;
-                        error = "commit failed: " + committed.error().what();
-                    }
-                }
-            }
-            if (!ok) {
-                record.status = store::TrialStatus::failed;
-                record.stderr_tail = outcome.stderr_tail.empty() ? error : error + "\n" + outcome.stderr_tail;
-                if (auto st = store->record_failure(trial.key, record); !st)
-                    std::cerr << "silico: warning: cannot record the failure of " << trial.key.short_hex()
-                              << ": " << st.error().what() << "\n";
-                failures.push_back({it->second, error, outcome.attempts});
-                state.failed_trials.push_back(trial.key.hex());
-                ++state.failed;
-            } else {
-                ++state.succeeded;
-                if (!checkpoint_dir.empty()) remove_checkpoint_files(checkpoint_dir, outcome.key, true);
-            }
-            if (ok && outcome.resumed_from_ms) {
-                resumed.emplace_back(outcome.key, *outcome.resumed_from_ms);
-                progress_out << "silico: trial " << it->second << " (key " << trial.key.short_hex()
-                             << ") resumed from its checkpoint at t = " << *outcome.resumed_from_ms
-                             << " ms (attempt " << outcome.attempts << ")\n";
-            }
-            progress.trial_finished(ok);
-            if (std::chrono::steady_clock::now() - last_record > std::chrono::seconds(1)) {
-                put_run_record(*store, record_name, state);
-                last_record = std::chrono::steady_clock::now();
-            }
-            commit_seconds += seconds_since(c0);
-        };
-        const auto r0 = std::chrono::steady_clock::now();
-        workers_started = true;
-        auto result = (*executor)->run(jobs, on_outcome);
-        run_seconds = seconds_since(r0);
-        if (!result) {
-            state.state = "failed";
-            put_run_record(*store, record_name, state);
-            progress.finish();
-            ctx.report(result.error());
-            return;
-        }
-        summary = *result;
-    }
+    const RunSinks sinks{*store, record_name, state, progress, progress_out, report};
+    if (!missing.empty() && !run_missing(args, plan, missing, checkpoint_dir, sinks, ctx)) return;
     progress.finish();
-    if (!checkpoint_dir.empty()) {
-        // Temporary files of workers killed mid-save; checkpoints of unfinished trials stay for the next run.
-        for (std::size_t i : missing)
-            remove_checkpoint_files(checkpoint_dir, plan.trials[i].key.hex(), false);
-        std::error_code ec;
-        fs::remove(checkpoint_dir, ec);  // only when empty
-    }
+    remove_leftover_checkpoint_files(checkpoint_dir, plan, missing);
 
-    const std::size_t complete_count = state.cached + state.succeeded;
-    const bool all = complete_count == state.total;
-    state.state = all ? "complete" : summary.interrupted ? "interrupted" : "incomplete";
+    const bool all = state.cached + state.succeeded == state.total;
+    state.state = all ? "complete" : report.summary.interrupted ? "interrupted" : "incomplete";
     put_run_record(*store, record_name, state);
-
-    const double total_seconds = seconds_since(t0);
+    report.total_seconds = seconds_since(t0);
     if (args.json) {
-        Json failed = Json::array();
-        for (const auto& f : failures) {
-            const auto& t = plan.trials[f.trial];
-            failed.push_back({{"trial", f.trial},
-                              {"condition", t.condition},
-                              {"index", t.trial},
-                              {"key", t.key.hex()},
-                              {"attempts", f.attempts},
-                              {"error", f.error}});
-        }
-        Json out = state.to_json();
-        out["store"] = ctx.store_dir().string();
-        out["not_run"] = summary.not_run;
-        out["interrupted"] = summary.interrupted;
-        out["workers_started"] = workers_started;
-        out["failures"] = failed;
-        Json resumed_json = Json::array();
-        for (const auto& [key, from] : resumed) resumed_json.push_back({{"key", key}, {"from_ms", from}});
-        out["checkpoints"] = {{"every_ms", args.checkpoint_every_ms},
-                              {"dir", checkpoint_dir.string()},
-                              {"resumed", resumed_json}};
-        out["timings"] = {{"plan_seconds", plan_seconds},
-                          {"run_seconds", run_seconds},
-                          {"handler_seconds", handler_seconds},
-                          {"commit_seconds", commit_seconds},
-                          {"total_seconds", total_seconds}};
-        std::cout << out.dump(2) << "\n";
+        print_json_report(args, plan, state, report, checkpoint_dir, ctx);
     } else {
-        const double hit = state.total == 0 ? 100.0 : 100.0 * static_cast<double>(state.cached) / state.total;
-        std::cout << state.experiment << ": " << complete_count << "/" << state.total << " trials complete ("
-                  << state.cached << " cached, " << std::fixed << std::setprecision(0) << hit
-                  << "% cache hits), " << state.succeeded << " run, " << state.failed << " failed";
-        if (!workers_started) std::cout << "; nothing to run, no worker started";
-        if (!resumed.empty()) std::cout << "; " << resumed.size() << " resumed from checkpoints";
-        std::cout << "\n" << std::defaultfloat;
-        if (!failures.empty()) {
-            std::cout << "failed trials:\n";
-            for (const auto& f : failures) {
-                const auto& t = plan.trials[f.trial];
-                std::cout << "  trial " << f.trial << " (condition " << t.condition << ", trial " << t.trial
-                          << ", key " << t.key.short_hex() << ") after " << f.attempts << " attempt"
-                          << (f.attempts == 1 ? "" : "s") << ": " << f.error << "\n";
-            }
-        }
-        if (summary.interrupted || summary.not_run > 0)
-            std::cout << "stopped: " << summary.not_run << " trial" << (summary.not_run == 1 ? "" : "s")
-                      << " not run" << (summary.stop_reason.empty() ? "" : " (" + summary.stop_reason + ")")
-                      << "; run again to resume\n";
+        print_text_report(plan, state, report);
     }
-    if (!all) ctx.exit_code = summary.interrupted ? 130 : 1;
+    if (!all) ctx.exit_code = report.summary.interrupted ? 130 : 1;
 }
 
 // ----- silico plan / status / runs -------------------------------------------------------------------------

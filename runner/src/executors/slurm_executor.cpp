@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <fstream>
@@ -100,102 +101,15 @@ class SlurmExecutor final : public Executor {
 
     Result<RunSummary> run(std::span<const Job> jobs, const OutcomeCallback& on_outcome) override {
         const auto start = Clock::now();
-        RunSummary summary;
-        std::vector<Trial> trials;
-        std::map<std::string, std::size_t, std::less<>> by_key;
-        std::vector<std::size_t> todo;
-        for (std::size_t j = 0; j < jobs.size(); ++j)
-            for (std::size_t t = 0; t < jobs[j].trials.size(); ++t) {
-                by_key.emplace(jobs[j].trials[t].key, trials.size());
-                todo.push_back(trials.size());
-                trials.push_back(Trial{j, t, 0, false});
-            }
-        summary.total = trials.size();
-        if (trials.empty()) return summary;
-
-        std::error_code ec;
-        m_run_dir = m_slurm.shared_dir /
-                    ("run-" + std::to_string(::getpid()) + "-" +
-                     std::to_string(std::chrono::system_clock::now().time_since_epoch().count()));
-        fs::create_directories(m_run_dir, ec);
-        if (ec)
-            return fail(Errc::io, "cannot create the shared run folder: " + ec.message(), m_run_dir.string());
+        Ledger ledger(jobs, on_outcome);
+        if (ledger.trials.empty()) return ledger.summary;
+        if (auto st = create_run_dir(); !st) return std::unexpected(st.error());
 
         // SIGINT/SIGTERM only set a flag here; the poll loop notices it within one poll interval.
         struct sigaction old_int {
         }, old_term{};
         if (m_opt.stop_on_signals) install_signal_flag(old_int, old_term);
-
-        std::string callback_error;
-        auto deliver = [&](std::size_t id, TrialOutcome&& outcome) {
-            if (trials[id].finished || !callback_error.empty()) return;
-            trials[id].finished = true;
-            const bool ok = outcome.ok;
-            std::string key = outcome.key;
-            try {
-                on_outcome(std::move(outcome));
-            } catch (const std::exception& e) {
-                // The caller could not take the result: cancel the array instead of running on.
-                callback_error = std::string("the outcome callback failed: ") + e.what();
-                m_stop = true;
-                return;
-            }
-            (ok ? summary.succeeded : summary.failed) += 1;
-            if (!ok) summary.failed_keys.push_back(std::move(key));
-        };
-
-        std::vector<Array> arrays;
-        Status status;
-        unsigned round = 0;
-        while (!todo.empty() && !stopping()) {
-            auto array = submit(jobs, trials, todo, round++);
-            if (!array) {
-                status = std::unexpected(array.error());
-                break;
-            }
-            todo.clear();
-            arrays.push_back(std::move(*array));
-            Array& current = arrays.back();
-            // Poll until every task of this array has settled.
-            for (;;) {
-                auto queued = queued_tasks(current.job_id);
-                for (std::size_t i = 0; i < current.tasks.size(); ++i) {
-                    Task& task = current.tasks[i];
-                    if (task.settled) continue;
-                    if (auto st = collect(task, jobs, trials, by_key, current.job_id, i, deliver); !st) {
-                        m_opt.on_event(st.error().what());
-                    }
-                    bool all = true;
-                    for (std::size_t id : task.trials) all = all && trials[id].finished;
-                    if (all) {
-                        task.settled = true;
-                        continue;
-                    }
-                    if (queued && !queued->contains(i)) {
-                        // Gone from the queue with trials unanswered: read once more (the last frame may
-                        // have landed after the previous read), then charge the running trial.
-                        (void)collect(task, jobs, trials, by_key, current.job_id, i, deliver);
-                        task_died(task, jobs, trials, todo, current.job_id, i, deliver);
-                        task.settled = true;
-                    }
-                }
-                bool settled = true;
-                for (const auto& task : current.tasks) settled = settled && task.settled;
-                if (settled) break;
-                if (stopping()) {
-                    (void)run_command({m_slurm.scancel, current.job_id});
-                    summary.interrupted = true;
-                    summary.stop_reason = (callback_error.empty() ? "interrupted" : callback_error) +
-                                          "; cancelled Slurm job " + current.job_id;
-                    m_opt.on_event(summary.stop_reason);
-                    for (std::size_t i = 0; i < current.tasks.size(); ++i)
-                        (void)collect(current.tasks[i], jobs, trials, by_key, current.job_id, i, deliver);
-                    break;
-                }
-                if (m_opt.on_tick) m_opt.on_tick();
-                std::this_thread::sleep_for(m_slurm.poll);
-            }
-        }
+        const Status status = run_arrays(ledger);
         if (m_opt.stop_on_signals) {
             ::sigaction(SIGINT, &old_int, nullptr);
             ::sigaction(SIGTERM, &old_term, nullptr);
@@ -203,8 +117,109 @@ class SlurmExecutor final : public Executor {
         m_stop = false;
         s_signalled = 0;
         if (!status) return std::unexpected(status.error());
+        return finish(ledger, start);
+    }
+
+  private:
+    static inline volatile sig_atomic_t s_signalled = 0;
+
+    // One run()'s bookkeeping: every trial of the jobs, what has been delivered, what the next array runs.
+    struct Ledger {
+        std::span<const Job> jobs;
+        const OutcomeCallback& on_outcome;
+        std::vector<Trial> trials;
+        std::map<std::string, std::size_t, std::less<>> by_key;
+        std::vector<std::size_t> todo;
+        RunSummary summary;
+        std::string callback_error;
+
+        Ledger(std::span<const Job> all, const OutcomeCallback& callback) : jobs(all), on_outcome(callback) {
+            for (std::size_t j = 0; j < jobs.size(); ++j)
+                for (std::size_t t = 0; t < jobs[j].trials.size(); ++t) {
+                    by_key.emplace(jobs[j].trials[t].key, trials.size());
+                    todo.push_back(trials.size());
+                    trials.push_back(Trial{j, t, 0, false});
+                }
+            summary.total = trials.size();
+        }
+    };
+
+    Status create_run_dir() {
+        // A unique name, not a time: the OS's pid and nanoseconds, so env() (provenance) plays no part.
+        m_run_dir = m_slurm.shared_dir /
+                    ("run-" + std::to_string(::getpid()) + "-" +
+                     std::to_string(std::chrono::system_clock::now().time_since_epoch().count()));
+        std::error_code ec;
+        fs::create_directories(m_run_dir, ec);
+        if (ec)
+            return fail(Errc::io, "cannot create the shared run folder: " + ec.message(), m_run_dir.string());
+        return {};
+    }
+
+    // Each array runs what the previous ones left: the trials of tasks that died early.
+    Status run_arrays(Ledger& ledger) {
+        unsigned round = 0;
+        while (!ledger.todo.empty() && !stopping()) {
+            auto array = submit(ledger.jobs, ledger.trials, ledger.todo, round++);
+            if (!array) return std::unexpected(array.error());
+            ledger.todo.clear();
+            wait_for(*array, ledger);
+        }
+        return {};
+    }
+
+    void wait_for(Array& array, Ledger& ledger) {
+        for (;;) {
+            settle_tasks(array, ledger);
+            if (std::ranges::all_of(array.tasks, [](const Task& task) { return task.settled; })) return;
+            if (stopping()) {
+                cancel(array, ledger);
+                return;
+            }
+            if (m_opt.on_tick) m_opt.on_tick();
+            std::this_thread::sleep_for(m_slurm.poll);
+        }
+    }
+
+    void settle_tasks(Array& array, Ledger& ledger) {
+        auto queued = queued_tasks(array.job_id);
+        for (std::size_t i = 0; i < array.tasks.size(); ++i) {
+            Task& task = array.tasks[i];
+            if (task.settled) continue;
+            if (auto st = collect(task, ledger, array.job_id, i); !st) m_opt.on_event(st.error().what());
+            if (std::ranges::all_of(task.trials,
+                                    [&](std::size_t id) { return ledger.trials[id].finished; })) {
+                task.settled = true;
+                continue;
+            }
+            if (queued && !queued->contains(i)) {
+                // Gone from the queue with trials unanswered: read once more (the last frame may have
+                // landed after the previous read), then charge the running trial.
+                (void)collect(task, ledger, array.job_id, i);
+                task_died(task, ledger, array.job_id, i);
+                task.settled = true;
+            }
+        }
+    }
+
+    // What has arrived is still delivered: those trials are done and need not run again.
+    void cancel(Array& array, Ledger& ledger) {
+        (void)run_command({m_slurm.scancel, array.job_id});
+        RunSummary& summary = ledger.summary;
+        summary.interrupted = true;
+        summary.stop_reason = (ledger.callback_error.empty() ? "interrupted" : ledger.callback_error) +
+                              "; cancelled Slurm job " + array.job_id;
+        m_opt.on_event(summary.stop_reason);
+        for (std::size_t i = 0; i < array.tasks.size(); ++i)
+            (void)collect(array.tasks[i], ledger, array.job_id, i);
+    }
+
+    // The run folder is kept whenever something is left to look at (failures, trials not run).
+    RunSummary finish(Ledger& ledger, Clock::time_point start) {
+        RunSummary& summary = ledger.summary;
         summary.not_run = summary.total - summary.succeeded - summary.failed;
         if (summary.failed == 0 && summary.not_run == 0 && !m_slurm.keep_run_folder) {
+            std::error_code ec;
             fs::remove_all(m_run_dir, ec);
         } else {
             m_opt.on_event("Slurm run folder kept: " + m_run_dir.string());
@@ -213,8 +228,23 @@ class SlurmExecutor final : public Executor {
         return summary;
     }
 
-  private:
-    static inline volatile sig_atomic_t s_signalled = 0;
+    // Each trial reaches the caller once however often its result is read. A callback that throws could
+    // not take the result, so the array is cancelled instead of running on.
+    void deliver(Ledger& ledger, std::size_t id, TrialOutcome&& outcome) {
+        if (ledger.trials[id].finished || !ledger.callback_error.empty()) return;
+        ledger.trials[id].finished = true;
+        const bool ok = outcome.ok;
+        std::string key = outcome.key;
+        try {
+            ledger.on_outcome(std::move(outcome));
+        } catch (const std::exception& e) {
+            ledger.callback_error = std::string("the outcome callback failed: ") + e.what();
+            m_stop = true;
+            return;
+        }
+        (ok ? ledger.summary.succeeded : ledger.summary.failed) += 1;
+        if (!ok) ledger.summary.failed_keys.push_back(std::move(key));
+    }
 
     void install_signal_flag(struct sigaction& old_int, struct sigaction& old_term) {
         struct sigaction sa {};
@@ -327,10 +357,7 @@ class SlurmExecutor final : public Executor {
         return queued;
     }
 
-    template <class Deliver>
-    Status collect(Task& task, std::span<const Job> jobs, std::vector<Trial>& trials,
-                   const std::map<std::string, std::size_t, std::less<>>& by_key, const std::string& job_id,
-                   std::size_t index, Deliver& deliver) {
+    Status collect(Task& task, Ledger& ledger, const std::string& job_id, std::size_t index) {
         std::ifstream in(task.out, std::ios::binary);
         if (!in) return {};  // not started yet
         in.seekg(static_cast<std::streamoff>(task.consumed));
@@ -347,39 +374,35 @@ class SlurmExecutor final : public Executor {
                     !st)
                     return st;
             } else if (auto* reply = std::get_if<TrialReply>(&**frame)) {
-                auto it = by_key.find(reply->key);
-                if (it == by_key.end()) continue;
+                auto it = ledger.by_key.find(reply->key);
+                if (it == ledger.by_key.end()) continue;
                 TrialOutcome outcome;
                 outcome.key = reply->key;
                 outcome.ok = reply->ok;
                 (outcome.ok ? outcome.result : outcome.error) = std::move(reply->body);
-                outcome.attempts = trials[it->second].crashes + 1;
+                outcome.attempts = ledger.trials[it->second].crashes + 1;
                 outcome.worker = "slurm " + job_id + "_" + std::to_string(index);
                 outcome.seconds = reply->seconds;
                 outcome.resumed_from_ms = reply->resumed_from_ms;
-                deliver(it->second, std::move(outcome));
+                deliver(ledger, it->second, std::move(outcome));
             }
         }
         // Whole frames are consumed; a torn tail is read again next time (a requeued task rewrites it).
         task.consumed += bytes.size() - reader.buffered();
-        (void)jobs;
         return {};
     }
 
-    template <class Deliver>
-    void task_died(Task& task, std::span<const Job> jobs, std::vector<Trial>& trials,
-                   std::vector<std::size_t>& todo, const std::string& job_id, std::size_t index,
-                   Deliver& deliver) {
+    void task_died(Task& task, Ledger& ledger, const std::string& job_id, std::size_t index) {
         const std::string where = "slurm " + job_id + "_" + std::to_string(index);
         const std::string tail = read_tail(task.log, m_opt.stderr_tail_bytes);
         bool first = true;
         for (std::size_t id : task.trials) {
-            Trial& trial = trials[id];
+            Trial& trial = ledger.trials[id];
             if (trial.finished) continue;
             if (first) {
                 first = false;
                 ++trial.crashes;
-                const std::string key = jobs[trial.job].trials[trial.index].key;
+                const std::string key = ledger.jobs[trial.job].trials[trial.index].key;
                 if (trial.crashes >= m_opt.max_attempts) {
                     TrialOutcome outcome;
                     outcome.key = key;
@@ -390,12 +413,12 @@ class SlurmExecutor final : public Executor {
                     outcome.stderr_tail = tail;
                     outcome.attempts = trial.crashes;
                     outcome.worker = where;
-                    deliver(id, std::move(outcome));
+                    deliver(ledger, id, std::move(outcome));
                     continue;
                 }
                 m_opt.on_event(where + " ended early; retrying trial " + key);
             }
-            todo.push_back(id);
+            ledger.todo.push_back(id);
         }
     }
 

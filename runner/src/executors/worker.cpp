@@ -273,4 +273,15 @@ Status run_worker_files(const std::filesystem::path& in, const std::filesystem::
     return {};
 }
 
+Status serve_worker(const WorkerMode& mode, const HandlerRegistry& registry) {
+    if (mode.stdio) {
+        const int frames = ::fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+        if (frames < 0 || ::dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
+            return fail(Errc::io, "cannot set up stdout for frames", "silico worker");
+        return run_worker(STDIN_FILENO, frames, registry, mode.options);
+    }
+    if (!mode.in.empty() && !mode.out.empty()) return run_worker_files(mode.in, mode.out, registry);
+    return fail(Errc::invalid_argument, "use --stdio, or --file IN --out OUT", "silico worker");
+}
+
 }  // namespace silico::runner

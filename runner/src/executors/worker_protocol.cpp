@@ -33,6 +33,7 @@
 #include <bit>
 #include <cstring>
 
+#include "silico/core/env.hpp"
 #include "silico/core/git_info.hpp"
 #include "silico/core/little_endian.hpp"
 
@@ -300,9 +301,8 @@ Hello make_hello(Hello::Role role) {
     Hello h;
     h.role = role;
     h.silico_version = info.version + " " + info.commit.substr(0, 12) + (info.dirty ? "-dirty" : "");
-    char host[256] = {};
-    if (gethostname(host, sizeof(host) - 1) == 0) h.host = host;
-    h.pid = static_cast<std::uint32_t>(getpid());
+    h.host = env().host_name();
+    h.pid = static_cast<std::uint32_t>(env().pid());
     return h;
 }
 

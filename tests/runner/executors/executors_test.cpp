@@ -20,6 +20,7 @@
 #include "processes.hpp"
 #include "silico/runner/executor.hpp"
 #include "silico/runner/worker.hpp"
+#include "test_handlers.hpp"
 
 namespace silico::runner {
 namespace {
@@ -184,7 +185,7 @@ class SshExecutor : public ::testing::Test {
         SshOptions o;
         o.hosts = std::move(hosts);
         o.ssh_args = {"-F", config.string()};
-        o.remote_command = {SILICO_EXE, "worker", "--stdio"};
+        o.remote_command = {SILICO_TEST_WORKER, "worker", "--stdio"};
         return o;
     }
 

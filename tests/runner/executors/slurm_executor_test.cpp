@@ -19,6 +19,7 @@
 #include "free_port.hpp"
 #include "silico/runner/executor.hpp"
 #include "silico/runner/worker.hpp"
+#include "test_handlers.hpp"
 
 namespace silico::runner {
 namespace {
@@ -146,7 +147,7 @@ class SlurmExecutor : public ::testing::Test {
     SlurmOptions options() {
         SlurmOptions o;
         o.shared_dir = shared;
-        o.worker_command = {SILICO_EXE};
+        o.worker_command = {SILICO_TEST_WORKER};
         o.poll = std::chrono::milliseconds(200);
         return o;
     }

@@ -1,3 +1,5 @@
+#include "test_handlers.hpp"
+
 #include <gtest/gtest.h>
 
 #include "silico/core/digest.hpp"

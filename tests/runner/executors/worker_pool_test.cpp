@@ -1,4 +1,4 @@
-// The local executor (a pool of real `silico worker --stdio` processes): results, crashes, retries,
+// The local executor (a pool of real `silico_test_worker worker --stdio` processes): results, crashes, retries,
 // interruption and refused workers.
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -11,6 +11,7 @@
 
 #include "silico/runner/executor.hpp"
 #include "silico/runner/worker.hpp"
+#include "test_handlers.hpp"
 
 namespace silico::runner {
 namespace {
@@ -18,7 +19,7 @@ namespace {
 namespace fs = std::filesystem;
 
 std::vector<std::string> worker_command() {
-    return {SILICO_EXE, "worker", "--stdio"};
+    return {SILICO_TEST_WORKER, "worker", "--stdio"};
 }
 
 struct Collected {
@@ -166,7 +167,8 @@ TEST(LocalExecutor, ASilentWorkerIsKilledAfterTheTimeoutAndItsTrialCharged) {
     auto options = quiet_options(c);
     options.silence_timeout = std::chrono::seconds(1);
     options.max_attempts = 2;
-    auto exec = make_local_executor({1, {SILICO_EXE, "worker", "--stdio", "--heartbeat-ms", "0"}}, options);
+    auto exec =
+        make_local_executor({1, {SILICO_TEST_WORKER, "worker", "--stdio", "--heartbeat-ms", "0"}}, options);
     std::vector<Job> jobs{checksum_job(2, "1")};
     jobs[0].trials[0].request = "sleep:4000:hang";
     auto summary = exec->run(jobs, [&](TrialOutcome&& o) { c.by_key.emplace(o.key, std::move(o)); });
@@ -182,7 +184,8 @@ TEST(LocalExecutor, HeartbeatsKeepASlowTrialAlivePastTheSilenceTimeout) {
     Collected c;
     auto options = quiet_options(c);
     options.silence_timeout = std::chrono::seconds(1);
-    auto exec = make_local_executor({1, {SILICO_EXE, "worker", "--stdio", "--heartbeat-ms", "100"}}, options);
+    auto exec =
+        make_local_executor({1, {SILICO_TEST_WORKER, "worker", "--stdio", "--heartbeat-ms", "100"}}, options);
     const std::vector<Job> jobs{Job{"checksum", "rounds=1", {{"slow", "sleep:2500:x"}}}};
     auto summary = exec->run(jobs, [&](TrialOutcome&& o) { c.by_key.emplace(o.key, std::move(o)); });
     ASSERT_TRUE(summary.has_value());

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "silico/runner/worker_protocol.hpp"
+#include "test_handlers.hpp"
 
 namespace silico::runner {
 namespace {

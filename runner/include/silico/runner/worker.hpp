@@ -39,8 +39,8 @@ using TrialHandler = std::function<Result<std::string>(std::string_view request,
 // set-up (loading morphologies, building the cell and network in NEURON) belongs here.
 using TrialHandlerFactory = std::function<Result<TrialHandler>(std::string_view model)>;
 
-// Maps job kinds to handler factories. The lead registers the NEURON simulation here; the built-in
-// test workloads are registered by register_test_handlers().
+// Maps job kinds to handler factories. The lead registers the NEURON simulation here; the tests' worker
+// (tests/runner/support/test_worker.cpp) registers its checksum workloads in its own registry.
 class HandlerRegistry {
   public:
     void add(std::string kind, TrialHandlerFactory factory);
@@ -54,17 +54,6 @@ class HandlerRegistry {
 // The registry every `silico worker` process uses. Registering happens before main's parse (from
 // add_worker_command) so other libraries can add their kinds from their own registration functions.
 HandlerRegistry& default_registry();
-
-// Genuine, deterministic test workloads (used by tests, benchmarks and `silico worker` smoke checks):
-//   kind "checksum", model "rounds=N": the result is the hex SHA-256 of the request iterated N times
-//     (digest of the digest ...). Request "abort" makes the handler print a line to stderr and call
-//     std::abort(); request "fail" returns an error; request "sleep:MS:DATA" sleeps MS milliseconds, then
-//     checksums DATA; request "noise:DATA" prints a line to stdout (as NEURON does), then checksums DATA.
-// checksum_of() computes the same value in-process so tests can verify results.
-void register_test_handlers(HandlerRegistry& registry);
-std::string checksum_of(std::string_view request, std::uint32_t rounds);
-// How many handlers the test factory has built in this process (proves "build once, run many").
-std::uint64_t test_handler_builds();
 
 struct WorkerOptions {
     // A busy worker sends a heartbeat at this interval; 0 disables heartbeats.
@@ -82,5 +71,17 @@ Status run_worker(int in_fd, int out_fd, const HandlerRegistry& registry, const 
 // end of `out` (a task killed mid-write) is cut off first.
 Status run_worker_files(const std::filesystem::path& in, const std::filesystem::path& out,
                         const HandlerRegistry& registry);
+
+// The command line of a worker process: `silico worker` and the tests' worker both parse into it.
+struct WorkerMode {
+    bool stdio = false;             // --stdio
+    std::filesystem::path in, out;  // --file IN --out OUT
+    WorkerOptions options;
+};
+
+// Serves as `mode` says. With --stdio it first keeps a private copy of fd 1 for frames and points fd 1 at
+// stderr, so whatever else prints (NEURON, libraries) cannot corrupt the frame stream. Without a mode:
+// Errc::invalid_argument "use --stdio, or --file IN --out OUT".
+Status serve_worker(const WorkerMode& mode, const HandlerRegistry& registry);
 
 }  // namespace silico::runner

@@ -1,4 +1,6 @@
-// Built-in test workloads: real, deterministic work for tests and benchmarks of the runner.
+// The checksum workloads of the executor tests and the runner benchmark (test_handlers.hpp).
+#include "test_handlers.hpp"
+
 #include <atomic>
 #include <charconv>
 #include <chrono>
@@ -8,7 +10,6 @@
 #include <thread>
 
 #include "silico/core/digest.hpp"
-#include "silico/runner/worker.hpp"
 
 namespace silico::runner {
 namespace {
