@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "io/text.hpp"
+#include "silico/model/morphology.hpp"
 
 namespace silico::experiments {
 
@@ -62,18 +63,18 @@ Result<SynapseDistribution> parse_syn(std::string_view text, std::string_view so
             return fail(Errc::parse,
                         "expected 3 fields <type> <section ID> <x>, found " + std::to_string(f.size()),
                         where(source, n));
-        std::int64_t section = 0;
-        double x = 0.0;
-        if (!parse_int(f[1], section) || section < 0)
+        auto section = parse_int(f[1]);
+        auto x = parse_double(f[2]);
+        if (!section || *section < 0)
             return fail(Errc::parse, "section ID '" + std::string(f[1]) + "' is not a non-negative integer",
                         where(source, n));
-        if (!parse_double(f[2], x) || !(x >= 0.0 && x <= 1.0))
+        if (!x || !(*x >= 0.0 && *x <= 1.0))
             return fail(Errc::parse, "x '" + std::string(f[2]) + "' is not a number in [0, 1]",
                         where(source, n));
         std::string name(f[0]);
         auto [it, inserted] = index.try_emplace(name, out.types.size());
         if (inserted) out.types.push_back(SynapseType{name, {}});
-        out.types[it->second].synapses.push_back({static_cast<int>(section), x});
+        out.types[it->second].synapses.push_back({static_cast<int>(*section), *x});
         return {};
     });
     if (!s) return std::unexpected(s.error());
@@ -81,7 +82,7 @@ Result<SynapseDistribution> parse_syn(std::string_view text, std::string_view so
 }
 
 Result<SynapseDistribution> read_syn_file(const std::filesystem::path& file) {
-    auto text = detail::read_text_file(file);
+    auto text = read_text_file(file);
     if (!text) return std::unexpected(text.error());
     return parse_syn(*text, file.string());
 }
@@ -102,18 +103,19 @@ Result<ConnectionMap> parse_con(std::string_view text, std::string_view source) 
             return fail(Errc::parse,
                         "expected 3 fields <type> <cell ID> <synapse ID>, found " + std::to_string(f.size()),
                         where(source, n));
-        std::int64_t cell = 0, syn = 0;
-        if (!parse_int(f[1], cell) || cell < 0 || cell > 0xffffffffll)
+        auto cell = parse_int(f[1]);
+        auto syn = parse_int(f[2]);
+        if (!cell || *cell < 0 || *cell > 0xffffffffll)
             return fail(Errc::parse, "cell ID '" + std::string(f[1]) + "' is not a non-negative integer",
                         where(source, n));
-        if (!parse_int(f[2], syn) || syn < 0 || syn > 0xffffffffll)
+        if (!syn || *syn < 0 || *syn > 0xffffffffll)
             return fail(Errc::parse, "synapse ID '" + std::string(f[2]) + "' is not a non-negative integer",
                         where(source, n));
         std::string name(f[0]);
         auto [it, inserted] = index.try_emplace(name, out.types.size());
         if (inserted) out.types.push_back(ConnectionType{name, {}});
         out.types[it->second].connections.push_back(
-            {static_cast<std::uint32_t>(cell), static_cast<std::uint32_t>(syn)});
+            {static_cast<std::uint32_t>(*cell), static_cast<std::uint32_t>(*syn)});
         return {};
     });
     if (!s) return std::unexpected(s.error());
@@ -121,7 +123,7 @@ Result<ConnectionMap> parse_con(std::string_view text, std::string_view source) 
 }
 
 Result<ConnectionMap> read_con_file(const std::filesystem::path& file) {
-    auto text = detail::read_text_file(file);
+    auto text = read_text_file(file);
     if (!text) return std::unexpected(text.error());
     return parse_con(*text, file.string());
 }
@@ -145,11 +147,11 @@ Result<std::vector<ConnectedCellCount>> parse_connected_cells(std::string_view t
         if (f.size() != 3)
             return fail(Errc::parse, "expected 3 tab-separated fields, found " + std::to_string(f.size()),
                         where(source, n));
-        std::int64_t cells = 0;
-        if (!parse_int(f[2], cells) || cells < 0)
+        auto cells = parse_int(f[2]);
+        if (!cells || *cells < 0)
             return fail(Errc::parse, "cell count '" + std::string(f[2]) + "' is not a non-negative integer",
                         where(source, n));
-        out.push_back({std::string(trim(f[0])), std::string(trim(f[1])), cells});
+        out.push_back({std::string(trim(f[0])), std::string(trim(f[1])), *cells});
         return {};
     });
     if (!s) return std::unexpected(s.error());
@@ -158,7 +160,7 @@ Result<std::vector<ConnectedCellCount>> parse_connected_cells(std::string_view t
 }
 
 Result<std::vector<ConnectedCellCount>> read_connected_cells_file(const std::filesystem::path& file) {
-    auto text = detail::read_text_file(file);
+    auto text = read_text_file(file);
     if (!text) return std::unexpected(text.error());
     return parse_connected_cells(*text, file.string());
 }
