@@ -11,6 +11,7 @@
 
 #include "silico/model/network_parameters.hpp"
 #include "silico/model/synapse_files.hpp"
+#include "silico/model/synapse_placement.hpp"
 
 namespace silico::experiments {
 

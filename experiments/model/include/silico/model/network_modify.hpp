@@ -22,6 +22,7 @@
 
 #include "silico/core/error.hpp"
 #include "silico/model/activity.hpp"
+#include "silico/model/synapse_placement.hpp"
 #include "silico/recipes/recipe.hpp"
 
 namespace silico::experiments {

@@ -11,6 +11,7 @@
 #include "silico/model/cell_model.hpp"
 #include "silico/model/simrun_files.hpp"
 #include "silico/model/synapse_files.hpp"
+#include "silico/model/synapse_placement.hpp"
 
 namespace silico::experiments {
 
