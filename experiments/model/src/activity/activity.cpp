@@ -152,8 +152,9 @@ void skip_samples(Rng& r, std::size_t n) {
         for (std::size_t i = 0; i < n; ++i) r.random_sample();
 }
 
-// The unit-rate process: isf draws ISF's blocks of exponential(1000) (see docs/synaptic_input.md, "RNG modes"); independent draws
-// only the intervals it needs (the same process, without ISF's thousandfold surplus).
+// The unit-rate process: isf draws ISF's blocks of exponential(1000) (see docs/synaptic_input.md, "RNG
+// modes"); independent draws only the intervals it needs (the same process, without ISF's thousandfold
+// surplus).
 template <class Rng>
 void poisson_from_profile(Rng& r, const RateProfile& p, bool isf_blocks, std::vector<double>& scratch,
                           std::vector<double>& out) {
@@ -531,8 +532,8 @@ void flatten(std::vector<PopulationSpikes>& per_pop, TrialActivity& out) {
     }
 }
 
-// The sweep common to both modes (ISF_SPEC §6 steps 2-4): `Mode` draws each source's spikes and gives the
-// generator for each .con line's weights and releases.
+// The sweep common to both modes (ISF single_cell_parser/network.py, NetworkMapper.create_saved_network2):
+// `Mode` draws each source's spikes and gives the generator for each .con line's weights and releases.
 template <class Mode>
 Result<TrialActivity> generate(const PreparedNetwork& network, const ActivityOptions& options, Mode& mode) {
     const auto& pops = network.parameters.populations;

@@ -1,4 +1,5 @@
-// ISF/Amira hoc morphology reader (ISF_SPEC.md §3), line by line like ISF's reader, with strict errors.
+// ISF/Amira hoc morphology reader (ISF single_cell_parser/reader.py::read_hoc_file), line by line like it,
+// with strict errors.
 #include <map>
 
 #include "cell/morphology_validate.hpp"

@@ -1,4 +1,5 @@
-// Presynaptic activity and synaptic release for one trial (ISF_SPEC.md §6 steps 3-4), NEURON-free.
+// Presynaptic activity and synaptic release for one trial (ISF single_cell_parser/network.py,
+// cell.py::PointCell), NEURON-free.
 //
 // The result is flat: all spike times and all release times in two contiguous arrays with offsets, so the
 // NEURON side fills its VecStim vectors with one bulk copy per synapse and nothing is allocated per event.

@@ -1,4 +1,4 @@
-// Anatomical realisation files (ISF_SPEC.md §4).
+// Anatomical realisation files (ISF single_cell_parser/reader.py; docs/synaptic_input.md).
 //
 // `.syn`: where each synapse sits (type, section ID, x). `.con`: which presynaptic cell drives each synapse.
 // `NumberOfConnectedCells.csv`: cells per (column, cell type), read by the network-parameter builder.
