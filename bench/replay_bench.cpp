@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "silico/model/activity.hpp"
+#include "silico/model/simrun_rows.hpp"
 #include "silico/model/synapse_sites.hpp"
 #include "silico/neuron/neuron_cell.hpp"
 #include "silico/neuron/simulator.hpp"

@@ -9,6 +9,7 @@
 
 #include "cell_test_data.hpp"
 #include "silico/model/simrun_files.hpp"
+#include "silico/model/run_lengths.hpp"
 #include "silico/model/synapse_files.hpp"
 
 namespace silico::experiments::test {

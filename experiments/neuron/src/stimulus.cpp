@@ -320,71 +320,126 @@ Result<RunResult> Stimulus::run(const CheckpointOptions* checkpoint) {
     return result;
 }
 
+namespace {
+
+// One checkpointed run's fixed facts: what a checkpoint of it must match, and the Vectors it saves.
+struct CheckpointedRun {
+    Simulator& sim;
+    const CheckpointOptions& options;
+    std::string fingerprint;
+    std::string neuron_version;
+    std::vector<std::string> vectors;  // time, then the probes
+    double tstop = 0;
+
+    // Why `saved` is not a checkpoint of this run; empty when it is.
+    std::string mismatch(const detail::CheckpointFile& saved) const {
+        const auto& info = saved.info;
+        if (info.identity != options.identity)
+            return "it belongs to '" + info.identity + "', not '" + options.identity + "'";
+        if (info.fingerprint != fingerprint) return "its protocol differs (" + info.fingerprint + ")";
+        if (info.neuron_version != neuron_version)
+            return "it was written by NEURON " + info.neuron_version + ", this is " + neuron_version;
+        if (saved.vectors.size() != vectors.size()) return "it holds another number of recordings";
+        if (!(info.t < tstop)) return fmt::format("its t = {} is not before tstop", info.t);
+        return {};
+    }
+
+    // Puts NEURON, the recordings and the step count at the moment `saved` was taken.
+    Status restore(const detail::CheckpointFile& saved) {
+        // A checkpoint that crashes NEURON while it is restored would crash every later attempt of the
+        // trial too: it is set aside (FILE.restoring) during the restore and put back once NEURON has
+        // taken it (or refused it with an error), so a crash leaves the next attempt starting at t = 0.
+        const std::filesystem::path aside = options.file.string() + ".restoring";
+        std::error_code aside_error;
+        std::filesystem::rename(options.file, aside, aside_error);
+        Status restored = restore_neuron_state(sim, options.file, saved.neuron_state);
+        if (!aside_error) std::filesystem::rename(aside, options.file, aside_error);
+        for (std::size_t i = 0; restored && i < vectors.size(); ++i)
+            restored = sim.write_vector(vectors[i], saved.vectors[i]);
+        if (restored) restored = sim.hoc(fmt::format("{{silico_steps_ = {}}}", saved.info.steps));
+        if (restored) {
+            auto t = sim.eval("t");
+            if (!t)
+                restored = std::unexpected(t.error());
+            else if (*t != saved.info.t)
+                restored =
+                    fail(Errc::neuron, fmt::format("t after the restore is {}, saved {}", *t, saved.info.t));
+        }
+        return restored;
+    }
+
+    // After init(): resumes when the file holds a checkpoint of exactly this run, otherwise (with a warning
+    // when there was a file) leaves the run at t = 0. Only a failing re-initialisation is an error.
+    Status resume(CheckpointReport& report) {
+        auto saved = detail::read_checkpoint_file(options.file);
+        if (!saved) {
+            if (saved.error().code != Errc::not_found)
+                report.warnings.push_back("checkpoint ignored: " + saved.error().what());
+            return {};
+        }
+        if (const std::string why = mismatch(*saved); !why.empty()) {
+            report.warnings.push_back("checkpoint " + options.file.string() + " ignored: " + why);
+            return {};
+        }
+        Status restored = restore(*saved);
+        if (restored) {
+            report.resumed_from_ms = saved->info.t;
+            return {};
+        }
+        report.warnings.push_back("checkpoint " + options.file.string() +
+                                  " could not be restored, starting at t = 0: " + restored.error().what());
+        if (auto ok = sim.hoc("{init()  silico_steps_ = 0}"); !ok)
+            return std::unexpected(ok.error().within("running the simulation"));
+        return {};
+    }
+
+    // Writes the checkpoint of the current moment (t, steps) to the file.
+    Status save(double t, std::uint64_t steps) {
+        detail::CheckpointFile file;
+        file.info.format = k_checkpoint_format;
+        file.info.identity = options.identity;
+        file.info.fingerprint = fingerprint;
+        file.info.neuron_version = neuron_version;
+        file.info.t = t;
+        file.info.steps = steps;
+        auto state = save_neuron_state(sim, options.file);
+        if (!state) return std::unexpected(state.error());
+        file.neuron_state = std::move(*state);
+        for (const auto& name : vectors) {
+            auto v = sim.read_vector(name);
+            if (!v) return std::unexpected(v.error());
+            file.vectors.push_back(std::move(*v));
+        }
+        return detail::write_checkpoint_file(options.file, file);
+    }
+};
+
+// Runs `while (t < tstop && t < end) fadvance()`, counting steps.
+Status advance_until(Simulator& sim, double end) {
+    if (auto ok = sim.hoc(fmt::format("{{silico_ckpt_end_ = {}}}\n"
+                                      "{{while (t < tstop && t < silico_ckpt_end_) {{ fadvance()  "
+                                      "silico_steps_ += 1 }}}}",
+                                      end));
+        !ok)
+        return std::unexpected(ok.error().within("running the simulation"));
+    return {};
+}
+
+}  // namespace
+
 Status Stimulus::run_checkpointed(const CheckpointOptions& options, CheckpointReport& report) {
     Simulator& sim = *m_simulator;
     const Integration& run = m_spec.integration;
     if (!(std::isfinite(options.every_ms) && options.every_ms >= 0))
         return fail(Errc::invalid_argument, fmt::format("checkpoint interval {} ms", options.every_ms));
     if (auto ok = check_hoc_path(options.file); !ok) return ok;
-    const std::string print = fingerprint(m_spec);
-    const std::string neuron_version = Simulator::version();
-    std::vector<std::string> vectors{time_name(m_id)};
-    for (std::size_t i = 0; i < m_spec.probes.size(); ++i) vectors.push_back(record_name(m_id, i));
+    CheckpointedRun ckpt{sim,      options, fingerprint(m_spec), Simulator::version(), {time_name(m_id)},
+                         run.tstop};
+    for (std::size_t i = 0; i < m_spec.probes.size(); ++i) ckpt.vectors.push_back(record_name(m_id, i));
 
     if (auto ok = sim.hoc("{init()  silico_steps_ = 0}"); !ok)
         return std::unexpected(ok.error().within("running the simulation"));
-
-    // Resume when the file holds a checkpoint of exactly this run.
-    auto saved = detail::read_checkpoint_file(options.file);
-    if (!saved) {
-        if (saved.error().code != Errc::not_found)
-            report.warnings.push_back("checkpoint ignored: " + saved.error().what());
-    } else {
-        std::string mismatch;
-        const auto& info = saved->info;
-        if (info.identity != options.identity)
-            mismatch = "it belongs to '" + info.identity + "', not '" + options.identity + "'";
-        else if (info.fingerprint != print)
-            mismatch = "its protocol differs (" + info.fingerprint + ")";
-        else if (info.neuron_version != neuron_version)
-            mismatch = "it was written by NEURON " + info.neuron_version + ", this is " + neuron_version;
-        else if (saved->vectors.size() != vectors.size())
-            mismatch = "it holds another number of recordings";
-        else if (!(info.t < run.tstop))
-            mismatch = fmt::format("its t = {} is not before tstop", info.t);
-        if (!mismatch.empty()) {
-            report.warnings.push_back("checkpoint " + options.file.string() + " ignored: " + mismatch);
-        } else {
-            // A checkpoint that crashes NEURON while it is restored would crash every later attempt of the
-            // trial too: it is set aside (FILE.restoring) during the restore and put back once NEURON has
-            // taken it (or refused it with an error), so a crash leaves the next attempt starting at t = 0.
-            const std::filesystem::path aside = options.file.string() + ".restoring";
-            std::error_code aside_error;
-            std::filesystem::rename(options.file, aside, aside_error);
-            Status restored = restore_neuron_state(sim, options.file, saved->neuron_state);
-            if (!aside_error) std::filesystem::rename(aside, options.file, aside_error);
-            for (std::size_t i = 0; restored && i < vectors.size(); ++i)
-                restored = sim.write_vector(vectors[i], saved->vectors[i]);
-            if (restored) restored = sim.hoc(fmt::format("{{silico_steps_ = {}}}", info.steps));
-            if (restored) {
-                auto t = sim.eval("t");
-                if (!t)
-                    restored = std::unexpected(t.error());
-                else if (*t != info.t)
-                    restored =
-                        fail(Errc::neuron, fmt::format("t after the restore is {}, saved {}", *t, info.t));
-            }
-            if (restored) {
-                report.resumed_from_ms = info.t;
-            } else {
-                report.warnings.push_back(
-                    "checkpoint " + options.file.string() +
-                    " could not be restored, starting at t = 0: " + restored.error().what());
-                if (auto ok = sim.hoc("{init()  silico_steps_ = 0}"); !ok)
-                    return std::unexpected(ok.error().within("running the simulation"));
-            }
-        }
-    }
+    if (auto ok = ckpt.resume(report); !ok) return ok;
 
     // Segments end at multiples of every_ms; the loop condition `t < tstop` is the uninterrupted run's, so
     // the fadvance() sequence is the same whatever the segmentation.
@@ -398,43 +453,17 @@ Status Stimulus::run_checkpointed(const CheckpointOptions& options, CheckpointRe
             // is not "< 10" there. The next end is the first multiple clearly past t.
             end = (std::floor((*t + 1e-6) / options.every_ms) + 1.0) * options.every_ms;
         }
-        if (auto ok = sim.hoc(fmt::format("{{silico_ckpt_end_ = {}}}\n"
-                                          "{{while (t < tstop && t < silico_ckpt_end_) {{ fadvance()  "
-                                          "silico_steps_ += 1 }}}}",
-                                          end));
-            !ok)
-            return std::unexpected(ok.error().within("running the simulation"));
+        if (auto ok = advance_until(sim, end); !ok) return ok;
         t = sim.eval("t");
         if (!t) return std::unexpected(t.error());
         if (!(*t < run.tstop) || !saving) break;
 
         const auto s0 = std::chrono::steady_clock::now();
-        detail::CheckpointFile file;
-        file.info.format = k_checkpoint_format;
-        file.info.identity = options.identity;
-        file.info.fingerprint = print;
-        file.info.neuron_version = neuron_version;
-        file.info.t = *t;
         auto steps = sim.eval("silico_steps_");
         if (!steps) return std::unexpected(steps.error());
-        file.info.steps = static_cast<std::uint64_t>(*steps);
         // A save that fails (full disk, unwritable folder) costs the ability to resume, not the trial: the
         // run goes on without further saves and says why. Saving only reads NEURON's state.
-        Status written = {};
-        auto state = save_neuron_state(sim, options.file);
-        if (!state)
-            written = std::unexpected(state.error());
-        else
-            file.neuron_state = std::move(*state);
-        for (std::size_t i = 0; written && i < vectors.size(); ++i) {
-            auto v = sim.read_vector(vectors[i]);
-            if (!v)
-                written = std::unexpected(v.error());
-            else
-                file.vectors.push_back(std::move(*v));
-        }
-        if (written) written = detail::write_checkpoint_file(options.file, file);
-        if (!written) {
+        if (auto written = ckpt.save(*t, static_cast<std::uint64_t>(*steps)); !written) {
             report.warnings.push_back(
                 fmt::format("checkpoint at t = {} ms not saved, no further saves in this run: {}", *t,
                             written.error().what()));

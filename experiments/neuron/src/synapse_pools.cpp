@@ -242,6 +242,158 @@ struct SynapsePools::State {
         return {};
     }
 
+    // The segment whose node NEURON puts a point process at x on.
+    int segment_of(const SynapseSite& site) const {
+        const int nseg = cell->model().section(site.section_id).nseg;
+        return std::min(static_cast<int>(site.x * nseg), nseg - 1);
+    }
+
+    // Validates every active synapse and gives each shared receptor of it the group's point process on the
+    // synapse's segment (numbered in order of first use, so the same trial again moves nothing). Returns, per
+    // active synapse and receptor (flattened), the shared receptor's index in its group, -1 = the slot's own.
+    Result<std::vector<int>> assign_shared_receptors(const TrialActivity& activity, const SynapseSites& sites,
+                                                     std::size_t& created) {
+        std::vector<int> shared_of;
+        shared_of.reserve(activity.synapses.size());
+        std::vector<std::size_t> shared_used(groups.size(), 0);
+        std::map<std::tuple<int, int, int>, int> shared_at;  // (group, section, segment) -> receptor
+        for (std::size_t i = 0; i < activity.synapses.size(); ++i) {
+            const auto& a = activity.synapses[i];
+            if (auto s = check_active_synapse(activity, sites, i); !s) return std::unexpected(s.error());
+            const auto& site = sites.sites[a.population][a.synapse_id];
+            const int segment = segment_of(site);
+            for (const int g : group[a.population]) {
+                if (g < 0) {
+                    shared_of.push_back(-1);
+                    continue;
+                }
+                auto [it, inserted] = shared_at.try_emplace({g, site.section_id, segment}, 0);
+                if (inserted) it->second = static_cast<int>(shared_used[static_cast<std::size_t>(g)]++);
+                shared_of.push_back(it->second);
+            }
+        }
+        for (std::size_t g = 0; g < groups.size(); ++g)
+            if (auto s = grow_shared(static_cast<int>(g), shared_used[g], created); !s)
+                return std::unexpected(s.error());
+        return shared_of;
+    }
+
+    // Active synapse i names a population, a placed synapse, a release slice and weights that exist.
+    Status check_active_synapse(const TrialActivity& activity, const SynapseSites& sites,
+                                std::size_t i) const {
+        const auto& pops = network->parameters.populations;
+        const auto& a = activity.synapses[i];
+        if (a.population >= pops.size())
+            return failf(Errc::invalid_argument, "active synapse {}: population {} out of range", i,
+                         a.population);
+        const auto p = a.population;
+        const auto& list = sites.sites[p];
+        if (a.synapse_id >= list.size())
+            return failf(Errc::invalid_argument,
+                         "active synapse {} of {}: synapse ID {} has no site ({} placed)", i, pops[p].name,
+                         a.synapse_id, list.size());
+        if (a.release_end > activity.release_times.size() || a.release_begin > a.release_end)
+            return failf(Errc::invalid_argument, "active synapse {} of {}: bad release slice", i,
+                         pops[p].name);
+        std::size_t weights = 0;
+        for (const auto& rec : pops[p].synapses.receptors) weights += rec.weight.size();
+        if (a.weight_begin + weights > activity.weights.size())
+            return failf(Errc::invalid_argument, "active synapse {} of {}: weights missing", i, pops[p].name);
+        return {};
+    }
+
+    // Appends the hoc that puts `slot` (population p) at `site`: its own receptors moved there, its NetCons
+    // onto the shared receptors `shared_of` (one entry per receptor, from assign_shared_receptors) moved to
+    // the site's segment. Only what changed since the slot's last trial is written.
+    void place(Slot& slot, std::uint32_t p, const SynapseSite& site, std::span<const int> shared_of,
+               std::string& hoc) {
+        const auto& receptors = network->parameters.populations[p].synapses.receptors;
+        const std::string sec = cell->hoc_name(site.section_id);
+        const int segment = segment_of(site);
+        const bool move_own = slot.section != site.section_id || slot.x != site.x;
+        for (std::size_t r = 0; r < receptors.size(); ++r) {
+            const int g = group[p][r];
+            const int target = shared_of[r];
+            if (g < 0) {
+                if (move_own)
+                    hoc += fmt::format("{} {}[{}].loc({})\n", sec, array(slot.chunk, fmt::format("pp{}", r)),
+                                       slot.index, site.x);
+                continue;
+            }
+            auto& receptor = groups[static_cast<std::size_t>(g)].receptors[static_cast<std::size_t>(target)];
+            if (receptor.section != site.section_id || receptor.segment != segment) {
+                hoc += fmt::format("{} {}.loc({})\n", sec, shared(receptor), site.x);
+                receptor.section = site.section_id;
+                receptor.segment = segment;
+            }
+            if (slot.targets[r] != target) {
+                hoc += fmt::format("{}[{}].setpost({})\n", array(slot.chunk, fmt::format("nc{}", r)),
+                                   slot.index, shared(receptor));
+                slot.targets[r] = target;
+            }
+        }
+        if (move_own) {
+            slot.section = site.section_id;
+            slot.x = site.x;
+        }
+    }
+
+    // Appends the hoc that gives `slot`'s NetCons the weights of active synapse `a` where they differ.
+    void set_weights(Slot& slot, const ActiveSynapse& a, const std::vector<double>& weights,
+                     std::string& hoc) {
+        const auto& receptors = network->parameters.populations[a.population].synapses.receptors;
+        std::size_t w = a.weight_begin;
+        for (std::size_t r = 0; r < receptors.size(); ++r) {
+            for (std::size_t k = 0; k < receptors[r].weight.size(); ++k, ++w) {
+                const std::size_t flat = w - a.weight_begin;
+                if (slot.weights[flat] != weights[w]) {
+                    hoc += fmt::format("{}[{}].weight[{}] = {}\n", array(slot.chunk, fmt::format("nc{}", r)),
+                                       slot.index, k, weights[w]);
+                    slot.weights[flat] = weights[w];
+                }
+            }
+        }
+    }
+
+    // hoc compiles a braced block as one procedure with a size limit: runs the statements in blocks.
+    Status run_in_blocks(const std::string& hoc) {
+        for (std::size_t begin = 0; begin < hoc.size();) {
+            std::size_t end = begin;
+            for (int lines = 0; lines < 256 && end < hoc.size(); ++lines) end = hoc.find('\n', end) + 1;
+            if (auto s = simulator->hoc("{\n" + hoc.substr(begin, end - begin) + "}\n"); !s)
+                return failf(Errc::neuron, "placing synapses: {}", s.error().what());
+            begin = end;
+        }
+        return {};
+    }
+
+    // Release times: one bulk copy per playing slot; slots not used this trial (beyond used[p]) stop playing.
+    // Returns the number of playing slots.
+    Result<std::size_t> play(const std::vector<std::pair<Slot*, std::span<const double>>>& plays,
+                             const std::vector<std::uint32_t>& used) {
+        for (const auto& [slot, times] : plays) {
+            if (auto s = simulator->write_vector(fmt::format("{}[{}]", array(slot->chunk, "v"), slot->index),
+                                                 times);
+                !s)
+                return std::unexpected(s.error());
+            slot->has_events = !times.empty();
+        }
+        std::size_t active = 0;
+        for (std::size_t p = 0; p < pools.size(); ++p) {
+            auto& slots = pools[p].slots;
+            for (std::size_t j = used[p]; j < slots.size(); ++j) {
+                if (!slots[j].has_events) continue;
+                if (auto s = simulator->write_vector(
+                        fmt::format("{}[{}]", array(slots[j].chunk, "v"), slots[j].index), {});
+                    !s)
+                    return std::unexpected(s.error());
+                slots[j].has_events = false;
+            }
+            active += used[p];
+        }
+        return active;
+    }
+
     void release() {
         if (!simulator) return;
         // Re-declaring an objref array frees its objects; NetCons first so no event targets a freed receptor.
@@ -354,139 +506,29 @@ Status SynapsePools::load(const TrialActivity& activity, const SynapseSites& sit
         return failf(Errc::invalid_argument, "synapse sites cover {} populations, the network has {}",
                      sites.sites.size(), pops.size());
     std::size_t created = 0;
-    const auto needed = slots_needed(*st.network, activity);
-    if (auto s = st.grow(needed, created); !s) return s;
-
-    // Validate every active synapse and give each shared receptor of it the group's point process on the
-    // synapse's segment (numbered in order of first use, so the same trial again moves nothing).
-    std::vector<int> shared_of;  // per active synapse and receptor, flattened; -1 = the slot's own
-    shared_of.reserve(activity.synapses.size());
-    std::vector<std::size_t> shared_used(st.groups.size(), 0);
-    std::map<std::tuple<int, int, int>, int> shared_at;  // (group, section, segment) -> receptor
-    for (std::size_t i = 0; i < activity.synapses.size(); ++i) {
-        const auto& a = activity.synapses[i];
-        if (a.population >= pops.size())
-            return failf(Errc::invalid_argument, "active synapse {}: population {} out of range", i,
-                         a.population);
-        const auto p = a.population;
-        const auto& list = sites.sites[p];
-        if (a.synapse_id >= list.size())
-            return failf(Errc::invalid_argument,
-                         "active synapse {} of {}: synapse ID {} has no site ({} placed)", i, pops[p].name,
-                         a.synapse_id, list.size());
-        if (a.release_end > activity.release_times.size() || a.release_begin > a.release_end)
-            return failf(Errc::invalid_argument, "active synapse {} of {}: bad release slice", i,
-                         pops[p].name);
-        std::size_t weights = 0;
-        for (const auto& rec : pops[p].synapses.receptors) weights += rec.weight.size();
-        if (a.weight_begin + weights > activity.weights.size())
-            return failf(Errc::invalid_argument, "active synapse {} of {}: weights missing", i, pops[p].name);
-        const auto& site = list[a.synapse_id];
-        // NEURON puts a point process on the node of the segment containing x.
-        const int nseg = st.cell->model().section(site.section_id).nseg;
-        const int segment = std::min(static_cast<int>(site.x * nseg), nseg - 1);
-        for (const int g : st.group[p]) {
-            if (g < 0) {
-                shared_of.push_back(-1);
-                continue;
-            }
-            auto [it, inserted] = shared_at.try_emplace({g, site.section_id, segment}, 0);
-            if (inserted) it->second = static_cast<int>(shared_used[static_cast<std::size_t>(g)]++);
-            shared_of.push_back(it->second);
-        }
-    }
-    for (std::size_t g = 0; g < st.groups.size(); ++g)
-        if (auto s = st.grow_shared(static_cast<int>(g), shared_used[g], created); !s) return s;
+    if (auto s = st.grow(slots_needed(*st.network, activity), created); !s) return s;
+    auto shared_of = st.assign_shared_receptors(activity, sites, created);
+    if (!shared_of) return std::unexpected(shared_of.error());
 
     std::vector<std::uint32_t> used(pops.size(), 0);
     std::string hoc;
     // Which slot plays which synapse, kept so the Vector writes follow the hoc moves.
-    std::vector<std::pair<const Slot*, std::span<const double>>> plays;
+    std::vector<std::pair<Slot*, std::span<const double>>> plays;
     plays.reserve(activity.synapses.size());
     std::size_t next_shared = 0;
-    for (std::size_t i = 0; i < activity.synapses.size(); ++i) {
-        const auto& a = activity.synapses[i];
-        const auto p = a.population;
-        const auto& site = sites.sites[p][a.synapse_id];
-        auto& slot = st.pools[p].slots[used[p]++];
-        const auto& receptors = pops[p].synapses.receptors;
-        const std::string sec = st.cell->hoc_name(site.section_id);
-        const int nseg = st.cell->model().section(site.section_id).nseg;
-        const int segment = std::min(static_cast<int>(site.x * nseg), nseg - 1);
-        const bool move_own = slot.section != site.section_id || slot.x != site.x;
-        for (std::size_t r = 0; r < receptors.size(); ++r) {
-            const int g = st.group[p][r];
-            const int target = shared_of[next_shared++];
-            if (g < 0) {
-                if (move_own)
-                    hoc += fmt::format("{} {}[{}].loc({})\n", sec,
-                                       st.array(slot.chunk, fmt::format("pp{}", r)), slot.index, site.x);
-                continue;
-            }
-            auto& receptor =
-                st.groups[static_cast<std::size_t>(g)].receptors[static_cast<std::size_t>(target)];
-            if (receptor.section != site.section_id || receptor.segment != segment) {
-                hoc += fmt::format("{} {}.loc({})\n", sec, st.shared(receptor), site.x);
-                receptor.section = site.section_id;
-                receptor.segment = segment;
-            }
-            if (slot.targets[r] != target) {
-                hoc += fmt::format("{}[{}].setpost({})\n", st.array(slot.chunk, fmt::format("nc{}", r)),
-                                   slot.index, st.shared(receptor));
-                slot.targets[r] = target;
-            }
-        }
-        if (move_own) {
-            slot.section = site.section_id;
-            slot.x = site.x;
-        }
-        std::size_t w = a.weight_begin;
-        for (std::size_t r = 0; r < receptors.size(); ++r) {
-            for (std::size_t k = 0; k < receptors[r].weight.size(); ++k, ++w) {
-                const std::size_t flat = w - a.weight_begin;
-                if (slot.weights[flat] != activity.weights[w]) {
-                    hoc +=
-                        fmt::format("{}[{}].weight[{}] = {}\n", st.array(slot.chunk, fmt::format("nc{}", r)),
-                                    slot.index, k, activity.weights[w]);
-                    slot.weights[flat] = activity.weights[w];
-                }
-            }
-        }
+    for (const auto& a : activity.synapses) {
+        auto& slot = st.pools[a.population].slots[used[a.population]++];
+        const auto& site = sites.sites[a.population][a.synapse_id];
+        st.place(slot, a.population, site, std::span<const int>(*shared_of).subspan(next_shared), hoc);
+        next_shared += st.group[a.population].size();
+        st.set_weights(slot, a, activity.weights, hoc);
         plays.emplace_back(&slot, std::span<const double>(activity.release_times.data() + a.release_begin,
                                                           a.release_end - a.release_begin));
     }
-    // hoc compiles a braced block as one procedure with a size limit: run the statements in blocks.
-    for (std::size_t begin = 0; begin < hoc.size();) {
-        std::size_t end = begin;
-        for (int lines = 0; lines < 256 && end < hoc.size(); ++lines) end = hoc.find('\n', end) + 1;
-        if (auto s = st.simulator->hoc("{\n" + hoc.substr(begin, end - begin) + "}\n"); !s)
-            return failf(Errc::neuron, "placing synapses: {}", s.error().what());
-        begin = end;
-    }
-
-    // Release times: one bulk copy per playing slot; slots not used this trial stop playing.
-    for (std::size_t i = 0; i < plays.size(); ++i) {
-        Slot& slot = const_cast<Slot&>(*plays[i].first);
-        if (auto s = st.simulator->write_vector(fmt::format("{}[{}]", st.array(slot.chunk, "v"), slot.index),
-                                                plays[i].second);
-            !s)
-            return s;
-        slot.has_events = !plays[i].second.empty();
-    }
-    std::size_t active = 0;
-    for (std::size_t p = 0; p < st.pools.size(); ++p) {
-        auto& slots = st.pools[p].slots;
-        for (std::size_t j = used[p]; j < slots.size(); ++j) {
-            if (!slots[j].has_events) continue;
-            if (auto s = st.simulator->write_vector(
-                    fmt::format("{}[{}]", st.array(slots[j].chunk, "v"), slots[j].index), {});
-                !s)
-                return s;
-            slots[j].has_events = false;
-        }
-        active += used[p];
-    }
-    m_active = active;
+    if (auto s = st.run_in_blocks(hoc); !s) return s;
+    auto active = st.play(plays, used);
+    if (!active) return std::unexpected(active.error());
+    m_active = *active;
     m_created_last = created;
     return {};
 }

@@ -8,6 +8,7 @@
 #include "silico/model/network_builder.hpp"
 #include "silico/model/network_modify.hpp"
 #include "silico/model/network_parameters.hpp"
+#include "silico/model/simrun_rows.hpp"
 #include "silico/model/synapse_files.hpp"
 #include "silico/neuron/simulator.hpp"
 #include "silico/recipes/isf_param.hpp"

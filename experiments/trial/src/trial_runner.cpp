@@ -18,6 +18,7 @@
 #include "silico/core/digest.hpp"
 #include "silico/core/little_endian.hpp"
 #include "silico/model/morphology.hpp"
+#include "silico/model/run_lengths.hpp"
 #include "silico/model/synapse_files.hpp"
 #include "silico/neuron/simulator.hpp"
 #include "silico/neuron/stimulus.hpp"

@@ -15,6 +15,7 @@
 #include "commands/cli.hpp"
 #include "silico/model/example_cell.hpp"
 #include "silico/model/example_network.hpp"
+#include "silico/model/run_lengths.hpp"
 #include "silico/model/synapse_files.hpp"
 #include "silico/neuron/neuron_cell.hpp"
 #include "silico/neuron/simulator.hpp"

@@ -21,6 +21,7 @@
 #include "silico/model/example_network.hpp"
 #include "silico/model/network_parameters.hpp"
 #include "silico/model/synapse_files.hpp"
+#include "silico/model/synapse_placement.hpp"
 #include "silico/model/synapse_sites.hpp"
 #include "silico/neuron/recording.hpp"
 #include "silico/neuron/simulator.hpp"

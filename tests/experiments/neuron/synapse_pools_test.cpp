@@ -19,6 +19,7 @@
 #include "silico/model/activity.hpp"
 #include "silico/model/cell_model.hpp"
 #include "silico/model/simrun_files.hpp"
+#include "silico/model/simrun_rows.hpp"
 #include "silico/model/synapse_files.hpp"
 #include "silico/model/synapse_sites.hpp"
 #include "silico/neuron/simulator.hpp"

@@ -152,8 +152,9 @@ void skip_samples(Rng& r, std::size_t n) {
         for (std::size_t i = 0; i < n; ++i) r.random_sample();
 }
 
-// The unit-rate process: isf draws ISF's blocks of exponential(1000) (see docs/synaptic_input.md, "RNG modes"); independent draws
-// only the intervals it needs (the same process, without ISF's thousandfold surplus).
+// The unit-rate process: isf draws ISF's blocks of exponential(1000) (see docs/synaptic_input.md, "RNG
+// modes"); independent draws only the intervals it needs (the same process, without ISF's thousandfold
+// surplus).
 template <class Rng>
 void poisson_from_profile(Rng& r, const RateProfile& p, bool isf_blocks, std::vector<double>& scratch,
                           std::vector<double>& out) {
@@ -531,8 +532,8 @@ void flatten(std::vector<PopulationSpikes>& per_pop, TrialActivity& out) {
     }
 }
 
-// The sweep common to both modes (ISF_SPEC §6 steps 2-4): `Mode` draws each source's spikes and gives the
-// generator for each .con line's weights and releases.
+// The sweep common to both modes (ISF single_cell_parser/network.py, NetworkMapper.create_saved_network2):
+// `Mode` draws each source's spikes and gives the generator for each .con line's weights and releases.
 template <class Mode>
 Result<TrialActivity> generate(const PreparedNetwork& network, const ActivityOptions& options, Mode& mode) {
     const auto& pops = network.parameters.populations;
@@ -631,48 +632,6 @@ std::optional<SpikeOrigin> spike_origin_from_name(std::string_view name) {
     return std::nullopt;
 }
 
-Result<PreparedNetwork> prepare_network(NetworkParameters parameters,
-                                        const std::map<std::string, ConnectionMap>& con_files) {
-    PreparedNetwork out;
-    for (const auto& pop : parameters.populations) {
-        auto f = con_files.find(pop.synapses.connection_file);
-        if (f == con_files.end())
-            return fail(Errc::not_found, "connection file not loaded", pop.synapses.connection_file);
-        auto t = f->second.find(pop.name);
-        std::uint32_t per_syn = 0;
-        for (const auto& r : pop.synapses.receptors) per_syn += static_cast<std::uint32_t>(r.weight.size());
-        out.weights_per_synapse.push_back(per_syn);
-        if (t < 0) {
-            out.connections.emplace_back();
-            out.in_con.push_back(false);
-            continue;
-        }
-        const auto& cons = f->second.types[static_cast<std::size_t>(t)].connections;
-        for (const auto& c : cons)
-            if (static_cast<std::int64_t>(c.cell_id) >= pop.cell_count)
-                return fail(Errc::validation,
-                            "population " + pop.name + " has cellNr " + std::to_string(pop.cell_count) +
-                                " but its .con names presynaptic cell " + std::to_string(c.cell_id),
-                            pop.synapses.connection_file);
-        out.connections.push_back(cons);
-        out.in_con.push_back(true);
-    }
-    out.parameters = std::move(parameters);
-    return out;
-}
-
-Result<PreparedNetwork> prepare_network(NetworkParameters parameters) {
-    std::map<std::string, ConnectionMap> files;
-    for (const auto& pop : parameters.populations) {
-        const auto& name = pop.synapses.connection_file;
-        if (files.count(name)) continue;
-        auto con = read_con_file(name);
-        if (!con) return std::unexpected(con.error());
-        files.emplace(name, std::move(*con));
-    }
-    return prepare_network(std::move(parameters), files);
-}
-
 Result<TrialActivity> generate_activity_isf(const PreparedNetwork& network, IsfRandomState& rng,
                                             const ActivityOptions& options) {
     IsfMode mode{rng};
@@ -720,56 +679,6 @@ Result<TrialActivity> activity_from_replay(const PreparedNetwork& network,
         if (a.release_end > a.release_begin) out.synapses.push_back(a);
     }
     return out;
-}
-
-std::vector<PresynapticCellRow> presynaptic_cell_rows(const PreparedNetwork& network,
-                                                      const TrialActivity& activity) {
-    const auto& pops = network.parameters.populations;
-    std::vector<std::size_t> order(pops.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return pops[a].name < pops[b].name; });
-    std::vector<PresynapticCellRow> rows;
-    for (auto p : order) {
-        for (std::uint32_t c = activity.cell_begin[p]; c < activity.cell_begin[p + 1]; ++c) {
-            std::uint32_t b = activity.spike_begin[c], e = activity.spike_begin[c + 1];
-            if (b == e) continue;
-            rows.push_back(
-                {pops[p].name, static_cast<std::int64_t>(c - activity.cell_begin[p]),
-                 std::vector<double>(activity.spike_times.begin() + b, activity.spike_times.begin() + e)});
-        }
-    }
-    return rows;
-}
-
-Result<std::vector<SynapseActivationRow>> synapse_activation_rows(const PreparedNetwork& network,
-                                                                  const TrialActivity& activity,
-                                                                  const SynapsePlacement& placement) {
-    const auto& pops = network.parameters.populations;
-    std::vector<std::size_t> order(activity.synapses.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) {
-        const auto& x = activity.synapses[a];
-        const auto& y = activity.synapses[b];
-        const auto& nx = pops[x.population].name;
-        const auto& ny = pops[y.population].name;
-        if (nx != ny) return nx < ny;
-        return x.synapse_id < y.synapse_id;
-    });
-    std::vector<SynapseActivationRow> rows;
-    rows.reserve(order.size());
-    for (auto i : order) {
-        const auto& s = activity.synapses[i];
-        const auto& name = pops[s.population].name;
-        auto it = placement.find(name);
-        if (it == placement.end() || s.synapse_id >= it->second.size())
-            return fail(Errc::not_found,
-                        "no placement for synapse " + std::to_string(s.synapse_id) + " of " + name);
-        const auto& pl = it->second[s.synapse_id];
-        rows.push_back({name, s.synapse_id, pl.soma_distance, pl.section_id, pl.point_id, pl.label,
-                        std::vector<double>(activity.release_times.begin() + s.release_begin,
-                                            activity.release_times.begin() + s.release_end)});
-    }
-    return rows;
 }
 
 }  // namespace silico::experiments

@@ -99,20 +99,26 @@ class Reader {
                 return invalid(m_source, path + "." + key, "range parameter must be a number");
             m.parameters.emplace_back(key, value.get<double>());
         }
-        auto need = [&](const char* key, double& out) -> Status {
-            auto v = number(block, key, path);
-            if (!v) return std::unexpected(v.error());
-            out = *v;
-            return {};
-        };
         if (*kind != SpatialKind::uniform && *kind != SpatialKind::uniform_range) {
             auto d = block.find("distance");
             if (d == block.end() || !d->is_string())
                 return invalid(m_source, path + ".distance", "missing (\"relative\" or \"absolute\")");
             m.relative = d->get<std::string>() == "relative";
         }
+        if (auto s = kind_controls(block, path, m); !s) return std::unexpected(s.error());
+        return m;
+    }
+
+    // The control values of m.kind (slope, offset, ...), which every block of that kind must give.
+    Status kind_controls(const Json& block, const std::string& path, MechanismBlock& m) const {
+        auto need = [&](const char* key, double& out) -> Status {
+            auto v = number(block, key, path);
+            if (!v) return std::unexpected(v.error());
+            out = *v;
+            return {};
+        };
         Status s;
-        switch (*kind) {
+        switch (m.kind) {
             case SpatialKind::uniform:
                 break;
             case SpatialKind::linear:
@@ -148,21 +154,21 @@ class Reader {
                     !(s = need("outsidescale", m.outside_scale)))
                     return std::unexpected(s.error());
                 auto list = block.find("outsidescale_sections");
-                if (list != block.end()) {
-                    if (!list->is_array())
-                        return invalid(m_source, path + ".outsidescale_sections",
-                                       "must be a list of section IDs");
-                    for (const auto& id : *list) {
-                        if (!id.is_number_integer())
-                            return invalid(m_source, path + ".outsidescale_sections",
-                                           "must be a list of section IDs");
-                        m.outside_scale_sections.push_back(id.get<int>());
-                    }
-                }
+                if (list != block.end())
+                    return section_ids(*list, path + ".outsidescale_sections", m.outside_scale_sections);
                 break;
             }
         }
-        return m;
+        return {};
+    }
+
+    Status section_ids(const Json& list, const std::string& path, std::vector<int>& out) const {
+        if (!list.is_array()) return invalid(m_source, path, "must be a list of section IDs");
+        for (const auto& id : list) {
+            if (!id.is_number_integer()) return invalid(m_source, path, "must be a list of section IDs");
+            out.push_back(id.get<int>());
+        }
+        return {};
     }
 
     Result<LabelBiophysics> label(const std::string& name, const Json& block, const std::string& path) const {
@@ -214,7 +220,17 @@ class Reader {
         out.source = m_source;
         auto neuron = object(doc, "neuron", "<top level>");
         if (!neuron) return std::unexpected(neuron.error());
-        const Json& n = **neuron;
+        if (auto s = neuron_block(**neuron, out); !s) return std::unexpected(s.error());
+        if (auto g = doc.find("mech_globals"); g != doc.end() && !g->is_null())
+            if (auto s = mech_globals(*g, out.mech_globals); !s) return std::unexpected(s.error());
+        if (auto sim = doc.find("sim"); sim != doc.end())
+            if (auto s = simulation(*sim, out.sim); !s) return std::unexpected(s.error());
+        return out;
+    }
+
+  private:
+    // `neuron`: the morphology file, cell modify functions, discretization, and one block per label.
+    Status neuron_block(const Json& n, CellParameters& out) const {
         auto filename = n.find("filename");
         if (filename == n.end() || !filename->is_string())
             return invalid(m_source, "neuron.filename", "missing (the morphology file)");
@@ -235,67 +251,72 @@ class Reader {
                                    "not supported (ISF deprecated them; rieke_spines is replaced by "
                                    "properties.spines)");
             } else if (key == "discretization") {
-                if (!value.is_object()) return invalid(m_source, "neuron." + key, "must be a dictionary");
-                auto f = number(value, "f", "neuron.discretization");
-                if (!f) return std::unexpected(f.error());
-                if (!(*f > 0)) return invalid(m_source, "neuron.discretization.f", "must be positive");
-                out.discretization.f = *f;
-                auto m = value.find("max_seg_length");
-                if (m == value.end())
-                    return invalid(m_source, "neuron.discretization.max_seg_length",
-                                   "missing (a length or None)");
-                if (!m->is_null()) {
-                    if (!m->is_number() || !(m->get<double>() > 0))
-                        return invalid(m_source, "neuron.discretization.max_seg_length",
-                                       "must be a positive number or None");
-                    out.discretization.max_seg_length = m->get<double>();
-                }
+                if (auto s = discretization(value, out.discretization); !s) return s;
             } else {
                 auto label = this->label(key, value, "neuron." + key);
                 if (!label) return std::unexpected(label.error());
                 out.labels.push_back(std::move(*label));
             }
         }
-        if (auto g = doc.find("mech_globals"); g != doc.end() && !g->is_null()) {
-            if (!g->is_object()) return invalid(m_source, "mech_globals", "must be a dictionary");
-            for (const auto& [mech, params] : g->items()) {
-                if (!params.is_object())
-                    return invalid(m_source, "mech_globals." + mech, "must be a dictionary");
-                for (const auto& [param, value] : params.items()) {
-                    if (!value.is_number())
-                        return invalid(m_source, "mech_globals." + mech + "." + param, "must be a number");
-                    out.mech_globals.push_back({mech, param, value.get<double>()});
-                }
-            }
-        }
-        if (auto sim = doc.find("sim"); sim != doc.end()) {
-            if (!sim->is_object()) return invalid(m_source, "sim", "must be a dictionary");
-            auto opt = [&](const char* key, std::optional<double>& out_value) -> Status {
-                auto it = sim->find(key);
-                if (it == sim->end() || it->is_null()) return {};
-                if (!it->is_number()) return invalid(m_source, std::string("sim.") + key, "must be a number");
-                out_value = it->get<double>();
-                return {};
-            };
-            Status s;
-            if (!(s = opt("Vinit", out.sim.v_init)) || !(s = opt("tStart", out.sim.t_start)) ||
-                !(s = opt("tStop", out.sim.t_stop)) || !(s = opt("dt", out.sim.dt)) ||
-                !(s = opt("T", out.sim.temperature)))
-                return std::unexpected(s.error());
-            if (auto sites = sim->find("recordingSites"); sites != sim->end()) {
-                if (!sites->is_array())
-                    return invalid(m_source, "sim.recordingSites", "must be a list of files");
-                for (const auto& site : *sites) {
-                    if (!site.is_string())
-                        return invalid(m_source, "sim.recordingSites", "must be a list of files");
-                    out.sim.recording_sites.emplace_back(site.get<std::string>());
-                }
-            }
-        }
-        return out;
+        return {};
     }
 
-  private:
+    Status discretization(const Json& value, Discretization& out) const {
+        if (!value.is_object()) return invalid(m_source, "neuron.discretization", "must be a dictionary");
+        auto f = number(value, "f", "neuron.discretization");
+        if (!f) return std::unexpected(f.error());
+        if (!(*f > 0)) return invalid(m_source, "neuron.discretization.f", "must be positive");
+        out.f = *f;
+        auto m = value.find("max_seg_length");
+        if (m == value.end())
+            return invalid(m_source, "neuron.discretization.max_seg_length", "missing (a length or None)");
+        if (!m->is_null()) {
+            if (!m->is_number() || !(m->get<double>() > 0))
+                return invalid(m_source, "neuron.discretization.max_seg_length",
+                               "must be a positive number or None");
+            out.max_seg_length = m->get<double>();
+        }
+        return {};
+    }
+
+    Status mech_globals(const Json& g, std::vector<MechanismGlobal>& out) const {
+        if (!g.is_object()) return invalid(m_source, "mech_globals", "must be a dictionary");
+        for (const auto& [mech, params] : g.items()) {
+            if (!params.is_object()) return invalid(m_source, "mech_globals." + mech, "must be a dictionary");
+            for (const auto& [param, value] : params.items()) {
+                if (!value.is_number())
+                    return invalid(m_source, "mech_globals." + mech + "." + param, "must be a number");
+                out.push_back({mech, param, value.get<double>()});
+            }
+        }
+        return {};
+    }
+
+    // `sim`: the optional simulation settings and recording sites.
+    Status simulation(const Json& sim, SimSettings& out) const {
+        if (!sim.is_object()) return invalid(m_source, "sim", "must be a dictionary");
+        auto opt = [&](const char* key, std::optional<double>& out_value) -> Status {
+            auto it = sim.find(key);
+            if (it == sim.end() || it->is_null()) return {};
+            if (!it->is_number()) return invalid(m_source, std::string("sim.") + key, "must be a number");
+            out_value = it->get<double>();
+            return {};
+        };
+        Status s;
+        if (!(s = opt("Vinit", out.v_init)) || !(s = opt("tStart", out.t_start)) ||
+            !(s = opt("tStop", out.t_stop)) || !(s = opt("dt", out.dt)) || !(s = opt("T", out.temperature)))
+            return s;
+        if (auto sites = sim.find("recordingSites"); sites != sim.end()) {
+            if (!sites->is_array()) return invalid(m_source, "sim.recordingSites", "must be a list of files");
+            for (const auto& site : *sites) {
+                if (!site.is_string())
+                    return invalid(m_source, "sim.recordingSites", "must be a list of files");
+                out.recording_sites.emplace_back(site.get<std::string>());
+            }
+        }
+        return {};
+    }
+
     std::string m_source;
 };
 

@@ -1,4 +1,5 @@
-// The NEURON-free half of the cell builder: ISF's create_cell computed in C++ (ISF_SPEC.md §2).
+// The NEURON-free half of the cell builder: ISF's create_cell (single_cell_parser/__init__.py,
+// cell_parser.py) computed in C++; docs/cells.md.
 #include "silico/model/cell_model.hpp"
 
 #include <fmt/format.h>

@@ -1,4 +1,4 @@
-// Cell modify functions (ISF_SPEC.md §2.8) and their registry.
+// Cell modify functions (ISF single_cell_parser/cell_modify_functions/) and their registry.
 #include "cell/cell_modify_registry.hpp"
 #include "named_registry.hpp"
 #include "silico/model/cell_model.hpp"

@@ -1,8 +1,9 @@
-// ISF/Amira hoc morphology reader (ISF_SPEC.md §3), line by line like ISF's reader, with strict errors.
+// ISF/Amira hoc morphology reader (ISF single_cell_parser/reader.py::read_hoc_file), line by line like it,
+// with strict errors.
 #include <map>
 
 #include "cell/morphology_validate.hpp"
-#include "io/text_util.hpp"
+#include "io/text.hpp"
 #include "silico/model/morphology.hpp"
 
 namespace silico::experiments {
@@ -23,10 +24,8 @@ class HocReader {
     explicit HocReader(std::string_view source) { m_morphology.source = std::string(source); }
 
     Result<Morphology> run(std::string_view text) {
-        Status status;
-        detail::for_each_line(text, [&](int number, std::string_view line) {
-            status = read_line(number, line);
-            return status.has_value();
+        Status status = detail::for_each_line(text, [&](std::size_t number, std::string_view line) {
+            return read_line(static_cast<int>(number), line);
         });
         if (!status) return std::unexpected(status.error());
         if (auto s = check_last_section(); !s) return std::unexpected(s.error());
@@ -108,7 +107,7 @@ class HocReader {
         if (open == std::string_view::npos || close == std::string_view::npos || close < open)
             return error(number, "connect statement without 'parent(x)': '" + excerpt(line) + "'");
         auto parent = detail::trim(rest.substr(0, open));
-        auto x = detail::parse_double(rest.substr(open + 1, close - open - 1));
+        auto x = detail::parse_finite_double(rest.substr(open + 1, close - open - 1));
         if (parent.empty()) return error(number, "connect statement without a parent name");
         if (!x || *x < 0 || *x > 1)
             return error(number, "connect position must be a number in [0, 1]: '" + excerpt(line) + "'");
@@ -131,7 +130,7 @@ class HocReader {
                 args.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
             if (count == 4)
                 return error(number, "pt3dadd takes 4 numbers (x, y, z, d): '" + excerpt(line) + "'");
-            auto v = detail::parse_double(field);
+            auto v = detail::parse_finite_double(field);
             if (!v) return error(number, "pt3dadd argument is not a number: '" + excerpt(line) + "'");
             values[count++] = *v;
             if (comma == std::string_view::npos) break;

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "io/text.hpp"
+#include "silico/model/morphology.hpp"
 
 namespace silico::experiments {
 
@@ -29,13 +30,13 @@ std::vector<std::string_view> fields(std::string_view line) {
 Status parse_times(const std::vector<std::string_view>& f, std::size_t first, std::vector<double>& out,
                    std::string_view source, std::size_t n) {
     for (std::size_t i = first; i < f.size(); ++i) {
-        double t = 0.0;
-        if (!parse_double(f[i], t))
+        auto t = parse_double(f[i]);
+        if (!t)
             return fail(
                 Errc::parse,
                 "time '" + std::string(f[i]) + "' is not a number (field " + std::to_string(i + 1) + ")",
                 where(source, n));
-        out.push_back(t);
+        out.push_back(*t);
     }
     return {};
 }
@@ -80,18 +81,26 @@ Result<std::vector<SynapseActivationRow>> parse_synapse_activation(std::string_v
                 where(source, n));
         SynapseActivationRow row;
         row.synapse_type = std::string(trim(f[0]));
-        if (!parse_int(f[1], row.synapse_id))
+        auto synapse_id = parse_int(f[1]);
+        if (!synapse_id)
             return fail(Errc::parse, "synapse ID '" + std::string(f[1]) + "' is not an integer",
                         where(source, n));
-        if (!parse_double(f[2], row.soma_distance))
+        row.synapse_id = *synapse_id;
+        auto soma_distance = parse_double(f[2]);
+        if (!soma_distance)
             return fail(Errc::parse, "soma distance '" + std::string(f[2]) + "' is not a number",
                         where(source, n));
-        if (!parse_int(f[3], row.section_id))
+        row.soma_distance = *soma_distance;
+        auto section_id = parse_int(f[3]);
+        if (!section_id)
             return fail(Errc::parse, "section ID '" + std::string(f[3]) + "' is not an integer",
                         where(source, n));
-        if (!parse_int(f[4], row.section_pt_id))
+        row.section_id = *section_id;
+        auto section_pt_id = parse_int(f[4]);
+        if (!section_pt_id)
             return fail(Errc::parse, "section pt ID '" + std::string(f[4]) + "' is not an integer",
                         where(source, n));
+        row.section_pt_id = *section_pt_id;
         row.dendrite_label = std::string(trim(f[5]));
         Status t = parse_times(f, 6, row.times, source, n);
         if (!t) return t;
@@ -103,7 +112,7 @@ Result<std::vector<SynapseActivationRow>> parse_synapse_activation(std::string_v
 }
 
 Result<std::vector<SynapseActivationRow>> read_synapse_activation_file(const std::filesystem::path& file) {
-    auto text = detail::read_text_file(file);
+    auto text = read_text_file(file);
     if (!text) return std::unexpected(text.error());
     return parse_synapse_activation(*text, file.string());
 }
@@ -148,9 +157,11 @@ Result<std::vector<PresynapticCellRow>> parse_presynaptic_cells(std::string_view
                         where(source, n));
         PresynapticCellRow row;
         row.cell_type = std::string(trim(f[0]));
-        if (!parse_int(f[1], row.cell_id))
+        auto cell_id = parse_int(f[1]);
+        if (!cell_id)
             return fail(Errc::parse, "cell ID '" + std::string(f[1]) + "' is not an integer",
                         where(source, n));
+        row.cell_id = *cell_id;
         Status t = parse_times(f, 2, row.times, source, n);
         if (!t) return t;
         rows.push_back(std::move(row));
@@ -161,7 +172,7 @@ Result<std::vector<PresynapticCellRow>> parse_presynaptic_cells(std::string_view
 }
 
 Result<std::vector<PresynapticCellRow>> read_presynaptic_cells_file(const std::filesystem::path& file) {
-    auto text = detail::read_text_file(file);
+    auto text = read_text_file(file);
     if (!text) return std::unexpected(text.error());
     return parse_presynaptic_cells(*text, file.string());
 }
@@ -204,16 +215,16 @@ Result<VmTraces> parse_vm_traces(std::string_view text, std::string_view source)
                         "expected " + std::to_string(out.labels.size() + 1) + " fields, found " +
                             std::to_string(f.size()),
                         where(source, n));
-        double t = 0.0;
-        if (!parse_double(f[0], t))
+        auto t = parse_double(f[0]);
+        if (!t)
             return fail(Errc::parse, "time '" + std::string(f[0]) + "' is not a number", where(source, n));
-        out.t.push_back(t);
+        out.t.push_back(*t);
         for (std::size_t i = 1; i < f.size(); ++i) {
-            double v = 0.0;
-            if (!parse_double(f[i], v))
+            auto v = parse_double(f[i]);
+            if (!v)
                 return fail(Errc::parse, "value '" + std::string(f[i]) + "' is not a number",
                             where(source, n));
-            out.runs[i - 1].push_back(v);
+            out.runs[i - 1].push_back(*v);
         }
         return {};
     });
@@ -223,7 +234,7 @@ Result<VmTraces> parse_vm_traces(std::string_view text, std::string_view source)
 }
 
 Result<VmTraces> read_vm_traces_file(const std::filesystem::path& file) {
-    auto text = detail::read_text_file(file);
+    auto text = read_text_file(file);
     if (!text) return std::unexpected(text.error());
     return parse_vm_traces(*text, file.string());
 }

@@ -7,7 +7,7 @@
 #include <unordered_map>
 
 #include "cell/morphology_validate.hpp"
-#include "io/text_util.hpp"
+#include "io/text.hpp"
 #include "silico/model/morphology.hpp"
 
 namespace silico::experiments {
@@ -47,8 +47,8 @@ std::string_view name_prefix(int type) {
 }
 
 std::optional<long long> parse_integral(std::string_view s) {
-    if (auto i = detail::parse_int(s)) return i;
-    auto d = detail::parse_double(s);  // some exporters write 1.0 for ids
+    if (auto i = detail::parse_int(s)) return *i;
+    auto d = detail::parse_finite_double(s);  // some exporters write 1.0 for ids
     if (d && std::floor(*d) == *d && std::fabs(*d) < 9e15) return static_cast<long long>(*d);
     return std::nullopt;
 }
@@ -58,10 +58,8 @@ class SwcReader {
     explicit SwcReader(std::string_view source) : m_source(source) {}
 
     Result<Morphology> run(std::string_view text) {
-        Status status;
-        detail::for_each_line(text, [&](int number, std::string_view line) {
-            status = read_line(number, line);
-            return status.has_value();
+        Status status = detail::for_each_line(text, [&](std::size_t number, std::string_view line) {
+            return read_line(static_cast<int>(number), line);
         });
         if (!status) return std::unexpected(status.error());
         if (auto s = check_content(); !s) return std::unexpected(s.error());
@@ -95,8 +93,8 @@ class SwcReader {
         row.line = number;
         auto id = parse_integral(fields[0]);
         auto type = parse_integral(fields[1]);
-        auto x = detail::parse_double(fields[2]), y = detail::parse_double(fields[3]),
-             z = detail::parse_double(fields[4]), r = detail::parse_double(fields[5]);
+        auto x = detail::parse_finite_double(fields[2]), y = detail::parse_finite_double(fields[3]),
+             z = detail::parse_finite_double(fields[4]), r = detail::parse_finite_double(fields[5]);
         auto parent = parse_integral(fields[6]);
         if (!id || !type || !x || !y || !z || !r || !parent)
             return error(number, "malformed SWC line '" + detail::excerpt(line) + "'");

@@ -1,18 +1,37 @@
 #include "io/text.hpp"
 
+#include <charconv>
 #include <cmath>
-#include <fstream>
-#include <sstream>
 
 namespace silico::experiments::detail {
 
-Result<std::string> read_text_file(const std::filesystem::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) return fail(Errc::not_found, "cannot open file", file.string());
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    if (in.bad()) return fail(Errc::io, "read failed", file.string());
-    return std::move(buffer).str();
+namespace {
+
+constexpr std::string_view k_blanks = " \t\r\n\f\v";
+
+// Strips an optional leading '+' after trimming; nullopt when nothing is left.
+std::optional<std::string_view> number_text(std::string_view s) {
+    s = trim(s);
+    if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+    if (s.empty()) return std::nullopt;
+    return s;
+}
+
+template <class T>
+std::optional<T> parse_whole(std::string_view s) {
+    T value{};
+    auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+    if (ec != std::errc{} || ptr != s.data() + s.size()) return std::nullopt;
+    return value;
+}
+
+}  // namespace
+
+std::string_view trim(std::string_view s) {
+    auto b = s.find_first_not_of(k_blanks);
+    if (b == std::string_view::npos) return {};
+    auto e = s.find_last_not_of(k_blanks);
+    return s.substr(b, e - b + 1);
 }
 
 std::vector<std::string_view> split_any(std::string_view line, std::string_view delims) {
@@ -27,33 +46,51 @@ std::vector<std::string_view> split_any(std::string_view line, std::string_view 
     return fields;
 }
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-    return s;
-}
-
-bool parse_double(std::string_view s, double& out) {
-    s = trim(s);
-    if (s.empty()) return false;
-    if (s.front() == '+') s.remove_prefix(1);
-    if (s == "nan" || s == "NaN") {
-        out = std::nan("");
-        return true;
+std::vector<std::string_view> split_whitespace(std::string_view s) {
+    std::vector<std::string_view> out;
+    std::size_t i = 0;
+    while (i < s.size()) {
+        i = s.find_first_not_of(k_blanks, i);
+        if (i == std::string_view::npos) break;
+        std::size_t j = s.find_first_of(k_blanks, i);
+        if (j == std::string_view::npos) j = s.size();
+        out.push_back(s.substr(i, j - i));
+        i = j;
     }
-    auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-    return ec == std::errc{} && ptr == s.data() + s.size();
+    return out;
 }
 
-bool parse_int(std::string_view s, std::int64_t& out) {
-    s = trim(s);
-    if (s.empty()) return false;
-    auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-    return ec == std::errc{} && ptr == s.data() + s.size();
+std::optional<double> parse_finite_double(std::string_view s) {
+    auto text = number_text(s);
+    if (!text) return std::nullopt;
+    auto value = parse_whole<double>(*text);
+    if (!value || !std::isfinite(*value)) return std::nullopt;
+    return value;
+}
+
+std::optional<double> parse_double(std::string_view s) {
+    auto text = number_text(s);
+    if (!text) return std::nullopt;
+    if (*text == "nan" || *text == "NaN") return std::nan("");
+    return parse_whole<double>(*text);
+}
+
+std::optional<std::int64_t> parse_int(std::string_view s) {
+    auto text = number_text(s);
+    if (!text) return std::nullopt;
+    return parse_whole<std::int64_t>(*text);
 }
 
 std::string where(std::string_view source, std::size_t line) {
     return std::string(source) + ":" + std::to_string(line);
+}
+
+std::string excerpt(std::string_view line) {
+    line = trim(line);
+    std::string out;
+    for (char c : line.substr(0, 80)) out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? '?' : c;
+    if (line.size() > 80) out += "...";
+    return out;
 }
 
 void append_python_float(std::string& out, double v) {

@@ -11,6 +11,7 @@
 
 #include "silico/model/network_parameters.hpp"
 #include "silico/model/synapse_files.hpp"
+#include "silico/model/synapse_placement.hpp"
 
 namespace silico::experiments {
 
@@ -18,10 +19,11 @@ namespace {
 
 // Densities per layer: L1, L2/3, L4, L5A, L5B, L6. Numbers of synapses follow the proportions of ISF's C2
 // types on an L5PT (about a quarter of them: one column of input instead of nine, so the demo trial is fast).
-// Ongoing intervals are ISF's up-state template (ISF_SPEC §5.1); weights are ISF's fitted conductances.
-// clang-format off
+// Ongoing intervals are ISF's up-state template (ISF's getting_started network.param); weights are ISF's
+// fitted conductances. clang-format off
 constexpr std::array<ExampleCellType, 14> k_types = {{
-    // name        exc    syn   per  L1    L2/3  L4    L5A   L5B   L6     peri  interval  evoked onset peak weight
+    // name        exc    syn   per  L1    L2/3  L4    L5A   L5B   L6     peri  interval  evoked onset peak
+    // weight
     {"L2",        true,  540, 4.0, {0.30, 1.00, 0.20, 0.80, 0.30, 0.05}, 0.0, 2173.9, 0.10, 10.0, 8.0, 1.47},
     {"L34",       true,  720, 4.0, {0.20, 1.00, 0.30, 0.70, 0.40, 0.10}, 0.0, 3225.8, 0.20,  9.0, 6.0, 1.68},
     {"L4py",      true,  120, 4.0, {0.30, 0.80, 0.60, 0.60, 0.30, 0.10}, 0.0, 1562.5, 0.35,  8.0, 5.0, 1.14},
@@ -189,7 +191,7 @@ Receptor receptor(const ExampleCellType& type) {
     r.threshold = 0.0;
     r.delay = 0.0;
     if (type.excitatory) {
-        // ISF's glutamate_syn parameters (ISF_SPEC §5.1): NMDA decay 26 ms / rise 2 ms, AMPA 2 / 0.1 ms.
+        // ISF's glutamate_syn parameters (its network.param): NMDA decay 26 ms / rise 2 ms, AMPA 2 / 0.1 ms.
         r.name = "glutamate_syn";
         r.parameters = {{"decayampa", 1.0}, {"facilnmda", 0.0}, {"tau2", 2.0},      {"tau3", 2.0},
                         {"tau1", 26.0},     {"tau4", 0.1},      {"decaynmda", 1.0}, {"facilampa", 0.0}};

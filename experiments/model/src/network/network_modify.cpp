@@ -1,4 +1,5 @@
-// Network modify functions (ISF_SPEC.md §5.1, §6 step 5) and their registry.
+// Network modify functions (ISF single_cell_parser/network_modify_functions/, docs/synaptic_input.md) and
+// their registry.
 #include "silico/model/network_modify.hpp"
 
 #include <fmt/format.h>

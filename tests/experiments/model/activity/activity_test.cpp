@@ -7,6 +7,8 @@
 #include <map>
 #include <numbers>
 
+#include "silico/model/simrun_rows.hpp"
+
 namespace silico::experiments {
 namespace {
 
@@ -202,18 +204,6 @@ TEST(Replay, StoredTrialBecomesOneActiveSynapsePerRowWithItsTimes) {
     EXPECT_EQ(a->synapses[1].synapse_id, 1u);
     std::vector<SynapseActivationRow> unknown = {{"Nope_C2", 0, 1.0, 1, 1, "Soma", {1.0}}};
     EXPECT_FALSE(activity_from_replay(net, unknown));
-}
-
-TEST(Activity, ConFileNamingACellBeyondCellNrIsRejected) {
-    auto tree = recipes::parse_isf_param(R"({"network": {"X_C2": {"cellNr": 1, "celltype": "spiketrain",
-        "interval": 50.0, "synapses": {"distributionFile": "a.syn", "connectionFile": "a.con",
-        "receptors": {"gaba_syn": {"weight": 1.0}}}}}})");
-    auto params = network_from_tree(*tree);
-    ASSERT_TRUE(params);
-    auto con = parse_con("X_C2\t3\t0\n");
-    auto net = prepare_network(*params, {{"a.con", *con}});
-    ASSERT_FALSE(net);
-    EXPECT_NE(net.error().message.find("cellNr"), std::string::npos);
 }
 
 // --- rate-based pointcell distributions (PSTH_poissontrain, PSTH_poissontrain_v2, poissontrain_modulated)

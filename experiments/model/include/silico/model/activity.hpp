@@ -1,4 +1,5 @@
-// Presynaptic activity and synaptic release for one trial (ISF_SPEC.md §6 steps 3-4), NEURON-free.
+// Presynaptic activity and synaptic release for one trial (ISF single_cell_parser/network.py,
+// cell.py::PointCell), NEURON-free.
 //
 // The result is flat: all spike times and all release times in two contiguous arrays with offsets, so the
 // NEURON side fills its VecStim vectors with one bulk copy per synapse and nothing is allocated per event.
@@ -14,7 +15,6 @@
 #pragma once
 
 #include <cstdint>
-#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
@@ -24,30 +24,12 @@
 #include "silico/core/error.hpp"
 #include "silico/model/isf_random.hpp"
 #include "silico/model/network_parameters.hpp"
+#include "silico/model/prepared_network.hpp"
 #include "silico/model/simrun_files.hpp"
-#include "silico/model/synapse_files.hpp"
 
 namespace silico::experiments {
 
 enum class RngMode { isf, independent };
-
-// Network parameters with every population's .con lines resolved once (ISF re-reads them every trial).
-struct PreparedNetwork {
-    NetworkParameters parameters;
-    // connections[p]: the .con lines of population p in file order; empty and in_con[p] = false when the
-    // type is absent from its .con file (ISF skips such populations when connecting).
-    std::vector<std::vector<Connection>> connections;
-    std::vector<bool> in_con;
-    // Weights per synapse of population p: sum of its receptors' weight-list lengths.
-    std::vector<std::uint32_t> weights_per_synapse;
-};
-
-// Reads each distinct .con file once. Fails if a .con line names a presynaptic cell >= cellNr (ISF would
-// raise IndexError mid-trial).
-Result<PreparedNetwork> prepare_network(NetworkParameters parameters);
-// Same with .con files given in memory (keyed by the connectionFile string).
-Result<PreparedNetwork> prepare_network(NetworkParameters parameters,
-                                        const std::map<std::string, ConnectionMap>& con_files);
 
 struct ActivityOptions {
     double t_stop = 345.0;  // ms; ISF's sim.tStop, the end of spike trains
@@ -112,23 +94,5 @@ Result<TrialActivity> generate_activity_independent(const PreparedNetwork& netwo
 // error: ISF would draw fresh weights the file does not record). A type missing from `network` is an error.
 Result<TrialActivity> activity_from_replay(const PreparedNetwork& network,
                                            const std::vector<SynapseActivationRow>& rows);
-
-// Where each synapse sits on the cell, as the cell builder computes it: per type, per synapse ID.
-struct PlacedSynapse {
-    int section_id = 0;
-    std::int64_t point_id = 0;
-    double soma_distance = 0.0;  // D3, µm
-    std::string label;           // "ApicalDendrite", "Dendrite", "Soma"
-};
-using SynapsePlacement = std::map<std::string, std::vector<PlacedSynapse>>;
-
-// ISF's presynaptic-cells file rows: types sorted, cells in index order, only cells with spikes.
-std::vector<PresynapticCellRow> presynaptic_cell_rows(const PreparedNetwork& network,
-                                                      const TrialActivity& activity);
-// ISF's synapse-activation rows: types sorted, synapses by ID. A synapse missing from `placement` is an
-// error.
-Result<std::vector<SynapseActivationRow>> synapse_activation_rows(const PreparedNetwork& network,
-                                                                  const TrialActivity& activity,
-                                                                  const SynapsePlacement& placement);
 
 }  // namespace silico::experiments

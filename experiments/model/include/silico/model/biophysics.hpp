@@ -1,5 +1,6 @@
-// Cell parameter files (ISF `.param` cell model files, ISF_SPEC.md §2.1) as typed values, and the spatial
-// distributions that turn a mechanism block into per-segment parameter values (§2.6).
+// Cell parameter files (ISF `.param` cell model files, read by ISF's single_cell_parser/cell_parser.py;
+// docs/cells.md) as typed values, and the spatial distributions that turn a mechanism block into per-segment
+// parameter values (CellParser.insert_range_mechanisms).
 //
 // A parameter file's `neuron` block names the morphology, optional cell modify functions and
 // discretization, and one block per section label (Soma, Dendrite, ApicalDendrite, AIS, Myelin, ...) with

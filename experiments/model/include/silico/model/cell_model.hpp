@@ -1,5 +1,6 @@
 // The cell model: a Morphology plus CellParameters become a CellModel following ISF's create_cell
-// (ISF_SPEC.md §2), NEURON-free. silico/neuron/neuron_cell.hpp builds it in NEURON.
+// (ISF single_cell_parser/__init__.py::create_cell), NEURON-free. silico/neuron/neuron_cell.hpp builds it
+// in NEURON.
 //
 // Everything that can be computed without NEURON is computed here, in C++: sections (hoc sections, then ISF's
 // Hay-2013 AIS and myelin when the parameters have an AIS block), connections (soma children always at
@@ -9,16 +10,9 @@
 // statements.
 // Spine corrections need NEURON's membrane area and are applied in NEURON, as ISF does.
 //
-// Distance measures (all in µm; ISF uses three and they differ):
-//   D1  path distance from the origin of a label: the 0-end of the first section (ID order) of that label
-//       whose parent is the soma (for Soma: soma(0)). Used by exponential, sigmoid, uniform_range, maxDist.
-//   D2  path distance from soma(0), so it includes half the soma length. Used by linear, linear_capped,
-//       scale_apical_morph_86, recording-site labels and inner_section_at_distance.
-//   D3  sum of section lengths: x*L plus parent.L*parent_x of every ancestor below the soma (no soma; 0 on
-//       the soma).
-//       Used by synapse outputs ("soma distance") and distance-based synapse silencing.
-// D1 and D2 follow NEURON's distance(): a position 0 < x < 1 is moved to the centre of the segment that
-// contains it, x = 0 is the parent's connection node and x = 1 the section's end. D3 uses x as given.
+// Three distance measures (µm): D1 from a label's origin (spatial kinds, maxDist), D2 from soma(0)
+// (linear kinds, recording-site labels, scale_apical_morph_86), D3 the sum of section lengths (synapse soma
+// distances). Their exact definitions: docs/cells.md, "Distance measures".
 #pragma once
 
 #include <filesystem>

@@ -1,4 +1,5 @@
-// Random numbers for presynaptic activity, in two modes (ISF_SPEC.md §6).
+// Random numbers for presynaptic activity, in two modes (ISF single_cell_parser/network.py,
+// simrun/seed_manager.py; docs/synaptic_input.md).
 //
 // `isf`: IsfRandomState is a bit-exact emulation of numpy's legacy `RandomState` (MT19937), the generator ISF
 // draws every random number from. Same seed and same call sequence give the same numbers as numpy, so an ISF

@@ -1,9 +1,9 @@
 // Neuron morphologies and their readers: ISF/Amira hoc, SWC and Amira landmark files.
 //
 // The readers are free of NEURON (fast, fuzzable) and strict: a malformed file is an Errc::parse error naming
-// file:line and what is wrong. A Morphology is plain data; the cell model (cell_model.hpp) turns it into NEURON
-// sections. Section IDs are positions in Morphology::sections, which is the order ISF uses everywhere (.syn
-// files, recording-site labels), so the readers never reorder sections.
+// file:line and what is wrong. A Morphology is plain data; the cell model (cell_model.hpp) turns it into
+// NEURON sections. Section IDs are positions in Morphology::sections, which is the order ISF uses everywhere
+// (.syn files, recording-site labels), so the readers never reorder sections.
 #pragma once
 
 #include <filesystem>
@@ -46,7 +46,7 @@ struct Morphology {
     int soma_id() const;
 };
 
-// ISF/Amira hoc, following ISF's line-based reader (ISF_SPEC.md §3):
+// ISF/Amira hoc, following ISF's line-based reader (single_cell_parser/reader.py::read_hoc_file):
 // - a line containing `create` starts a section; the label comes from substrings of that line: `soma` ->
 //   Soma, `dend` or `BasalDendrite` -> Dendrite, `apical` -> ApicalDendrite, `axon` -> Axon. A line naming
 //   two kinds (e.g. `apical_dend`) or none is an error, as is a second soma;

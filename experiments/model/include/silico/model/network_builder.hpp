@@ -1,4 +1,5 @@
-// The network-parameter builder (ISF_SPEC.md §5.3, ISF's create_evoked_network_parameter).
+// The network-parameter builder (ISF's create_evoked_network_parameter,
+// singlecell_input_mapper/evoked_network_param_from_template.py).
 //
 // ongoing-activity template (per cell type) + evoked PSTHs (per cell type and column, for a C2 deflection) +
 // NumberOfConnectedCells.csv + .syn/.con + the deflected whisker -> a network parameter tree with one

@@ -1,4 +1,4 @@
-// Network modify functions (ISF single_cell_parser/network_modify_functions, ISF_SPEC.md §5.1 and §6 step 5):
+// Network modify functions (ISF single_cell_parser/network_modify_functions/, docs/synaptic_input.md):
 // named changes applied, in order, to one trial's activity after connect & release and before the simulation.
 //
 // ISF gives them in network.param as `network_modify_functions: {name: kwargs}`; silico recipes give them as
@@ -22,6 +22,7 @@
 
 #include "silico/core/error.hpp"
 #include "silico/model/activity.hpp"
+#include "silico/model/synapse_placement.hpp"
 #include "silico/recipes/recipe.hpp"
 
 namespace silico::experiments {

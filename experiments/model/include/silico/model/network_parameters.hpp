@@ -1,4 +1,5 @@
-// ISF network parameter files (ISF_SPEC.md §5.1) as typed structs.
+// ISF network parameter files (network.param, read by ISF single_cell_parser/network.py;
+// docs/synaptic_input.md) as typed structs.
 //
 // Populations, spike sources and receptors keep the file's key order: ISF draws random numbers in that order.
 // Errors name the file and the key path (e.g. "network.L5tt_C2.celltype.pointcell.intervals"); syntax errors

@@ -1,4 +1,5 @@
-// ISF simrun text outputs (ISF_SPEC.md §8): synapse activation, presynaptic cells, soma/dendrite Vm traces.
+// ISF simrun text outputs (ISF simrun/run_new_simulations.py, single_cell_parser/writer.py): synapse
+// activation, presynaptic cells, soma/dendrite Vm traces.
 //
 // Readers accept what ISF's own loader accepts: tab- or comma-separated fields mixed freely, activation
 // times each followed by ',' (a trailing comma or none), blank lines, '#' header lines. Writers produce

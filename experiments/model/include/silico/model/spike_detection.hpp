@@ -1,4 +1,5 @@
-// Spike detection on a sampled trace, as ISF does it (ISF_SPEC.md §10).
+// Spike detection on a sampled trace, as ISF does it
+// (single_cell_parser/analyze/membrane_potential_analysis.py::simple_spike_detection).
 #pragma once
 
 #include <span>

@@ -1,5 +1,6 @@
-// Where the synapses of a network sit on a cell model (ISF_SPEC.md §4), NEURON-free: the .syn mapping for new
-// trials, or the rows of an ISF activation file for replays (ISF renumbers replayed synapses per type).
+// Where the synapses of a network sit on a cell model (ISF single_cell_parser/synapse_mapper.py),
+// NEURON-free: the .syn mapping for new trials, or the rows of an ISF activation file for replays (ISF
+// renumbers replayed synapses per type).
 #pragma once
 
 #include <cstdint>
@@ -11,6 +12,7 @@
 #include "silico/model/cell_model.hpp"
 #include "silico/model/simrun_files.hpp"
 #include "silico/model/synapse_files.hpp"
+#include "silico/model/synapse_placement.hpp"
 
 namespace silico::experiments {
 

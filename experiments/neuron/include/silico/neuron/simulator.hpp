@@ -2,7 +2,7 @@
 //
 // NEURON's interpreter is global state: one per process, initialised once, not thread-safe. Everything in
 // silico that touches NEURON goes through Simulator, so hoc never leaks into the rest of the code.
-// Implementation notes (Debian NEURON 8.2.2 traps, the embedding sequence) are in ../shared/NEURON_NOTES.md.
+// Implementation notes (Debian NEURON 8.2.2 traps, the embedding sequence) are in docs/neuron.md.
 #pragma once
 
 #include <span>

@@ -1,24 +1,12 @@
-// The NEURON side of a synaptic-input network (ISF_SPEC.md §4, §6 step 4): receptor point processes,
-// VecStims and NetCons on a cell built in NEURON, fed one TrialActivity per trial.
+// The NEURON side of a synaptic-input network (ISF single_cell_parser/network.py,
+// activate_functional_synapse): receptor point processes, VecStims and NetCons on a cell built in NEURON, fed
+// one TrialActivity per trial.
 //
-// Build once, run many. ISF creates a VecStim, receptors and NetCons for every active synapse in every trial;
-// silico keeps a pool of "slots" per population (one VecStim playing a hoc Vector, one NetCon per receptor
-// with its delay, threshold and weight, and the receptor point processes the slot owns). A trial assigns its
-// active synapses to slots in order, points each slot at its synapse's site, sets weights only when they
-// differ, and copies release times into the slots' Vectors (one bulk write per slot through
-// Simulator::write_vector; slots left over from a previous trial get an empty Vector, i.e. no events). A pool
-// grows only when a trial has more active synapses in a population than any trial before (reserve() does
-// that up front), so after warm-up a trial creates no hoc objects.
-//
-// Shared receptors: a receptor with linear kinetics (no depression, no facilitation: decay 1 and facil 0,
-// as in ISF's example networks) is exactly additive, so all such receptors with identical mechanism and
-// parameters on one segment are one point process, fed by the NetCons of all its synapses (NetCon.setpost);
-// such a slot owns no point process. Otherwise a slot owns its receptors and moves them with loc(). The
-// result equals ISF's one-point-process-per-synapse up to the order of floating-point sums (ISF's stored
-// trials replay with identical spikes, tests/experiments/neuron/synapse_pools_test.cpp), at ~1/3 of the point
-// processes NEURON integrates every step. Idle point processes carry zero conductance (their current is
-// exactly 0) but still cost integration time. Because moves and sharing change the order in which NEURON
-// sums currents on a segment, a trial rerun after other trials agrees to ~1e-9 mV, not bit for bit.
+// Build once, run many: a pool of slots per population (VecStim, Vector, NetCons, owned receptors) grows only
+// when a trial needs more; a trial moves slots, sets changed weights and copies release times. Linear
+// receptors may share one point process per segment. Results equal ISF's up to the order of floating-point
+// sums (~1e-9 mV after other trials, not bit for bit). Design and measurements: docs/neuron.md, "Synapse
+// pools".
 //
 // Where synapses sit (SynapseSites) is computed NEURON-free from the cell model: the .syn mapping for new
 // trials, or the rows of an ISF activation file for replays (ISF renumbers replayed synapses per type).
