@@ -37,6 +37,20 @@ namespace silico::runner {
 namespace fs = std::filesystem;
 using Json = nlohmann::ordered_json;
 
+std::optional<LoadedPlan> load_plan(const std::string& file, bool require_clean, CliContext& ctx) {
+    auto recipe = load_or_report(file, {}, ctx);
+    if (!recipe) return std::nullopt;
+    auto context = key_context_or_report(require_clean, ctx);
+    if (!context) return std::nullopt;
+    auto plan = recipes::expand(*recipe, *context);
+    if (!plan) {
+        for (const auto& d : plan.error()) std::cerr << "silico: error: " << d.what() << "\n";
+        ctx.exit_code = exit_status(Errc::validation);
+        return std::nullopt;
+    }
+    return LoadedPlan{std::move(*recipe), std::move(*context), std::move(*plan)};
+}
+
 namespace {
 
 using namespace silico::recipes;
@@ -55,27 +69,6 @@ std::string host_name() {
     char buffer[256] = {};
     if (::gethostname(buffer, sizeof buffer - 1) != 0) return "unknown";
     return buffer;
-}
-
-struct Loaded {
-    Recipe recipe;
-    KeyContext context;
-    Plan plan;
-};
-
-// Loads, validates and expands; prints diagnostics and sets the exit status on failure.
-std::optional<Loaded> load_plan(const std::string& file, bool require_clean, CliContext& ctx) {
-    auto recipe = load_or_report(file, {}, ctx);
-    if (!recipe) return std::nullopt;
-    auto context = key_context_or_report(require_clean, ctx);
-    if (!context) return std::nullopt;
-    auto plan = expand(*recipe, *context);
-    if (!plan) {
-        for (const auto& d : plan.error()) std::cerr << "silico: error: " << d.what() << "\n";
-        ctx.exit_code = exit_status(Errc::validation);
-        return std::nullopt;
-    }
-    return Loaded{std::move(*recipe), std::move(*context), std::move(*plan)};
 }
 
 Json point_json(const Condition& c) {
