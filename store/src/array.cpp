@@ -444,4 +444,27 @@ Result<NumericArray> decode_array(std::string_view bytes) {
     return array;
 }
 
+std::optional<std::uint64_t> array_raw_bytes(std::string_view prefix, bool* needs_full) {
+    if (needs_full) *needs_full = false;
+    if (prefix.size() < k_header_size || prefix.substr(0, 4) != k_magic) return std::nullopt;
+    if (static_cast<std::uint8_t>(prefix[4]) > k_array_format_version) return std::nullopt;
+    const auto kind = static_cast<std::uint8_t>(prefix[5]);
+    const std::uint32_t ncols = get_u32(prefix.data() + 6);
+    if (kind == static_cast<std::uint8_t>(ArrayKind::strings)) {
+        auto full = decode_array(prefix);
+        if (!full) {
+            if (needs_full) *needs_full = true;
+            return std::nullopt;
+        }
+        std::uint64_t bytes = 8 * full->strings.size();
+        for (const auto& s : full->strings) bytes += s.size();
+        return bytes;
+    }
+    const std::string_view frame = prefix.substr(k_header_size);
+    const unsigned long long body = ZSTD_getFrameContentSize(frame.data(), frame.size());
+    if (body == ZSTD_CONTENTSIZE_ERROR || body == ZSTD_CONTENTSIZE_UNKNOWN) return std::nullopt;
+    const std::uint64_t headers = std::uint64_t{ncols} * k_column_header_size;
+    return body >= headers ? body - headers : 0;
+}
+
 }  // namespace silico::store

@@ -41,6 +41,8 @@ struct Column {
     std::size_t size() const { return is_text ? texts.size() : numbers.size(); }
     // The value as a table cell and a group label: text as is, numbers in the shortest round-trip form.
     std::string text(std::size_t row) const;
+
+    bool operator==(const Column&) const = default;
 };
 
 // Where a dataset's rows come from. Part of the dataset's bytes, so it never holds a time or a host (the item's
@@ -49,6 +51,8 @@ struct Provenance {
     std::string kind;    // "recipe", "isf-simrun", "isf-spike-times", or what an API caller says
     std::string source;  // the recipe's experiment name, or the imported file's or folder's name
     std::string digest;  // hex SHA-256 of the source content (recipe digest, or the files' digests)
+
+    bool operator==(const Provenance&) const = default;
 };
 
 class Dataset {
