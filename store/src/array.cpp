@@ -81,12 +81,6 @@ void delta(std::vector<std::uint64_t>& x, int order) {
         for (std::size_t i = x.size(); i-- > 1;) x[i] -= x[i - 1];
     }
 }
-void undelta(std::vector<std::uint64_t>& x, int order) {
-    for (int r = 0; r < order; ++r) {
-        for (std::size_t i = 1; i < x.size(); ++i) x[i] += x[i - 1];
-    }
-}
-
 // First or second differences, whichever are smaller in total: smooth traces favour the second.
 int choose_order(const std::vector<std::uint64_t>& n) {
     long double d1 = 0, d2 = 0;
@@ -250,8 +244,19 @@ Result<Column> read_column(std::string_view body, std::size_t& pos) {
         for (std::size_t i = 1; i < count; ++i) c.words[i] ^= c.words[i - 1];
         return c;
     }
-    for (auto& w : c.words) w = unzigzag(w);
-    undelta(c.words, order);
+    // unzigzag, then `order` rounds of prefix sums, in one pass.
+    std::uint64_t a = 0, b = 0;
+    switch (order) {
+        case 0:
+            for (auto& w : c.words) w = unzigzag(w);
+            break;
+        case 1:
+            for (auto& w : c.words) w = a += unzigzag(w);
+            break;
+        default:
+            for (auto& w : c.words) w = b += a += unzigzag(w);
+            break;
+    }
     return c;
 }
 
