@@ -129,6 +129,33 @@ TEST(AnalysisCommands, SimrunSpikesEqualTheRowsOfIsfsSpikeTable) {
         << ours.out;
 }
 
+// A recipe is a dataset: its trials in the store, with the swept amplitude as a column; `import recipe` keeps
+// it under a name. The demo's six current-step trials on the example cell (a few seconds).
+TEST(AnalysisCommands, ARecipeIsADatasetGroupedByItsSweptValues) {
+    TempDir tmp;
+    const std::string recipe = std::string(SILICO_SOURCE_DIR) + "/recipes/examples/demo.toml";
+    auto none = silico(tmp, "query spikes '" + recipe + "'");
+    EXPECT_NE(none.status, 0);
+    auto run = silico(tmp, "run '" + recipe + "' --executor local:1");
+    ASSERT_EQ(run.status, 0) << run.err;
+    auto counts = silico(tmp, "query spikes '" + recipe + "' --group-by stimulus.step[0].amplitude --csv");
+    ASSERT_EQ(counts.status, 0) << counts.err;
+    EXPECT_EQ(counts.out.substr(0, counts.out.find('\n')),
+              "index,trial,stimulus.step[0].amplitude,spikes,times");
+    EXPECT_NE(counts.out.find("\n2/000001,1,1.2,"), std::string::npos) << counts.out;
+    auto window = silico(
+        tmp, "query window '" + recipe + "' --from 0 --to 250 --group-by stimulus.step[0].amplitude --csv");
+    ASSERT_EQ(window.status, 0) << window.err;
+    auto saved = silico(tmp, "import recipe '" + recipe + "' --as demo");
+    ASSERT_EQ(saved.status, 0) << saved.err;
+    auto named =
+        silico(tmp, "query window demo --from 0 --to 250 --group-by stimulus.step[0].amplitude --csv");
+    ASSERT_EQ(named.status, 0) << named.err;
+    EXPECT_EQ(named.out, window.out);
+    EXPECT_EQ(window.out.substr(0, window.out.find('\n')),
+              "stimulus.step[0].amplitude,trials,spiking,fraction");
+}
+
 TEST(AnalysisCommands, BadInputGetsOneClearMessageAndExitStatus2) {
     TempDir tmp;
     { std::ofstream(tmp / "bad.csv") << "sim_trail_index,0,1\na/000000,1.0,2.0\na/000001,1.0\n"; }

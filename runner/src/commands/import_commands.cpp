@@ -1,9 +1,11 @@
 // `silico import isf-simrun DIR --as NAME` and `silico import isf-spike-times FILE --as NAME`: ISF results into
-// the store as named datasets (analysis/isf_import.hpp, docs/analysis.md).
+// the store as named datasets (analysis/isf_import.hpp, docs/analysis.md). `silico import recipe RECIPE --as
+// NAME` keeps a recipe's dataset (its complete trials) as a named one, which opens without the plan or a record.
 #include <iostream>
 
 #include "cli.hpp"
 #include "silico/analysis/isf_import.hpp"
+#include "silico/analysis/recipe_dataset.hpp"
 #include "silico/store/store.hpp"
 
 namespace silico::runner {
@@ -38,6 +40,25 @@ void add_import_commands(CLI::App& app, CliContext& ctx) {
             auto r = analysis::import_isf_simrun(*store, dir, name);
             if (!r) return ctx.report(r.error());
             print_report(*r, "simrun import");
+        });
+    }
+    {
+        static std::string recipe, name;
+        auto* cmd = import_group(app)->add_subcommand(
+            "recipe", "A recipe's complete trials as a named dataset (opens from one item, like an import)");
+        cmd->add_option("recipe", recipe, "Recipe file")->required()->check(CLI::ExistingFile);
+        cmd->add_option("--as", name, "Dataset name")->required();
+        cmd->callback([&ctx] {
+            auto loaded = load_plan(recipe, false, ctx);
+            if (!loaded) return;
+            auto store = store::Store::open(ctx.store_dir());
+            if (!store) return ctx.report(store.error());
+            analysis::RecipeDatasetReport report;
+            auto dataset = analysis::recipe_dataset(*store, loaded->recipe, loaded->plan, &report);
+            if (!dataset) return ctx.report(dataset.error());
+            if (auto st = analysis::write_dataset(*store, name, *dataset); !st) return ctx.report(st.error());
+            std::cout << "dataset " << name << ": " << dataset->size() << " of " << report.planned
+                      << " trials of " << recipe << "\n";
         });
     }
     {
