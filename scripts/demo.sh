@@ -5,6 +5,8 @@
 #   3. silico plan / status / store info       what was stored (keys, seeds, complete)
 #   4. silico run recipes/examples/demo_evoked.toml   ten whisker-evoked trials of the example cell in its
 #                                                     synthetic network (soma Vm + synapse activation stored)
+#   5. silico query window / psth                     the answer: trials that spiked in the response window,
+#                                                     and the PSTH around the deflection (docs/analysis.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -29,3 +31,7 @@ echo "== silico status $evoked"
 "$silico" status "$evoked"
 echo "== silico store info"
 "$silico" store info
+echo "== silico query window $evoked --from 245 --to 265   (trials with a spike within 20 ms of the deflection)"
+"$silico" query window "$evoked" --from 245 --to 265
+echo "== silico query psth $evoked --from 235 --to 295 --bin 5   (spikes per trial and bin around the deflection)"
+"$silico" query psth "$evoked" --from 235 --to 295 --bin 5

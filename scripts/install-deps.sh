@@ -8,10 +8,11 @@ build_packages=(
   neuron neuron-dev
   libtomlplusplus-dev libgit2-dev librocksdb-dev libzstd-dev libssl-dev
   libboost-dev libboost-filesystem-dev
-  libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libeigen3-dev libhdf5-dev
+  libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libeigen3-dev libhdf5-dev libpcre2-dev
 )
 test_packages=(
   googletest libgtest-dev libgmock-dev libbenchmark-dev
+  python3-pandas python3-numpy  # tests/analysis and bench/ compute ISF's answers the way ISF users do
   clang libclang-rt-14-dev
   clang-16 libclang-rt-16-dev  # libFuzzer targets (docs/fuzzing.md): clang 14 cannot compile std::expected
   openssh-server openssh-client

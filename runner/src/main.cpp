@@ -1,4 +1,6 @@
 // silico: reproducible single-neuron simulation batches in NEURON.
+#include <malloc.h>
+
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <iostream>
@@ -22,6 +24,10 @@ void CliContext::report(const Error& error) {
 
 int main(int argc, char** argv) {
     using namespace silico::runner;
+    // Queries decode one trace after another into buffers of the same few sizes; without this, glibc hands
+    // every freed buffer back to the kernel and the next one page-faults in again (a third of a trace query).
+    mallopt(M_MMAP_THRESHOLD, 64 << 20);
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
     CLI::App app{"silico: reproducible single-neuron simulation batches in NEURON", "silico"};
     app.require_subcommand(0, 1);
     app.fallthrough();
@@ -36,6 +42,8 @@ int main(int argc, char** argv) {
     add_worker_command(app, ctx);
     add_cell_commands(app, ctx);
     add_run_commands(app, ctx);
+    add_query_commands(app, ctx);
+    add_import_commands(app, ctx);
 
     try {
         app.parse(argc, argv);

@@ -81,12 +81,6 @@ void delta(std::vector<std::uint64_t>& x, int order) {
         for (std::size_t i = x.size(); i-- > 1;) x[i] -= x[i - 1];
     }
 }
-void undelta(std::vector<std::uint64_t>& x, int order) {
-    for (int r = 0; r < order; ++r) {
-        for (std::size_t i = 1; i < x.size(); ++i) x[i] += x[i - 1];
-    }
-}
-
 // First or second differences, whichever are smaller in total: smooth traces favour the second.
 int choose_order(const std::vector<std::uint64_t>& n) {
     long double d1 = 0, d2 = 0;
@@ -250,8 +244,19 @@ Result<Column> read_column(std::string_view body, std::size_t& pos) {
         for (std::size_t i = 1; i < count; ++i) c.words[i] ^= c.words[i - 1];
         return c;
     }
-    for (auto& w : c.words) w = unzigzag(w);
-    undelta(c.words, order);
+    // unzigzag, then `order` rounds of prefix sums, in one pass.
+    std::uint64_t a = 0, b = 0;
+    switch (order) {
+        case 0:
+            for (auto& w : c.words) w = unzigzag(w);
+            break;
+        case 1:
+            for (auto& w : c.words) w = a += unzigzag(w);
+            break;
+        default:
+            for (auto& w : c.words) w = b += a += unzigzag(w);
+            break;
+    }
     return c;
 }
 
@@ -442,6 +447,29 @@ Result<NumericArray> decode_array(std::string_view bytes) {
     }
     if (offset != values->size()) return fail(Errc::corruption, "spike list lengths do not cover the values");
     return array;
+}
+
+std::optional<std::uint64_t> array_raw_bytes(std::string_view prefix, bool* needs_full) {
+    if (needs_full) *needs_full = false;
+    if (prefix.size() < k_header_size || prefix.substr(0, 4) != k_magic) return std::nullopt;
+    if (static_cast<std::uint8_t>(prefix[4]) > k_array_format_version) return std::nullopt;
+    const auto kind = static_cast<std::uint8_t>(prefix[5]);
+    const std::uint32_t ncols = get_u32(prefix.data() + 6);
+    if (kind == static_cast<std::uint8_t>(ArrayKind::strings)) {
+        auto full = decode_array(prefix);
+        if (!full) {
+            if (needs_full) *needs_full = true;
+            return std::nullopt;
+        }
+        std::uint64_t bytes = 8 * full->strings.size();
+        for (const auto& s : full->strings) bytes += s.size();
+        return bytes;
+    }
+    const std::string_view frame = prefix.substr(k_header_size);
+    const unsigned long long body = ZSTD_getFrameContentSize(frame.data(), frame.size());
+    if (body == ZSTD_CONTENTSIZE_ERROR || body == ZSTD_CONTENTSIZE_UNKNOWN) return std::nullopt;
+    const std::uint64_t headers = std::uint64_t{ncols} * k_column_header_size;
+    return body >= headers ? body - headers : 0;
 }
 
 }  // namespace silico::store

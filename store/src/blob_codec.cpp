@@ -18,6 +18,24 @@ std::uint64_t blob_content_size(std::string_view frame) {
     return n;
 }
 
+std::string blob_prefix(std::string_view frame, std::size_t n) {
+    ZSTD_DStream* stream = ZSTD_createDStream();
+    std::string out(n, '\0');
+    ZSTD_inBuffer in{frame.data(), frame.size(), 0};
+    ZSTD_outBuffer o{out.data(), out.size(), 0};
+    while (o.pos < o.size && in.pos < in.size) {
+        const std::size_t r = ZSTD_decompressStream(stream, &o, &in);
+        if (ZSTD_isError(r)) {
+            o.pos = 0;
+            break;
+        }
+        if (r == 0) break;  // end of frame
+    }
+    ZSTD_freeDStream(stream);
+    out.resize(o.pos);
+    return out;
+}
+
 Result<std::string> decode_blob(const Digest& digest, std::string_view frame) {
     const unsigned long long n = ZSTD_getFrameContentSize(frame.data(), frame.size());
     if (n == ZSTD_CONTENTSIZE_UNKNOWN || n == ZSTD_CONTENTSIZE_ERROR) {

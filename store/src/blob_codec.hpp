@@ -16,5 +16,8 @@ std::string compress_blob(std::string_view bytes, int level);
 Result<std::string> decode_blob(const Digest& digest, std::string_view frame);
 // The uncompressed size recorded in the frame header, or 0 when the header is unreadable.
 std::uint64_t blob_content_size(std::string_view frame);
+// The first `n` uncompressed bytes (fewer when the blob is shorter), decoding only the frame's first blocks; ""
+// when the frame is unreadable. Not verified against the digest: for statistics only (Store::info).
+std::string blob_prefix(std::string_view frame, std::size_t n);
 
 }  // namespace silico::store

@@ -5,6 +5,7 @@
 #include <unordered_set>
 
 #include "blob_codec.hpp"
+#include "silico/store/array.hpp"
 #include "record.hpp"
 #include "store_impl.hpp"
 
@@ -73,7 +74,16 @@ Result<StoreInfo> Store::info() const {
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
         ++info.blobs;
         info.blob_stored_bytes += it->value().size();
-        info.blob_bytes += blob_content_size(it->value().ToStringView());
+        const std::uint64_t size = blob_content_size(it->value().ToStringView());
+        info.blob_bytes += size;
+        bool needs_full = false;
+        auto raw = array_raw_bytes(blob_prefix(it->value().ToStringView(), k_array_prefix_bytes), &needs_full);
+        if (needs_full) {
+            if (auto d = Digest::from_bytes(it->key().ToStringView())) {
+                if (auto bytes = decode_blob(*d, it->value().ToStringView())) raw = array_raw_bytes(*bytes);
+            }
+        }
+        info.raw_bytes += raw.value_or(size);
     }
     if (!it->status().ok()) return std::unexpected(rocks_error(it->status(), m_impl->dir, "reading blobs"));
     std::error_code ec;

@@ -2,6 +2,7 @@
 
 #include "blob_codec.hpp"
 #include "raw_db.hpp"
+#include "silico/store/array.hpp"
 #include "silico/store/store.hpp"
 #include "temp_dir.hpp"
 
@@ -36,6 +37,23 @@ TEST(StoreInfo, CountsTrialsFailuresSeedsItemsRunsAndBlobSizes) {
     EXPECT_EQ(info->blob_bytes, 10002u);
     EXPECT_LT(info->blob_stored_bytes, 200u);
     EXPECT_GT(info->disk_bytes, 0u);
+}
+
+TEST(StoreInfo, RawBytesCountTheValuesOfArraysNotTheirCompressedFrames) {
+    TempDir tmp;
+    auto store = Store::open(tmp.path());
+    std::vector<double> trace(20000);
+    for (std::size_t i = 0; i < trace.size(); ++i) trace[i] = -65.0 + 0.001 * static_cast<double>(i % 100);
+    auto table = encode_f64_table({trace, trace});
+    auto lists = encode_spike_lists({{1.5, 2.5}, {3.5}});
+    auto strings = encode_strings({"L5tt_C2", "VPM_C2", std::string(300, 'x')});
+    ASSERT_TRUE(table && lists && strings);
+    ASSERT_TRUE(store->commit_trial(key_of(1), {}, {{"v", *table}, {"s", *lists}, {"p", *strings}, {"f", "12345"}}));
+    auto info = store->info();
+    ASSERT_TRUE(info) << info.error().what();
+    // 2 x 20000 values; spike lists: 2 lengths + 3 times; strings: 3 lengths + 7 + 6 + 300 bytes; file: 5 bytes.
+    EXPECT_EQ(info->raw_bytes, 8u * 40000 + 8u * 5 + (8u * 3 + 313) + 5);
+    EXPECT_LT(info->blob_stored_bytes * 10, info->raw_bytes);  // the trace compresses, and info shows it
 }
 
 TEST(StoreVerify, HealthyStoreVerifiesClean) {

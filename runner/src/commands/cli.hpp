@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "silico/core/error.hpp"
+#include "silico/recipes/plan.hpp"
 #include "silico/recipes/recipe.hpp"
 #include "silico/recipes/trial_key.hpp"
 
@@ -36,6 +37,18 @@ std::optional<recipes::Recipe> load_or_report(const std::string& file, const std
 // code) and reports a failure.
 std::optional<recipes::KeyContext> key_context_or_report(bool require_clean, CliContext& ctx);
 
+// A recipe with the key context of this build and its plan (run_command.cpp).
+struct LoadedPlan {
+    recipes::Recipe recipe;
+    recipes::KeyContext context;
+    recipes::Plan plan;
+};
+// Loads, validates and expands; prints diagnostics and sets the exit status on failure.
+std::optional<LoadedPlan> load_plan(const std::string& file, bool require_clean, CliContext& ctx);
+
+// The `import` command group, created by whichever command file registers first (recipe_commands.cpp).
+CLI::App* import_group(CLI::App& app);
+
 // Prints the silico version, its git commit and dirty flag, and the NEURON version it runs.
 void print_version(std::ostream& out);
 void add_version_command(CLI::App& app, CliContext& ctx);
@@ -48,5 +61,8 @@ void add_worker_command(CLI::App& app, CliContext& ctx);
 void add_cell_commands(CLI::App& app, CliContext& ctx);
 // silico run / plan / status / runs, and the worker's "simulate" trial kind (run_command.cpp).
 void add_run_commands(CLI::App& app, CliContext& ctx);
+// silico query / datasets / import isf-simrun / import isf-spike-times (query_commands.cpp, import_commands.cpp).
+void add_query_commands(CLI::App& app, CliContext& ctx);
+void add_import_commands(CLI::App& app, CliContext& ctx);
 
 }  // namespace silico::runner

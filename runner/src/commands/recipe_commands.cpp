@@ -30,6 +30,8 @@ Result<PathMap> path_overrides(const std::vector<std::string>& items) {
     return map;
 }
 
+}  // namespace
+
 CLI::App* import_group(CLI::App& app) {
     // Other libraries add `import` subcommands too (ISF results); share one group.
     try {
@@ -40,8 +42,6 @@ CLI::App* import_group(CLI::App& app) {
         return group;
     }
 }
-
-}  // namespace
 
 std::optional<Recipe> load_or_report(const std::string& file, const std::vector<std::string>& paths,
                                      CliContext& ctx) {

@@ -38,33 +38,26 @@ namespace silico::runner {
 namespace fs = std::filesystem;
 using Json = nlohmann::ordered_json;
 
+std::optional<LoadedPlan> load_plan(const std::string& file, bool require_clean, CliContext& ctx) {
+    auto recipe = load_or_report(file, {}, ctx);
+    if (!recipe) return std::nullopt;
+    auto context = key_context_or_report(require_clean, ctx);
+    if (!context) return std::nullopt;
+    auto plan = recipes::expand(*recipe, *context);
+    if (!plan) {
+        for (const auto& d : plan.error()) std::cerr << "silico: error: " << d.what() << "\n";
+        ctx.exit_code = exit_status(Errc::validation);
+        return std::nullopt;
+    }
+    return LoadedPlan{std::move(*recipe), std::move(*context), std::move(*plan)};
+}
+
 namespace {
 
 using namespace silico::recipes;
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-struct Loaded {
-    Recipe recipe;
-    KeyContext context;
-    Plan plan;
-};
-
-// Loads, validates and expands; prints diagnostics and sets the exit status on failure.
-std::optional<Loaded> load_plan(const std::string& file, bool require_clean, CliContext& ctx) {
-    auto recipe = load_or_report(file, {}, ctx);
-    if (!recipe) return std::nullopt;
-    auto context = key_context_or_report(require_clean, ctx);
-    if (!context) return std::nullopt;
-    auto plan = expand(*recipe, *context);
-    if (!plan) {
-        for (const auto& d : plan.error()) std::cerr << "silico: error: " << d.what() << "\n";
-        ctx.exit_code = exit_status(Errc::validation);
-        return std::nullopt;
-    }
-    return Loaded{std::move(*recipe), std::move(*context), std::move(*plan)};
 }
 
 Json point_json(const Condition& c) {
@@ -184,7 +177,7 @@ fs::path checkpoint_dir_of(const RunArgs& args, const CliContext& ctx) {
                                        : fs::absolute(args.checkpoint_dir);
 }
 
-RunState initial_run_state(const RunArgs& args, const Loaded& loaded, std::size_t missing) {
+RunState initial_run_state(const RunArgs& args, const LoadedPlan& loaded, std::size_t missing) {
     RunState state;
     state.recipe_file = fs::absolute(args.recipe).lexically_normal().string();
     state.experiment = loaded.recipe.document["experiment"].value("name", "");

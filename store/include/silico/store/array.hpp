@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -56,5 +57,12 @@ Result<std::string> encode_strings(const std::vector<std::string>& strings, int 
 
 // Errc::corruption for malformed bytes, Errc::version for an array from a newer format.
 Result<NumericArray> decode_array(std::string_view bytes);
+
+// What an array holds before any transform or compression, from its first bytes (at least
+// k_array_prefix_bytes): 8 bytes per value of every column (the lengths and values of spike lists, the
+// lengths of strings), and for strings the string bytes. nullopt when `prefix` is not an array; for strings,
+// whose byte count lies inside the frame, nullopt with *needs_full = true (call again with the whole array).
+inline constexpr std::size_t k_array_prefix_bytes = 64;
+std::optional<std::uint64_t> array_raw_bytes(std::string_view prefix, bool* needs_full = nullptr);
 
 }  // namespace silico::store

@@ -129,6 +129,9 @@ struct StoreInfo {
     std::uint64_t blobs = 0;
     std::uint64_t blob_bytes = 0;         // uncompressed
     std::uint64_t blob_stored_bytes = 0;  // zstd frames
+    // What the blobs hold before any encoding: for numeric arrays their values (array_raw_bytes in
+    // array.hpp), for anything else its bytes. raw_bytes / blob_stored_bytes is the real compression ratio.
+    std::uint64_t raw_bytes = 0;
     std::uint64_t disk_bytes = 0;         // every file under DIR
 };
 

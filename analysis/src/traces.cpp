@@ -1,0 +1,126 @@
+#include "silico/analysis/traces.hpp"
+
+#include <cmath>
+#include <optional>
+
+#include "trial_outputs.hpp"
+
+namespace silico::analysis {
+
+namespace {
+
+// Running sums about a shift (the group's first trace), so the variance keeps its digits: sum of d and d^2
+// with d = v - shift.
+struct Accumulator {
+    std::optional<Digest> time_digest;
+    std::string first_index;
+    std::vector<double> time, shift, sum, sum2;
+    std::size_t n = 0;
+};
+
+}  // namespace
+
+Result<TraceResult> query_traces(const store::Store& store, const Dataset& dataset,
+                                 const TraceOptions& options, const SelectOptions& select_options) {
+    if (auto st = detail::require_records(dataset, "traces"); !st) return std::unexpected(st.error());
+    if (!options.mean && !options.sd)
+        return fail(Errc::invalid_argument, "ask for mean, sd or both", "--stat");
+    if (options.every == 0) return fail(Errc::invalid_argument, "must be >= 1", "--every");
+    auto groups = select(dataset, select_options);
+    if (!groups) return std::unexpected(groups.error());
+    const std::string output = options.site + "." + options.variable;
+    std::vector<Accumulator> acc(groups->count());
+    TraceResult r;
+    r.options = options;
+    r.columns = groups->columns;
+    for (std::size_t i = 0; i < dataset.size(); ++i) {
+        const std::int32_t g = groups->row_group[i];
+        if (g < 0) continue;
+        const auto& index = dataset.index()[i];
+        auto record = detail::row_record(store, dataset, i);
+        if (!record) return std::unexpected(record.error());
+        auto& a = acc[g];
+        auto time_ref = record->outputs.find("time");
+        if (time_ref == record->outputs.end())
+            return fail(Errc::not_found, "has no output time", "trial " + index);
+        if (!a.time_digest) {
+            auto t = detail::read_output(store, *record, "time", index);
+            if (!t) return std::unexpected(t.error());
+            if (t->f64.size() != 1) return fail(Errc::corruption, "time is not one column", "trial " + index);
+            a.time = std::move(t->f64[0]);
+            a.time_digest = time_ref->second.digest;
+            a.first_index = index;
+        } else if (time_ref->second.digest != *a.time_digest) {
+            return fail(Errc::invalid_argument,
+                        "is sampled at other times than trial " + a.first_index + " of the same group",
+                        "trial " + index);
+        }
+        auto trace = detail::read_output(store, *record, output, index);
+        if (!trace) return std::unexpected(trace.error());
+        if (trace->kind != store::ArrayKind::f64_table || trace->f64.size() != 1)
+            return fail(Errc::invalid_argument,
+                        output + " is not one trace (use --site for a site's recording)", "trial " + index);
+        const auto& v = trace->f64[0];
+        if (v.size() != a.time.size())
+            return fail(Errc::corruption,
+                        output + " has " + std::to_string(v.size()) + " samples, time has " +
+                            std::to_string(a.time.size()),
+                        "trial " + index);
+        if (a.n == 0) {
+            a.shift = v;
+            a.sum.assign(v.size(), 0.0);
+            a.sum2.assign(v.size(), 0.0);
+        } else {
+            double* s = a.sum.data();
+            double* s2 = a.sum2.data();
+            const double* k = a.shift.data();
+            const double* x = v.data();
+            for (std::size_t j = 0, m = v.size(); j < m; ++j) {
+                const double d = x[j] - k[j];
+                s[j] += d;
+                s2[j] += d * d;
+            }
+        }
+        ++a.n;
+        r.samples += v.size();
+    }
+    r.groups.resize(groups->count());
+    for (std::size_t g = 0; g < acc.size(); ++g) {
+        auto& out = r.groups[g];
+        const auto& a = acc[g];
+        out.labels = groups->labels[g];
+        out.trials = a.n;
+        out.time = a.time;
+        const double n = static_cast<double>(a.n);
+        out.mean.resize(a.time.size());
+        out.sd.resize(a.time.size());
+        for (std::size_t j = 0; j < a.time.size(); ++j) {
+            out.mean[j] = a.shift[j] + a.sum[j] / n;
+            const double var = a.n > 1 ? (a.sum2[j] - a.sum[j] * a.sum[j] / n) / (n - 1) : NAN;
+            out.sd[j] = a.n > 1 ? std::sqrt(std::max(var, 0.0)) : NAN;
+        }
+    }
+    return r;
+}
+
+Table to_table(const TraceResult& result) {
+    Table t;
+    t.columns = result.columns;
+    t.columns.emplace_back("trials");
+    t.columns.emplace_back("t");
+    if (result.options.mean) t.columns.emplace_back("mean");
+    if (result.options.sd) t.columns.emplace_back("sd");
+    for (const auto& g : result.groups) {
+        for (std::size_t j = 0; j < g.time.size(); j += result.options.every) {
+            std::vector<Cell> row(g.labels.begin(), g.labels.end());
+            row.emplace_back(static_cast<std::int64_t>(g.trials));
+            row.emplace_back(g.time[j]);
+            if (result.options.mean) row.emplace_back(g.mean[j]);
+            if (result.options.sd) row.emplace_back(g.sd[j]);
+            t.rows.push_back(std::move(row));
+        }
+    }
+    return t;
+}
+
+}  // namespace silico::analysis
