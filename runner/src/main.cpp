@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
     add_worker_command(app, ctx);
     add_cell_commands(app, ctx);
     add_run_commands(app, ctx);
+    add_anatomy_commands(app, ctx);
 
     try {
         app.parse(argc, argv);

@@ -48,5 +48,7 @@ void add_worker_command(CLI::App& app, CliContext& ctx);
 void add_cell_commands(CLI::App& app, CliContext& ctx);
 // silico run / plan / status / runs, and the worker's "simulate" trial kind (run_command.cpp).
 void add_run_commands(CLI::App& app, CliContext& ctx);
+// silico anatomy map / generate-synthetic (anatomy_command.cpp).
+void add_anatomy_commands(CLI::App& app, CliContext& ctx);
 
 }  // namespace silico::runner
