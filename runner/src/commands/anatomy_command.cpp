@@ -1,12 +1,14 @@
 // `silico anatomy ...`: anatomical realisations of a cell's synaptic input in ISF's barrel cortex model
 // (docs/anatomy.md).
 //   silico anatomy map --morphology HOC --cell-type L5tt --barrel-cortex DIR [--realisations 50] [--seed S]
-//                      [--threads N] [--area amira|geometric] [--isf-compat] [--landmarks] -o DIR [--json]
+//                      [--threads N] [--area amira|geometric] [--isf-compat] [--landmarks] [--cache] -o DIR
+//                      [--json]
 //   silico anatomy generate-synthetic -o DIR [--seed S] [--lattices N] [--scale F] [--c2-centre X Y]
 //                      [--pia-z Z] [--columns C...] [--cell-types T...]
 #include <fmt/format.h>
 
 #include <chrono>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -15,6 +17,7 @@
 #include "silico/model/morphology.hpp"
 #include "silico/model/synapse_mapper.hpp"
 #include "silico/model/synthetic_barrel_cortex.hpp"
+#include "silico/store/store.hpp"
 
 namespace silico::runner {
 namespace {
@@ -24,8 +27,47 @@ namespace ex = silico::experiments;
 struct MapArgs {
     std::string morphology, barrel_cortex, output, area = "amira";
     ex::MapperOptions options;
-    bool landmarks = false, json = false;
+    bool landmarks = false, json = false, cache = false;
 };
+
+constexpr const char* k_cached_files[] = {"syn", "con", "connected_cells", "summary"};
+
+// The store items of a cached mapping: anatomy/<key>/{manifest.json, syn, con, connected_cells, summary}.
+std::string item_name(const Digest& key, std::string_view file) {
+    return "anatomy/" + key.hex() + "/" + std::string(file);
+}
+
+Status write_bytes(const std::filesystem::path& file, const std::string& bytes) {
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    out << bytes;
+    out.close();
+    if (!out) return fail(Errc::io, "cannot write file", file.string());
+    return {};
+}
+
+// A cached mapping written back into `dir` under the names it had; the manifest, or nullopt when not cached.
+Result<std::optional<nlohmann::ordered_json>> restore_cached(const store::Store& store, const Digest& key,
+                                                             const std::filesystem::path& dir) {
+    auto manifest = store.get_item(item_name(key, "manifest.json"));
+    if (!manifest) {
+        if (manifest.error().code == Errc::not_found) return std::optional<nlohmann::ordered_json>{};
+        return std::unexpected(manifest.error());
+    }
+    auto json = nlohmann::ordered_json::parse(*manifest, nullptr, false);
+    if (json.is_discarded())
+        return fail(Errc::corruption, "cached anatomy manifest is not JSON", item_name(key, ""));
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) return fail(Errc::io, "cannot create folder: " + ec.message(), dir.string());
+    for (auto f : k_cached_files) {
+        auto bytes = store.get_item(item_name(key, f));
+        if (!bytes) return std::unexpected(bytes.error());
+        const auto name = std::filesystem::path(json["files"][f].get<std::string>()).filename();
+        if (auto s = write_bytes(dir / name, *bytes); !s) return std::unexpected(s.error());
+        json["files"][f] = (dir / name).string();
+    }
+    return std::optional<nlohmann::ordered_json>(std::move(json));
+}
 
 void run_map(const MapArgs& args, CliContext& ctx) {
     const auto start = std::chrono::steady_clock::now();
@@ -37,6 +79,40 @@ void run_map(const MapArgs& args, CliContext& ctx) {
             Error{Errc::invalid_argument, "--area is amira or geometric, not '" + args.area + "'", {}});
     if (options.realisations < 1)
         return ctx.report(Error{Errc::invalid_argument, "--realisations must be >= 1", {}});
+    if (args.cache && args.landmarks)
+        return ctx.report(
+            Error{Errc::invalid_argument, "--landmarks files are not cached: drop --cache", {}});
+
+    // --cache: the files of a mapping with the same key come from the store, computed ones go into it.
+    std::optional<store::Store> cache;
+    Digest key;
+    if (args.cache) {
+        auto k = ex::anatomy_key(args.morphology, ex::BarrelCortexLayout{args.barrel_cortex}, options);
+        if (!k) return ctx.report(k.error());
+        key = *k;
+        auto opened = store::Store::open(ctx.store_dir(), {.read_only = false, .create_if_missing = true});
+        if (!opened) return ctx.report(opened.error());
+        cache.emplace(std::move(*opened));
+        auto cached = restore_cached(*cache, key, args.output);
+        if (!cached) return ctx.report(cached.error());
+        if (*cached) {
+            auto& json = **cached;
+            json["cached"] = true;
+            json["seconds"] = {
+                {"key_and_restore",
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()}};
+            if (args.json)
+                std::cout << json.dump(2) << '\n';
+            else
+                std::cout << fmt::format(
+                    "anatomy {} from the store ({}): representative realisation {} with {} "
+                    "synapses written to {}\n",
+                    key.short_hex(), ctx.store_dir().string(), json["representative"].dump(),
+                    json["synapses"].dump(), args.output);
+            ctx.exit_code = 0;
+            return;
+        }
+    }
     auto morphology = ex::read_morphology(args.morphology);
     if (!morphology) return ctx.report(morphology.error());
     auto input = ex::load_mapping_input(*morphology, ex::BarrelCortexLayout{args.barrel_cortex}, options);
@@ -51,8 +127,8 @@ void run_map(const MapArgs& args, CliContext& ctx) {
     std::size_t lattices = 0;
     for (const auto& p : input->populations) lattices += p.lattice_files.size();
     const auto& rep = result.summaries[result.representative];
-    if (args.json) {
-        nlohmann::ordered_json out;
+    nlohmann::ordered_json out;
+    {
         out["morphology"] = args.morphology;
         out["cell_type"] = options.cell_type;
         out["barrel_cortex"] = args.barrel_cortex;
@@ -72,6 +148,22 @@ void run_map(const MapArgs& args, CliContext& ctx) {
                         {"connected_cells", files->connected_cells.string()},
                         {"summary", files->summary.string()}};
         out["seconds"] = {{"load", seconds(start, loaded)}, {"map", seconds(loaded, done)}};
+    }
+    if (cache) {
+        out["key"] = key.hex();
+        const std::filesystem::path paths[] = {files->syn, files->con, files->connected_cells,
+                                               files->summary};
+        for (int i = 0; i < 4; ++i) {
+            std::ifstream in(paths[i], std::ios::binary);
+            const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+            auto put = cache->put_item(item_name(key, k_cached_files[i]), bytes);
+            if (!put) return ctx.report(put.error());
+        }
+        auto put = cache->put_item(item_name(key, "manifest.json"), out.dump(2), "json");
+        if (!put) return ctx.report(put.error());
+        out["cached"] = false;
+    }
+    if (args.json) {
         std::cout << out.dump(2) << '\n';
     } else {
         std::cout << fmt::format(
@@ -115,6 +207,9 @@ void add_anatomy_commands(CLI::App& app, CliContext& ctx) {
     map->add_flag("--landmarks", args->landmarks, "Also write Amira landmark files of the synapse positions");
     map->add_option("-o,--output", args->output, "Output folder (created)")->required();
     map->add_flag("--json", args->json, "Print the result as JSON");
+    map->add_flag(
+        "--cache", args->cache,
+        "Keep the files in the store (--store) under a key of the inputs, options and seed, and reuse them");
     map->callback([args, &ctx] { run_map(*args, ctx); });
 
     auto syn = std::make_shared<ex::SyntheticBarrelCortexOptions>();

@@ -10,8 +10,8 @@
 #include <optional>
 
 #include "parallel.hpp"
-#include "silico/model/synapse_files.hpp"
 #include "silico/model/morphology.hpp"
+#include "silico/model/synapse_files.hpp"
 
 namespace silico::experiments {
 namespace {
@@ -437,6 +437,56 @@ Result<MappingInput> load_mapping_input(const Morphology& morphology, const Barr
     for (auto& e : errors)
         if (e) return std::unexpected(*e);
     return input;
+}
+
+}  // namespace silico::experiments
+
+namespace silico::experiments {
+
+Result<Digest> anatomy_key(const std::filesystem::path& morphology, const BarrelCortexLayout& layout,
+                           const MapperOptions& options) {
+    Sha256 h;
+    auto field = [&](std::string_view tag, std::string_view value) {
+        auto u64 = [&](std::uint64_t v) {
+            char b[8];
+            for (int i = 0; i < 8; ++i) b[i] = static_cast<char>((v >> (56 - 8 * i)) & 0xff);
+            h.update(std::string_view(b, 8));
+        };
+        u64(tag.size());
+        h.update(tag);
+        u64(value.size());
+        h.update(value);
+    };
+    field("key-format", "silico.anatomy-key.v1");
+    auto cell = sha256_file(morphology);
+    if (!cell) return std::unexpected(cell.error());
+    field("morphology", cell->hex());
+    auto counts = read_cell_type_counts(layout.nr_cells());
+    if (!counts) return std::unexpected(counts.error());
+    std::vector<std::filesystem::path> files = {layout.nr_cells(), layout.connections(),
+                                                layout.excitatory_pst(), layout.inhibitory_pst()};
+    for (std::size_t c = 0; c < counts->columns.size(); ++c)
+        for (std::size_t t = 0; t < counts->cell_types.size(); ++t) {
+            if (counts->count(t, c) == 0) continue;
+            auto listed =
+                list_bouton_lattices(layout.bouton_folder(counts->columns[c], counts->cell_types[t]));
+            if (!listed) return std::unexpected(listed.error());
+            files.insert(files.end(), listed->begin(), listed->end());
+        }
+    std::sort(files.begin(), files.end());
+    field("file-count", std::to_string(files.size()));
+    for (const auto& f : files) {
+        auto d = sha256_file(f);
+        if (!d) return std::unexpected(d.error());
+        field("file", std::filesystem::relative(f, layout.dir).generic_string());
+        field("digest", d->hex());
+    }
+    field("cell-type", options.cell_type);
+    field("realisations", std::to_string(options.realisations));
+    field("seed", std::to_string(options.seed));
+    field("area", options.area == AreaConvention::amira ? "amira" : "geometric");
+    field("isf-compat", options.isf_compat ? "1" : "0");
+    return h.finish();
 }
 
 }  // namespace silico::experiments

@@ -7,9 +7,9 @@
 #include <cmath>
 #include <fstream>
 
-#include "silico/model/isf_random.hpp"
 #include "silico/model/amira_mesh.hpp"
 #include "silico/model/barrel_cortex.hpp"
+#include "silico/model/isf_random.hpp"
 
 namespace silico::experiments {
 namespace {

@@ -365,3 +365,44 @@ TEST_F(MappedDataSet, SameSeedSameBytesAtAnyThreadCount) {
 
 }  // namespace
 }  // namespace silico::experiments
+
+namespace silico::experiments {
+namespace {
+
+using namespace anatomy_test;
+
+TEST(AnatomyKey, CoversInputsOptionsAndSeedButNotThreads) {
+    TempDir dir("key");
+    ASSERT_TRUE(write_synthetic_barrel_cortex(dir.path(), small_options(2)));
+    const BarrelCortexLayout layout{dir.path()};
+    MapperOptions o;
+    auto base = anatomy_key(k_cell86, layout, o);
+    ASSERT_TRUE(base) << base.error().what();
+    auto same = o;
+    same.threads = 7;
+    EXPECT_EQ(*anatomy_key(k_cell86, layout, same), *base);
+    auto seed = o;
+    seed.seed = 1;
+    EXPECT_NE(*anatomy_key(k_cell86, layout, seed), *base);
+    auto n = o;
+    n.realisations = 49;
+    EXPECT_NE(*anatomy_key(k_cell86, layout, n), *base);
+    auto compat = o;
+    compat.isf_compat = true;
+    EXPECT_NE(*anatomy_key(k_cell86, layout, compat), *base);
+    // One value of one lattice changes the key.
+    const auto lattice = layout.bouton_folder("C3", "L45Sym") / "axon_001.am";
+    auto text = read_file(lattice);
+    text.back() = text.back() == '\n' ? ' ' : '\n';
+    write_file(lattice, text);
+    EXPECT_NE(*anatomy_key(k_cell86, layout, o), *base);
+    std::filesystem::remove(lattice);
+    EXPECT_NE(*anatomy_key(k_cell86, layout, o), *base);
+    std::filesystem::remove_all(layout.bouton_folder("C3", "L45Sym"));
+    auto missing = anatomy_key(k_cell86, layout, o);
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().code, Errc::not_found);
+}
+
+}  // namespace
+}  // namespace silico::experiments

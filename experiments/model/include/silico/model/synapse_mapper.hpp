@@ -26,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include "silico/core/digest.hpp"
 #include "silico/core/error.hpp"
 #include "silico/model/amira_mesh.hpp"
 #include "silico/model/barrel_cortex.hpp"
@@ -218,5 +219,13 @@ std::string format_summary(const MappingInput& input, const AnatomyResult& resul
 // positions per population under landmarks/{total,apical,basal,soma}_synapses/.
 Result<AnatomyFiles> write_anatomy(const std::filesystem::path& dir, const MappingInput& input,
                                    const AnatomyResult& result, const MapperOptions& options, bool landmarks);
+
+// The identity of a mapping, for caching its files: SHA-256 over length-prefixed fields: the format tag
+// `silico.anatomy-key.v1`, the morphology file's digest, every file of the layout the mapping reads (nrCells.csv,
+// ConnectionsV8.csv, both PST lattices and the bouton lattices of every (column, type) with cells: relative path
+// and content digest, in path order), and the options that change the result (cell type, realisations, seed,
+// area convention, isf_compat; not the thread count). Errors as load_mapping_input's for missing files.
+Result<Digest> anatomy_key(const std::filesystem::path& morphology, const BarrelCortexLayout& layout,
+                           const MapperOptions& options);
 
 }  // namespace silico::experiments
