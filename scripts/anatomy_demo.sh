@@ -18,6 +18,8 @@ echo "== silico anatomy map (50 realisations; the files go into the store under 
 echo "== again: the same key, so the files come from the store"
 "$silico" anatomy map --morphology "$cell" --cell-type L5tt --barrel-cortex "$work/barrel_cortex" --seed 1 \
   --cache -o "$work/anatomy"
-echo "== silico run recipes/examples/anatomy_evoked.toml on the mapped anatomy"
-"$silico" run recipes/examples/anatomy_evoked.toml --path anatomy="$work/anatomy"
-"$silico" status recipes/examples/anatomy_evoked.toml --path anatomy="$work/anatomy"
+echo "== silico run recipes/examples/anatomy/anatomy_evoked.toml: its [input.anatomy] is the same mapping, from the store"
+"$silico" run recipes/examples/anatomy/anatomy_evoked.toml --path barrel_cortex="$work/barrel_cortex"
+echo "== again: every trial is in the store"
+"$silico" run recipes/examples/anatomy/anatomy_evoked.toml --path barrel_cortex="$work/barrel_cortex"
+"$silico" status recipes/examples/anatomy/anatomy_evoked.toml --path barrel_cortex="$work/barrel_cortex"

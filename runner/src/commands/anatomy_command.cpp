@@ -13,6 +13,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "commands/anatomy_cache.hpp"
 #include "commands/cli.hpp"
 #include "silico/model/morphology.hpp"
 #include "silico/model/synapse_mapper.hpp"
@@ -45,9 +46,11 @@ Status write_bytes(const std::filesystem::path& file, const std::string& bytes) 
     return {};
 }
 
-// A cached mapping written back into `dir` under the names it had; the manifest, or nullopt when not cached.
-Result<std::optional<nlohmann::ordered_json>> restore_cached(const store::Store& store, const Digest& key,
-                                                             const std::filesystem::path& dir) {
+}  // namespace
+
+Result<std::optional<nlohmann::ordered_json>> restore_cached_anatomy(const store::Store& store,
+                                                                     const Digest& key,
+                                                                     const std::filesystem::path& dir) {
     auto manifest = store.get_item(item_name(key, "manifest.json"));
     if (!manifest) {
         if (manifest.error().code == Errc::not_found) return std::optional<nlohmann::ordered_json>{};
@@ -68,6 +71,75 @@ Result<std::optional<nlohmann::ordered_json>> restore_cached(const store::Store&
     }
     return std::optional<nlohmann::ordered_json>(std::move(json));
 }
+
+Status store_anatomy(store::Store& store, const Digest& key, const ex::AnatomyFiles& files,
+                     const nlohmann::ordered_json& manifest) {
+    const std::filesystem::path paths[] = {files.syn, files.con, files.connected_cells, files.summary};
+    for (int i = 0; i < 4; ++i) {
+        std::ifstream in(paths[i], std::ios::binary);
+        const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        if (!in.good() && !in.eof()) return fail(Errc::io, "cannot read file", paths[i].string());
+        auto put = store.put_item(item_name(key, k_cached_files[i]), bytes);
+        if (!put) return std::unexpected(put.error());
+    }
+    auto put = store.put_item(item_name(key, "manifest.json"), manifest.dump(2), "json");
+    if (!put) return std::unexpected(put.error());
+    return {};
+}
+
+Result<std::filesystem::path> resolve_anatomy_step(const recipes::AnatomyStep& step,
+                                                   const std::filesystem::path& store_dir) {
+    ex::MapperOptions options;
+    options.cell_type = step.cell_type;
+    options.realisations = static_cast<int>(step.realisations);
+    options.seed = step.seed;
+    options.isf_compat = step.isf_compat;
+    options.area = step.area == "geometric" ? ex::AreaConvention::geometric : ex::AreaConvention::amira;
+    const ex::BarrelCortexLayout layout{step.barrel_cortex};
+    auto key = ex::anatomy_key(step.morphology, layout, options);
+    if (!key) return std::unexpected(key.error().within("input.anatomy"));
+    auto store = store::Store::open(store_dir, {.read_only = false, .create_if_missing = true});
+    if (!store) return std::unexpected(store.error());
+    const auto dir = store_dir / "anatomy" / key->hex();
+    auto cached = restore_cached_anatomy(*store, *key, dir);
+    if (!cached) return std::unexpected(cached.error());
+    if (*cached) {
+        std::cerr << "anatomy " << key->short_hex() << ": from the store (" << dir.string() << ")\n";
+        return dir;
+    }
+    const auto start = std::chrono::steady_clock::now();
+    auto morphology = ex::read_morphology(step.morphology);
+    if (!morphology) return std::unexpected(morphology.error());
+    auto input = ex::load_mapping_input(*morphology, layout, options);
+    if (!input) return std::unexpected(input.error().within("input.anatomy"));
+    auto result = ex::map_synapses(*input, options);
+    auto files = ex::write_anatomy(dir, *input, result, options, false);
+    if (!files) return std::unexpected(files.error());
+    nlohmann::ordered_json manifest = {
+        {"morphology", step.morphology.string()},
+        {"cell_type", step.cell_type},
+        {"barrel_cortex", step.barrel_cortex.string()},
+        {"seed", step.seed},
+        {"realisations", step.realisations},
+        {"representative", result.representative},
+        {"isf_compat", step.isf_compat},
+        {"area", step.area},
+        {"synapses", result.realisations[result.representative].synapse_count()},
+        {"key", key->hex()},
+        {"files",
+         {{"syn", files->syn.string()},
+          {"con", files->con.string()},
+          {"connected_cells", files->connected_cells.string()},
+          {"summary", files->summary.string()}}}};
+    if (auto s = store_anatomy(*store, *key, *files, manifest); !s) return std::unexpected(s.error());
+    std::cerr << "anatomy " << key->short_hex() << ": mapped " << step.realisations << " realisations in "
+              << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() << " s, "
+              << result.realisations[result.representative].synapse_count() << " synapses (" << dir.string()
+              << ")\n";
+    return dir;
+}
+
+namespace {
 
 void run_map(const MapArgs& args, CliContext& ctx) {
     const auto start = std::chrono::steady_clock::now();
@@ -93,7 +165,7 @@ void run_map(const MapArgs& args, CliContext& ctx) {
         auto opened = store::Store::open(ctx.store_dir(), {.read_only = false, .create_if_missing = true});
         if (!opened) return ctx.report(opened.error());
         cache.emplace(std::move(*opened));
-        auto cached = restore_cached(*cache, key, args.output);
+        auto cached = restore_cached_anatomy(*cache, key, args.output);
         if (!cached) return ctx.report(cached.error());
         if (*cached) {
             auto& json = **cached;
@@ -151,16 +223,7 @@ void run_map(const MapArgs& args, CliContext& ctx) {
     }
     if (cache) {
         out["key"] = key.hex();
-        const std::filesystem::path paths[] = {files->syn, files->con, files->connected_cells,
-                                               files->summary};
-        for (int i = 0; i < 4; ++i) {
-            std::ifstream in(paths[i], std::ios::binary);
-            const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-            auto put = cache->put_item(item_name(key, k_cached_files[i]), bytes);
-            if (!put) return ctx.report(put.error());
-        }
-        auto put = cache->put_item(item_name(key, "manifest.json"), out.dump(2), "json");
-        if (!put) return ctx.report(put.error());
+        if (auto st = store_anatomy(*cache, key, *files, out); !st) return ctx.report(st.error());
         out["cached"] = false;
     }
     if (args.json) {

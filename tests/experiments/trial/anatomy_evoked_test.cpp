@@ -1,5 +1,5 @@
 // Morphology -> anatomy -> network -> evoked trials -> PSTH (docs/anatomy.md): the example cell registered in
-// C2 of the synthetic barrel cortex, its anatomy mapped (50 realisations), recipes/examples/anatomy_evoked.toml
+// C2 of the synthetic barrel cortex, its anatomy mapped (50 realisations), recipes/examples/anatomy/anatomy_evoked.toml
 // run on the mapped files through the trial runner, and the PSTH of its somatic spikes (printed).
 //
 // SIMULATION TEST (long): 5 trials of 345 ms on the example cell with ~10,000 mapped synapses.
@@ -44,7 +44,7 @@ TEST(AnatomyEvoked, MappedExampleCellRunsEvokedTrialsAndGivesAPsth) {
 
     recipes::LoadOptions lo;
     lo.path_overrides["anatomy"] = (dir / "anatomy").string();
-    auto recipe = recipes::load_recipe(SILICO_SOURCE_DIR "/recipes/examples/anatomy_evoked.toml", lo);
+    auto recipe = recipes::load_recipe(SILICO_SOURCE_DIR "/recipes/examples/anatomy/anatomy_evoked.toml", lo);
     ASSERT_TRUE(recipe.has_value()) << recipe.error().front().what();
     auto conditions = recipes::expand_conditions(*recipe);
     ASSERT_TRUE(conditions.has_value()) << conditions.error().front().what();
