@@ -1,5 +1,6 @@
 # Sources of silico_recipes beyond the ISF .param reader (included by recipes/CMakeLists.txt).
 list(APPEND SILICO_RECIPES_SOURCES
+  src/anatomy_step.cpp
   src/diagnostics.cpp
   src/key_path.cpp
   src/param_toml.cpp

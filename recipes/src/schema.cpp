@@ -185,7 +185,18 @@ const Fields& recipe_schema() {
         def(swept(checked(f("whisker", Type::string, "deflected whisker"), whisker)), "C2"),
         def(swept(f("deflection_offset", Type::number, "ms, stimulus time of evoked PSTHs")), 245.0),
     });
+    // Read before loading by read_anatomy_step (anatomy_step.hpp); the runner provides the [anatomy] placeholder.
+    static const Fields k_anatomy = sorted({
+        req(f("barrel_cortex", Type::string, "folder in ISF's barrel-cortex layout (docs/anatomy.md)")),
+        f("morphology", Type::path, "morphology the anatomy is mapped onto (default: cell.morphology)"),
+        req(f("cell_type", Type::string, "postsynaptic cell type (a ConnectionsV8.csv post type)")),
+        def(f("realisations", Type::integer, "realisations the representative one is chosen from"), 50),
+        def(f("seed", Type::integer, "seed of the mapping"), 0),
+        def(f("isf_compat", Type::boolean, "reproduce ISF's mapper where silico fixes it"), false),
+        def(choice("area", {"amira", "geometric"}, "membrane area convention"), "amira"),
+    });
     static const Fields k_input = sorted({
+        table("anatomy", Type::table, &k_anatomy, "map the synaptic input from ISF's barrel cortex first"),
         swept(parameters("network", TreeKind::network, "ISF network .param, native .toml, or inline table")),
         table("builder", Type::table, &k_builder, "build the network from ISF's template inputs"),
         swept(f("replay", Type::path, "ISF synapse activation file to replay")),

@@ -44,7 +44,8 @@ struct LoadedPlan {
     recipes::Plan plan;
 };
 // Loads, validates and expands; prints diagnostics and sets the exit status on failure.
-std::optional<LoadedPlan> load_plan(const std::string& file, bool require_clean, CliContext& ctx);
+std::optional<LoadedPlan> load_plan(const std::string& file, bool require_clean, CliContext& ctx,
+                                    const std::vector<std::string>& paths = {});
 
 // The `import` command group, created by whichever command file registers first (recipe_commands.cpp).
 CLI::App* import_group(CLI::App& app);
@@ -64,5 +65,7 @@ void add_run_commands(CLI::App& app, CliContext& ctx);
 // silico query / datasets / import isf-simrun / import isf-spike-times (query_commands.cpp, import_commands.cpp).
 void add_query_commands(CLI::App& app, CliContext& ctx);
 void add_import_commands(CLI::App& app, CliContext& ctx);
+// silico anatomy map / generate-synthetic (anatomy_command.cpp).
+void add_anatomy_commands(CLI::App& app, CliContext& ctx);
 
 }  // namespace silico::runner

@@ -3,6 +3,7 @@
 #include <iostream>
 #include <optional>
 
+#include "commands/anatomy_cache.hpp"
 #include "commands/cli.hpp"
 #include "silico/core/git_info.hpp"
 #include "silico/neuron/simulator.hpp"
@@ -49,6 +50,27 @@ std::optional<Recipe> load_or_report(const std::string& file, const std::vector<
     if (!overrides) {
         ctx.report(overrides.error());
         return std::nullopt;
+    }
+    // [input.anatomy]: map the anatomy (or take it from the store) first; its folder is the [anatomy] placeholder.
+    auto step = read_anatomy_step(file, *overrides);
+    if (!step) {
+        for (const auto& d : step.error()) std::cerr << "silico: error: " << d.what() << "\n";
+        ctx.exit_code = exit_status(Errc::validation);
+        return std::nullopt;
+    }
+    if (*step) {
+        if (overrides->contains("anatomy")) {
+            ctx.report(Error{
+                Errc::invalid_argument,
+                "[anatomy] is the folder [input.anatomy] maps into; do not pass --path anatomy=", file});
+            return std::nullopt;
+        }
+        auto dir = resolve_anatomy_step(**step, ctx.store_dir());
+        if (!dir) {
+            ctx.report(dir.error().within(file));
+            return std::nullopt;
+        }
+        (*overrides)["anatomy"] = dir->string();
     }
     auto recipe = load_recipe(file, LoadOptions{*overrides});
     if (!recipe) {

@@ -38,8 +38,9 @@ namespace silico::runner {
 namespace fs = std::filesystem;
 using Json = nlohmann::ordered_json;
 
-std::optional<LoadedPlan> load_plan(const std::string& file, bool require_clean, CliContext& ctx) {
-    auto recipe = load_or_report(file, {}, ctx);
+std::optional<LoadedPlan> load_plan(const std::string& file, bool require_clean, CliContext& ctx,
+                                    const std::vector<std::string>& paths) {
+    auto recipe = load_or_report(file, paths, ctx);
     if (!recipe) return std::nullopt;
     auto context = key_context_or_report(require_clean, ctx);
     if (!context) return std::nullopt;
@@ -110,6 +111,7 @@ struct RunArgs {
     bool require_clean = false;
     double checkpoint_every_ms = 0;  // 0: off
     std::string checkpoint_dir;      // default <store>/checkpoints
+    std::vector<std::string> paths;  // --path NAME=DIR overrides of the recipe's [paths]
 };
 
 // Removes what a killed worker may leave next to a trial's checkpoint (its temporary files, and a checkpoint
@@ -417,7 +419,7 @@ void print_text_report(const Plan& plan, const RunState& state, const RunReport&
 
 void run_recipe(const RunArgs& args, CliContext& ctx) {
     const auto t0 = std::chrono::steady_clock::now();
-    auto loaded = load_plan(args.recipe, args.require_clean, ctx);
+    auto loaded = load_plan(args.recipe, args.require_clean, ctx, args.paths);
     if (!loaded) return;
     const auto& plan = loaded->plan;
     auto store = store::Store::open(ctx.store_dir());
@@ -461,8 +463,9 @@ void run_recipe(const RunArgs& args, CliContext& ctx) {
 
 // ----- silico plan / status / runs -------------------------------------------------------------------------
 
-void plan_recipe(const std::string& file, bool json, bool require_clean, CliContext& ctx) {
-    auto loaded = load_plan(file, require_clean, ctx);
+void plan_recipe(const std::string& file, bool json, bool require_clean, CliContext& ctx,
+                 const std::vector<std::string>& paths) {
+    auto loaded = load_plan(file, require_clean, ctx, paths);
     if (!loaded) return;
     const auto& plan = loaded->plan;
     auto complete = trials_complete(plan, ctx.store_dir());
@@ -522,8 +525,9 @@ Result<store::Store> open_reader(const fs::path& dir) {
     return store::Store::open(dir, options);
 }
 
-void status_recipe(const std::string& file, bool json, CliContext& ctx) {
-    auto loaded = load_plan(file, false, ctx);
+void status_recipe(const std::string& file, bool json, CliContext& ctx,
+                   const std::vector<std::string>& paths) {
+    auto loaded = load_plan(file, false, ctx, paths);
     if (!loaded) return;
     auto complete = trials_complete(loaded->plan, ctx.store_dir());
     if (!complete) {
@@ -630,6 +634,8 @@ void add_run_commands(CLI::App& app, CliContext& ctx) {
                         "Folder of the checkpoints, shared by the runner and every worker (default "
                         "STORE/checkpoints)");
         cmd->add_flag("--require-clean", args->require_clean, "Refuse model code with uncommitted changes");
+        cmd->add_option("--path", args->paths,
+                        "Placeholder folder NAME=DIR, overriding the recipe's [paths]");
         cmd->callback([&ctx, args] { run_recipe(*args, ctx); });
     }
     {
@@ -637,18 +643,22 @@ void add_run_commands(CLI::App& app, CliContext& ctx) {
             app.add_subcommand("plan", "List a recipe's conditions and trials with keys, seeds and status");
         static std::string file;
         static bool json = false, require_clean = false;
+        static std::vector<std::string> paths;
         cmd->add_option("recipe", file, "Recipe file")->required()->check(CLI::ExistingFile);
         cmd->add_flag("--json", json, "Print JSON");
         cmd->add_flag("--require-clean", require_clean, "Refuse model code with uncommitted changes");
-        cmd->callback([&ctx] { plan_recipe(file, json, require_clean, ctx); });
+        cmd->add_option("--path", paths, "Placeholder folder NAME=DIR, overriding the recipe's [paths]");
+        cmd->callback([&ctx] { plan_recipe(file, json, require_clean, ctx, paths); });
     }
     {
         auto* cmd = app.add_subcommand("status", "How much of a recipe is complete, and its last run");
         static std::string file;
         static bool json = false;
+        static std::vector<std::string> paths;
         cmd->add_option("recipe", file, "Recipe file")->required()->check(CLI::ExistingFile);
         cmd->add_flag("--json", json, "Print JSON");
-        cmd->callback([&ctx] { status_recipe(file, json, ctx); });
+        cmd->add_option("--path", paths, "Placeholder folder NAME=DIR, overriding the recipe's [paths]");
+        cmd->callback([&ctx] { status_recipe(file, json, ctx, paths); });
     }
     {
         auto* cmd = app.add_subcommand("runs", "List the runs recorded in the store");
