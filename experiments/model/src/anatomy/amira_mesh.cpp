@@ -9,6 +9,7 @@
 #include <limits>
 
 #include "io/text.hpp"
+#include "silico/model/morphology.hpp"
 
 namespace silico::experiments {
 namespace {
@@ -164,8 +165,9 @@ Result<ScalarLattice> parse_amira_lattice(std::string_view text, std::string_vie
                 return fail(Errc::parse, fmt::format("'define Lattice' needs 3 sizes: '{}'", excerpt(line)),
                             where(source, number));
             for (int a = 0; a < 3; ++a) {
-                std::int64_t n = 0;
-                if (!detail::parse_int(w[2 + a], n) || n <= 0 || n > std::numeric_limits<int>::max())
+                const auto parsed = detail::parse_int(w[2 + a]);
+                const std::int64_t n = parsed.value_or(-1);
+                if (!parsed || n <= 0 || n > std::numeric_limits<int>::max())
                     return fail(Errc::parse,
                                 fmt::format("lattice size '{}' is not a positive integer", excerpt(w[2 + a])),
                                 where(source, number));
@@ -301,7 +303,7 @@ Result<ScalarLattice> parse_amira_lattice(std::string_view text, std::string_vie
 }
 
 Result<ScalarLattice> read_amira_lattice(const std::filesystem::path& file) {
-    auto text = detail::read_text_file(file);
+    auto text = read_text_file(file);
     if (!text) return std::unexpected(text.error());
     return parse_amira_lattice(*text, file.string());
 }

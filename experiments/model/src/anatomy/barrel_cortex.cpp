@@ -8,6 +8,7 @@
 #include <set>
 
 #include "io/text.hpp"
+#include "silico/model/morphology.hpp"
 
 namespace silico::experiments {
 namespace {
@@ -83,8 +84,9 @@ Result<CellTypeCounts> parse_cell_type_counts(std::string_view text, std::string
             return fail(Errc::parse, fmt::format("cell type '{}' appears twice", shown(type)),
                         where(source, number));
         for (std::size_t i = 1; i < fields.size(); ++i) {
-            std::int64_t n = 0;
-            if (!detail::parse_int(fields[i], n) || n < 0 || n > (std::int64_t{1} << 40))
+            const auto parsed = detail::parse_int(fields[i]);
+            const std::int64_t n = parsed.value_or(-1);
+            if (!parsed || n < 0 || n > (std::int64_t{1} << 40))
                 return fail(Errc::parse,
                             fmt::format("{} in column {}: '{}' is not a cell count (a non-negative integer)",
                                         shown(type), out.columns[i - 1], shown(trim(fields[i]))),
@@ -102,7 +104,7 @@ Result<CellTypeCounts> parse_cell_type_counts(std::string_view text, std::string
 }
 
 Result<CellTypeCounts> read_cell_type_counts(const std::filesystem::path& file) {
-    auto text = detail::read_text_file(file);
+    auto text = read_text_file(file);
     if (!text) return std::unexpected(text.error());
     return parse_cell_type_counts(*text, file.string());
 }
@@ -169,7 +171,9 @@ Result<ConnectionConstants> parse_connection_constants(std::string_view text, st
             return fail(Errc::parse, "row without a postsynaptic cell type", where(source, number));
         double v[6];
         for (int i = 0; i < 6; ++i) {
-            if (!detail::parse_double(fields[2 + i], v[i]) || !std::isfinite(v[i]) || v[i] < 0)
+            const auto parsed = detail::parse_double(fields[2 + i]);
+            v[i] = parsed.value_or(-1.0);
+            if (!parsed || !std::isfinite(v[i]) || v[i] < 0)
                 return fail(Errc::parse,
                             fmt::format("{} of {}: '{}' is not a non-negative number",
                                         k_connection_header[2 + i], post, shown(trim(fields[2 + i]))),
@@ -204,7 +208,7 @@ Result<ConnectionConstants> parse_connection_constants(std::string_view text, st
 }
 
 Result<ConnectionConstants> read_connection_constants(const std::filesystem::path& file) {
-    auto text = detail::read_text_file(file);
+    auto text = read_text_file(file);
     if (!text) return std::unexpected(text.error());
     return parse_connection_constants(*text, file.string());
 }

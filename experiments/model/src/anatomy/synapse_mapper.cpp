@@ -12,6 +12,7 @@
 #include "parallel.hpp"
 #include "silico/model/morphology.hpp"
 #include "silico/model/synapse_files.hpp"
+#include "silico/model/synapse_placement.hpp"
 
 namespace silico::experiments {
 namespace {

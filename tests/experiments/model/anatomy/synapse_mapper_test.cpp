@@ -7,6 +7,7 @@
 
 #include "anatomy_test_support.hpp"
 #include "silico/model/synapse_files.hpp"
+#include "silico/model/synapse_placement.hpp"
 
 namespace silico::experiments {
 namespace {
