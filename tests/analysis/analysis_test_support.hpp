@@ -3,11 +3,11 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
 
+#include "shell.hpp"
 #include "silico/store/store.hpp"
 #include "temp_dir.hpp"
 
@@ -35,27 +35,13 @@ inline void write_text(const std::filesystem::path& file, const std::string& tex
     std::ofstream(file, std::ios::binary) << text;
 }
 
-// Runs a shell command and returns its stdout; the exit status lands in *status.
-inline std::string run(const std::string& command, int* status = nullptr) {
-    std::string out;
-    FILE* p = popen(command.c_str(), "r");
-    if (!p) return out;
-    char buffer[4096];
-    std::size_t n = 0;
-    while ((n = fread(buffer, 1, sizeof buffer, p)) > 0) out.append(buffer, n);
-    const int rc = pclose(p);
-    if (status) *status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-    return out;
-}
-
 // A python3 script's stdout (the script goes into a file, so quoting does not matter).
 inline std::string python(const std::filesystem::path& dir, const std::string& script) {
     const auto file = dir / "check.py";
     write_text(file, script);
-    int status = 0;
-    auto out = run(k_python + " '" + file.string() + "' 2>&1", &status);
-    EXPECT_EQ(status, 0) << out;
-    return out;
+    auto run = silico::testing::run_shell(k_python + " '" + file.string() + "'");
+    EXPECT_EQ(run.status, 0) << run.out;
+    return run.out;
 }
 
 }  // namespace silico::analysis::testing

@@ -1,14 +1,13 @@
 // `silico anatomy generate-synthetic`, `anatomy map` (with --cache) and `plan` of a recipe with
 // [input.anatomy] (runner/src/commands/anatomy_command.cpp, recipe_commands.cpp), run as the real executable.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+
+#include "shell.hpp"
 
 namespace {
 
@@ -17,21 +16,8 @@ const std::string k_silico = std::string(SILICO_EXE);
 const std::string k_cell86 =
     SILICO_SHARED_DIR "/isf/getting_started/example_data/anatomical_constraints/86_C2_center.hoc";
 
-struct Run {
-    int status = -1;
-    std::string out;
-};
-
-Run run(const std::string& arguments) {
-    Run r;
-    FILE* pipe = popen((k_silico + " " + arguments + " 2>&1").c_str(), "r");
-    if (!pipe) return r;
-    std::array<char, 4096> buffer{};
-    std::size_t n = 0;
-    while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) r.out.append(buffer.data(), n);
-    const int status = pclose(pipe);
-    r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
+silico::testing::ShellRun run(const std::string& arguments) {
+    return silico::testing::run_shell(k_silico + " " + arguments);
 }
 
 std::string slurp(const fs::path& f) {

@@ -1,13 +1,11 @@
 // `silico cell summary`, `run-lengths`, `generate-example` and `generate-example-network`
 // (runner/src/commands/cell_commands.cpp), run as the real executable.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <array>
-#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "cell_test_data.hpp"
+#include "shell.hpp"
 #include "silico/model/morphology.hpp"
 
 namespace silico::experiments {
@@ -15,21 +13,8 @@ namespace {
 
 const std::string k_silico = std::string(SILICO_EXE);
 
-struct Run {
-    int status = -1;
-    std::string out;
-};
-
-Run run(const std::string& arguments) {
-    Run r;
-    FILE* pipe = popen((k_silico + " " + arguments + " 2>&1").c_str(), "r");
-    if (!pipe) return r;
-    std::array<char, 4096> buffer{};
-    std::size_t n = 0;
-    while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) r.out.append(buffer.data(), n);
-    const int status = pclose(pipe);
-    r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
+silico::testing::ShellRun run(const std::string& arguments) {
+    return silico::testing::run_shell(k_silico + " " + arguments);
 }
 
 TEST(CellCommands, SummaryOfCell86ReportsIsfNumbers) {
@@ -68,7 +53,7 @@ TEST(CellCommands, SummaryRefusesTheUnlabelledSwcWithExitStatus2) {
 }
 
 TEST(CellCommands, GenerateExampleWritesTheShippedCell) {
-    const std::string out = testing::TempDir() + "silico_example_cell.hoc";
+    const std::string out = ::testing::TempDir() + "silico_example_cell.hoc";
     auto r = run("cell generate-example -o " + out);
     ASSERT_EQ(r.status, 0) << r.out;
     auto written = read_text_file(out);
@@ -79,7 +64,7 @@ TEST(CellCommands, GenerateExampleWritesTheShippedCell) {
 }
 
 TEST(CellCommands, GenerateExampleNetworkWritesTheShippedNetworkFiles) {
-    const std::string dir = testing::TempDir() + "silico_example_network";
+    const std::string dir = ::testing::TempDir() + "silico_example_network";
     auto r = run("cell generate-example-network -o " + dir);
     ASSERT_EQ(r.status, 0) << r.out;
     for (const char* name : {"l5pt_example.syn", "l5pt_example.con", "l5pt_example_network.param"}) {
@@ -92,7 +77,7 @@ TEST(CellCommands, GenerateExampleNetworkWritesTheShippedNetworkFiles) {
 }
 
 TEST(CellCommands, GenerateExampleNetworkFailsOnAMissingMorphologyNamingIt) {
-    auto r = run("cell generate-example-network -o " + testing::TempDir() + " --morphology /nonexistent.hoc");
+    auto r = run("cell generate-example-network -o " + ::testing::TempDir() + " --morphology /nonexistent.hoc");
     EXPECT_EQ(r.status, 1) << r.out;
     EXPECT_NE(r.out.find("/nonexistent.hoc: no such file"), std::string::npos) << r.out;
 }

@@ -9,6 +9,7 @@
 #include <iterator>
 
 #include "raw_db.hpp"
+#include "shell.hpp"
 #include "silico/store/store.hpp"
 #include "temp_dir.hpp"
 
@@ -19,23 +20,10 @@ using testing::TempDir;
 
 const std::string k_silico = std::string(SILICO_EXE);
 
-struct Run {
-    int status = -1;
-    std::string out;  // stdout and stderr
-};
-
-Run silico(const TempDir& tmp, const std::string& args, const std::string& store = "s") {
-    const std::string command =
-        "cd '" + tmp.path().string() + "' && '" + k_silico + "' --store " + store + " " + args + " 2>&1";
-    Run run;
-    FILE* pipe = popen(command.c_str(), "r");
-    if (!pipe) return run;
-    std::array<char, 4096> buffer{};
-    std::size_t n = 0;
-    while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) run.out.append(buffer.data(), n);
-    const int status = pclose(pipe);
-    run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return run;
+silico::testing::ShellRun silico(const TempDir& tmp, const std::string& args,
+                                 const std::string& store = "s") {
+    return silico::testing::run_shell("cd '" + tmp.path().string() + "' && '" + k_silico + "' --store " +
+                                      store + " " + args);
 }
 
 void write_file(const std::filesystem::path& p, std::string_view bytes) {
