@@ -14,6 +14,7 @@
 #include "silico/recipes/trial_key.hpp"
 #include "silico/store/array.hpp"
 #include "silico/store/store.hpp"
+#include "silico/store/trial_outputs.hpp"
 
 namespace silico::analysis {
 
@@ -354,49 +355,18 @@ Result<SimrunFolder> read_simrun_folder(const fs::path& dir, const std::string& 
         if (!spikes) return std::unexpected(spikes.error());
         out.push_back(std::move(*spikes));
 
-        std::vector<std::string> population, label;
-        std::vector<std::int64_t> ids, sections, points;
-        std::vector<double> distance;
-        std::vector<std::vector<double>> times;
-        for (auto& r : *synapses) {
-            population.push_back(r.synapse_type);
-            label.push_back(r.dendrite_label);
-            ids.push_back(r.synapse_id);
-            sections.push_back(r.section_id);
-            points.push_back(r.section_pt_id);
-            distance.push_back(r.soma_distance);
-            times.push_back(std::move(r.times));
-        }
-        for (auto&& r :
-             {array_output("synapse_activation.population", store::encode_strings(population)),
-              array_output("synapse_activation.ids", store::encode_i64_table({ids, sections, points})),
-              array_output("synapse_activation.soma_distance", store::encode_f64_table({distance})),
-              array_output("synapse_activation.label", store::encode_strings(label)),
-              array_output("synapse_activation.times", store::encode_spike_lists(times))}) {
-            if (!r) return std::unexpected(r.error().within(syn_file.string()));
-            out.push_back(*r);
-        }
+        auto activation = store::encode_synapse_activation(store::SynapseActivationColumns::of(*synapses));
+        if (!activation) return std::unexpected(activation.error().within(syn_file.string()));
+        for (auto& a : *activation) out.push_back({std::move(a.name), std::move(a.bytes)});
         if (auto c = cell_files.find(number); c != cell_files.end()) {
             auto cells_text = read_file(c->second);
             if (!cells_text) return std::unexpected(cells_text.error());
             auto cells = parse_presynaptic_cells(*cells_text, c->second.string());
             if (!cells) return std::unexpected(cells.error());
             key.add("cells", sha256(*cells_text));
-            std::vector<std::string> types;
-            std::vector<std::int64_t> cell_ids;
-            std::vector<std::vector<double>> cell_times;
-            for (auto& r : *cells) {
-                types.push_back(r.cell_type);
-                cell_ids.push_back(r.cell_id);
-                cell_times.push_back(std::move(r.times));
-            }
-            for (auto&& r :
-                 {array_output("presynaptic_spikes.population", store::encode_strings(types)),
-                  array_output("presynaptic_spikes.cell_id", store::encode_i64_table({cell_ids})),
-                  array_output("presynaptic_spikes.times", store::encode_spike_lists(cell_times))}) {
-                if (!r) return std::unexpected(r.error().within(c->second.string()));
-                out.push_back(*r);
-            }
+            auto presynaptic = store::encode_presynaptic_spikes(store::PresynapticSpikeColumns::of(*cells));
+            if (!presynaptic) return std::unexpected(presynaptic.error().within(c->second.string()));
+            for (auto& a : *presynaptic) out.push_back({std::move(a.name), std::move(a.bytes)});
         }
         if (neuron_bytes) {
             out.push_back({"parameters.neuron", *neuron_bytes});

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "silico/core/little_endian.hpp"
+#include "silico/store/array.hpp"
 
 namespace silico::store {
 
@@ -61,6 +62,37 @@ Result<TrialOutputs> decode_trial_outputs(std::string_view bytes) {
     } catch (const std::exception& e) {
         return fail(Errc::corruption, e.what(), "trial result");
     }
+}
+
+namespace {
+
+Status add_output(std::vector<NamedArray>& out, std::string name, Result<std::string> bytes) {
+    if (!bytes) return std::unexpected(bytes.error().within(name));
+    out.push_back({std::move(name), std::move(*bytes)});
+    return {};
+}
+
+}  // namespace
+
+Result<std::vector<NamedArray>> encode_synapse_activation(const SynapseActivationColumns& c) {
+    std::vector<NamedArray> out;
+    for (auto&& s : {add_output(out, "synapse_activation.population", encode_strings(c.population)),
+                     add_output(out, "synapse_activation.ids",
+                                encode_i64_table({c.synapse_id, c.section_id, c.point_id})),
+                     add_output(out, "synapse_activation.soma_distance", encode_f64_table({c.soma_distance})),
+                     add_output(out, "synapse_activation.label", encode_strings(c.label)),
+                     add_output(out, "synapse_activation.times", encode_spike_lists(c.times))})
+        if (!s) return std::unexpected(s.error());
+    return out;
+}
+
+Result<std::vector<NamedArray>> encode_presynaptic_spikes(const PresynapticSpikeColumns& c) {
+    std::vector<NamedArray> out;
+    for (auto&& s : {add_output(out, "presynaptic_spikes.population", encode_strings(c.population)),
+                     add_output(out, "presynaptic_spikes.cell_id", encode_i64_table({c.cell_id})),
+                     add_output(out, "presynaptic_spikes.times", encode_spike_lists(c.times))})
+        if (!s) return std::unexpected(s.error());
+    return out;
 }
 
 }  // namespace silico::store

@@ -13,6 +13,7 @@
 #include "silico/neuron/simulator.hpp"
 #include "silico/recipes/isf_param.hpp"
 #include "silico/store/array.hpp"
+#include "silico/store/trial_outputs.hpp"
 #include "silico/trial/trial_runner.hpp"
 
 namespace silico::experiments::detail {
@@ -196,50 +197,20 @@ std::vector<PresynapticCellRow> NetworkInput::presynaptic_rows() const {
 }
 
 Status NetworkInput::append_outputs(const rc::Spec& spec, std::vector<store::NamedArray>& out) const {
-    auto add = [&](std::string name, Result<std::string> bytes) -> Status {
-        if (!bytes) return std::unexpected(bytes.error().within(name));
-        out.push_back({std::move(name), std::move(*bytes)});
+    auto append = [&](Result<std::vector<store::NamedArray>> arrays) -> Status {
+        if (!arrays) return std::unexpected(arrays.error());
+        for (auto& a : *arrays) out.push_back(std::move(a));
         return {};
     };
     if (spec.record.synapse_activation) {
         auto rows = activation_rows();
         if (!rows) return std::unexpected(rows.error());
-        std::vector<std::string> population, label;
-        std::vector<std::int64_t> synapse_id, section_id, point_id;
-        std::vector<double> soma_distance;
-        std::vector<std::vector<double>> times;
-        for (auto& r : *rows) {
-            population.push_back(r.synapse_type);
-            synapse_id.push_back(r.synapse_id);
-            soma_distance.push_back(r.soma_distance);
-            section_id.push_back(r.section_id);
-            point_id.push_back(r.section_pt_id);
-            label.push_back(r.dendrite_label);
-            times.push_back(std::move(r.times));
-        }
-        if (auto s = add("synapse_activation.population", store::encode_strings(population)); !s) return s;
-        if (auto s =
-                add("synapse_activation.ids", store::encode_i64_table({synapse_id, section_id, point_id}));
-            !s)
+        if (auto s = append(store::encode_synapse_activation(store::SynapseActivationColumns::of(*rows))); !s)
             return s;
-        if (auto s = add("synapse_activation.soma_distance", store::encode_f64_table({soma_distance})); !s)
-            return s;
-        if (auto s = add("synapse_activation.label", store::encode_strings(label)); !s) return s;
-        if (auto s = add("synapse_activation.times", store::encode_spike_lists(times)); !s) return s;
     }
-    if (spec.record.presynaptic_spikes) {
-        std::vector<std::string> population;
-        std::vector<std::int64_t> cell_id;
-        std::vector<std::vector<double>> times;
-        for (auto& r : presynaptic_rows()) {
-            population.push_back(r.cell_type);
-            cell_id.push_back(r.cell_id);
-            times.push_back(std::move(r.times));
-        }
-        if (auto s = add("presynaptic_spikes.population", store::encode_strings(population)); !s) return s;
-        if (auto s = add("presynaptic_spikes.cell_id", store::encode_i64_table({cell_id})); !s) return s;
-        if (auto s = add("presynaptic_spikes.times", store::encode_spike_lists(times)); !s) return s;
-    }
+    if (spec.record.presynaptic_spikes)
+        return append(
+            store::encode_presynaptic_spikes(store::PresynapticSpikeColumns::of(presynaptic_rows())));
     return {};
 }
 

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "silico/core/error.hpp"
@@ -37,5 +38,55 @@ struct TrialOutputs {
 
 std::string encode_trial_outputs(const TrialOutputs& outputs);
 Result<TrialOutputs> decode_trial_outputs(std::string_view bytes);
+
+// ISF's two activation tables (simrun `*_synapses.csv` and `*_presynaptic_cells.csv`) as a trial's outputs, one
+// column per array, the same whether a worker recorded them or an ISF run was imported (docs/store.md):
+//   synapse_activation.{population, ids (synapse, section, point), soma_distance, label, times}
+//   presynaptic_spikes.{population, cell_id, times}
+struct SynapseActivationColumns {
+    std::vector<std::string> population;  // presynaptic cell type, "L5tt_C2"
+    std::vector<std::int64_t> synapse_id, section_id, point_id;
+    std::vector<double> soma_distance;  // µm
+    std::vector<std::string> label;     // dendrite label
+    std::vector<std::vector<double>> times;
+
+    // From rows with the fields of ISF's activation file (experiments::SynapseActivationRow); takes their times.
+    template <class Rows>
+    static SynapseActivationColumns of(Rows&& rows) {
+        SynapseActivationColumns c;
+        for (auto& r : rows) {
+            c.population.push_back(r.synapse_type);
+            c.synapse_id.push_back(r.synapse_id);
+            c.section_id.push_back(r.section_id);
+            c.point_id.push_back(r.section_pt_id);
+            c.soma_distance.push_back(r.soma_distance);
+            c.label.push_back(r.dendrite_label);
+            c.times.push_back(std::move(r.times));
+        }
+        return c;
+    }
+};
+
+struct PresynapticSpikeColumns {
+    std::vector<std::string> population;  // presynaptic cell type
+    std::vector<std::int64_t> cell_id;
+    std::vector<std::vector<double>> times;
+
+    // From rows with the fields of ISF's presynaptic cells file (experiments::PresynapticCellRow).
+    template <class Rows>
+    static PresynapticSpikeColumns of(Rows&& rows) {
+        PresynapticSpikeColumns c;
+        for (auto& r : rows) {
+            c.population.push_back(r.cell_type);
+            c.cell_id.push_back(r.cell_id);
+            c.times.push_back(std::move(r.times));
+        }
+        return c;
+    }
+};
+
+// Each error names the output it was encoding.
+Result<std::vector<NamedArray>> encode_synapse_activation(const SynapseActivationColumns& columns);
+Result<std::vector<NamedArray>> encode_presynaptic_spikes(const PresynapticSpikeColumns& columns);
 
 }  // namespace silico::store
