@@ -11,17 +11,11 @@
 #include <span>
 #include <tuple>
 
+#include "silico/core/error_format.hpp"
 #include "silico/model/synapse_sites.hpp"
 #include "silico/neuron/simulator.hpp"
 
 namespace silico::experiments {
-
-namespace {
-template <class... A>
-std::unexpected<Error> failf(Errc code, fmt::format_string<A...> format, A&&... args) {
-    return fail(code, fmt::format(format, std::forward<A>(args)...));
-}
-}  // namespace
 
 // ---- SynapsePools ----------------------------------------------------------------------------------------
 

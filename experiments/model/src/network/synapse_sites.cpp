@@ -5,14 +5,9 @@
 
 #include <string_view>
 
-namespace silico::experiments {
+#include "silico/core/error_format.hpp"
 
-namespace {
-template <class... A>
-std::unexpected<Error> failf(Errc code, fmt::format_string<A...> format, A&&... args) {
-    return fail(code, fmt::format(format, std::forward<A>(args)...));
-}
-}  // namespace
+namespace silico::experiments {
 
 SynapsePlacement SynapseSites::placement(const PreparedNetwork& network) const {
     SynapsePlacement out;
