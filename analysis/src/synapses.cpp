@@ -44,6 +44,20 @@ Result<Activations> read_activations(const store::Store& store, const Dataset& d
     return a;
 }
 
+// Calls visit(group, activations) for every row that the selection keeps, reading one trial at a time.
+template <class Visit>
+Status for_each_selected(const store::Store& store, const Dataset& dataset, const Groups& groups,
+                         Visit&& visit) {
+    for (std::size_t i = 0; i < dataset.size(); ++i) {
+        const std::int32_t g = groups.row_group[i];
+        if (g < 0) continue;
+        auto a = read_activations(store, dataset, i);
+        if (!a) return std::unexpected(a.error());
+        visit(g, *a);
+    }
+    return {};
+}
+
 std::string_view cell_type_of(std::string_view population) {
     return population.substr(0, population.find('_'));
 }
@@ -107,23 +121,19 @@ Result<SynapseResult> query_synapses(const store::Store& store, const Dataset& d
     r.group_labels = groups->labels;
     r.group_trials = groups->sizes;
     std::unordered_map<std::string, std::array<std::int64_t, 3>> population_ids;  // celltype, ei, column
-    for (std::size_t i = 0; i < dataset.size(); ++i) {
-        const std::int32_t g = groups->row_group[i];
-        if (g < 0) continue;
-        auto a = read_activations(store, dataset, i);
-        if (!a) return std::unexpected(a.error());
-        for (std::size_t s = 0; s < a->population.size(); ++s) {
-            auto pit = population_ids.find(a->population[s]);
+    auto bin_trial = [&](std::int32_t g, const Activations& a) {
+        for (std::size_t s = 0; s < a.population.size(); ++s) {
+            auto pit = population_ids.find(a.population[s]);
             if (pit == population_ids.end()) {
-                const auto ct = cell_type_of(a->population[s]);
+                const auto ct = cell_type_of(a.population[s]);
                 pit = population_ids
-                          .emplace(a->population[s],
+                          .emplace(a.population[s],
                                    std::array<std::int64_t, 3>{intern(ct),
                                                                intern(is_excitatory(ct) ? "EXC" : "INH"),
-                                                               intern(column_of(a->population[s]))})
+                                                               intern(column_of(a.population[s]))})
                           .first;
             }
-            const double d = a->distance[s];
+            const double d = a.distance[s];
             Key key{};
             key[0] = g;
             for (std::size_t k = 0; k < dims; ++k) {
@@ -147,7 +157,7 @@ Result<SynapseResult> query_synapses(const store::Store& store, const Dataset& d
                         break;
                 }
             }
-            for (double t : a->times[s]) {
+            for (double t : a.times[s]) {
                 if (options.from && t < *options.from) continue;
                 if (options.to && t >= *options.to) continue;
                 if (by_time) {
@@ -159,7 +169,9 @@ Result<SynapseResult> query_synapses(const store::Store& store, const Dataset& d
                 ++r.activations;
             }
         }
-    }
+    };
+    if (auto st = for_each_selected(store, dataset, *groups, bin_trial); !st)
+        return std::unexpected(st.error());
     std::vector<std::pair<Key, std::uint64_t>> sorted(counts.begin(), counts.end());
     std::ranges::sort(sorted, [&](const auto& x, const auto& y) {
         if (x.first[0] != y.first[0]) return x.first[0] < y.first[0];
@@ -234,18 +246,16 @@ Result<SynapseDistanceResult> query_synapse_distances(const store::Store& store,
         double distance = 0.0;
     };
     std::map<std::pair<std::int32_t, std::string>, Sum> sums;
-    for (std::size_t i = 0; i < dataset.size(); ++i) {
-        const std::int32_t g = groups->row_group[i];
-        if (g < 0) continue;
-        auto a = read_activations(store, dataset, i);
-        if (!a) return std::unexpected(a.error());
-        for (std::size_t s = 0; s < a->population.size(); ++s) {
-            auto& sum = sums[{g, std::string(cell_type_of(a->population[s]))}];
+    auto add_trial = [&](std::int32_t g, const Activations& a) {
+        for (std::size_t s = 0; s < a.population.size(); ++s) {
+            auto& sum = sums[{g, std::string(cell_type_of(a.population[s]))}];
             ++sum.synapses;
-            sum.activations += a->times[s].size();
-            sum.distance += a->distance[s];
+            sum.activations += a.times[s].size();
+            sum.distance += a.distance[s];
         }
-    }
+    };
+    if (auto st = for_each_selected(store, dataset, *groups, add_trial); !st)
+        return std::unexpected(st.error());
     SynapseDistanceResult r;
     r.columns = groups->columns;
     r.group_labels = groups->labels;
