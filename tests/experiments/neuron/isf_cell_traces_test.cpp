@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "cell_test_data.hpp"
+#include "neuron_test_support.hpp"
 #include "silico/neuron/neuron_cell.hpp"
 #include "silico/neuron/simulator.hpp"
 #include "silico/neuron/stimulus.hpp"
@@ -13,11 +14,7 @@
 namespace silico::experiments {
 namespace {
 
-Simulator& simulator() {
-    auto s = Simulator::instance();
-    EXPECT_TRUE(s.has_value()) << s.error().what();
-    return **s;
-}
+using testing::simulator;
 
 NeuronCell build(CellParameters p) {
     auto model = build_cell_model(p);

@@ -6,16 +6,13 @@
 #include <gtest/gtest.h>
 
 #include "cell_test_data.hpp"
+#include "neuron_test_support.hpp"
 #include "silico/neuron/simulator.hpp"
 
 namespace silico::experiments {
 namespace {
 
-Simulator& simulator() {
-    auto s = Simulator::instance();
-    EXPECT_TRUE(s.has_value()) << s.error().what();
-    return **s;
-}
+using testing::simulator;
 
 CellParameters params_86() {
     auto p = read_cell_parameters(test::k_param_86, {{"IN_SILICO_FRAMEWORK_DIR", test::k_isf_dir}});

@@ -7,15 +7,15 @@
 #include <map>
 #include <numbers>
 
+#include "cell_test_data.hpp"
 #include "silico/model/simrun_rows.hpp"
 
 namespace silico::experiments {
 namespace {
 
-const std::string k_isf = SILICO_SHARED_DIR "/isf";
+const std::string& k_isf = test::k_isf_dir;
+const std::string& k_network = test::k_network_c2;
 const recipes::PathMap k_paths{{"IN_SILICO_FRAMEWORK_DIR", k_isf}};
-const std::string k_network =
-    k_isf + "/getting_started/example_data/functional_constraints/network.param.TEMPLATE";
 
 const PreparedNetwork& shipped() {
     static const PreparedNetwork net = [] {

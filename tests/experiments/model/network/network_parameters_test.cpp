@@ -4,13 +4,14 @@
 
 #include <filesystem>
 
+#include "cell_test_data.hpp"
+
 namespace silico::experiments {
 namespace {
 
-const std::string k_isf = SILICO_SHARED_DIR "/isf";
+const std::string& k_isf = test::k_isf_dir;
+const std::string& k_network = test::k_network_c2;
 const recipes::PathMap k_paths{{"IN_SILICO_FRAMEWORK_DIR", k_isf}};
-const std::string k_network =
-    k_isf + "/getting_started/example_data/functional_constraints/network.param.TEMPLATE";
 
 TEST(NetworkParam, ShippedNetworkHas278PopulationsInFileOrder) {
     auto net = read_network_param(k_network, k_paths);
