@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "silico/store/array.hpp"
+
 namespace silico::store {
 namespace {
 
@@ -38,6 +40,49 @@ TEST(TrialOutputs, BadMagicTruncationAndTrailingBytesAreCorruption) {
         ASSERT_FALSE(decoded.has_value());
         EXPECT_EQ(decoded.error().code, Errc::corruption) << decoded.error().what();
     }
+}
+
+// The rows of ISF's activation files as a worker and the importer store them: named columns, times moved.
+struct Row {
+    std::string synapse_type, dendrite_label;
+    std::int64_t synapse_id, section_id, section_pt_id;
+    double soma_distance;
+    std::vector<double> times;
+};
+
+TEST(TrialOutputs, SynapseActivationRowsBecomeFiveNamedColumns) {
+    std::vector<Row> rows{{"L5tt_C2", "ApicalDendrite", 4, 17, 3, 512.5, {250.5, 260.0}},
+                          {"VPM_C2", "Dendrite", 9, 2, 0, 80.25, {}}};
+    auto arrays = encode_synapse_activation(SynapseActivationColumns::of(rows));
+    ASSERT_TRUE(arrays.has_value()) << arrays.error().what();
+    std::vector<std::string> names;
+    for (const auto& a : *arrays) names.push_back(a.name);
+    EXPECT_EQ(names, (std::vector<std::string>{"synapse_activation.population", "synapse_activation.ids",
+                                               "synapse_activation.soma_distance", "synapse_activation.label",
+                                               "synapse_activation.times"}));
+    auto ids = decode_array((*arrays)[1].bytes);
+    ASSERT_TRUE(ids.has_value());
+    EXPECT_EQ(ids->i64, (std::vector<std::vector<std::int64_t>>{{4, 9}, {17, 2}, {3, 0}}));
+    auto times = decode_array((*arrays)[4].bytes);
+    ASSERT_TRUE(times.has_value());
+    EXPECT_EQ(times->f64, (std::vector<std::vector<double>>{{250.5, 260.0}, {}}));
+    EXPECT_TRUE(rows[0].times.empty()) << "the times are moved, not copied";
+}
+
+TEST(TrialOutputs, PresynapticCellsBecomeThreeNamedColumns) {
+    struct Cell {
+        std::string cell_type;
+        std::int64_t cell_id;
+        std::vector<double> times;
+    };
+    std::vector<Cell> cells{{"L4ss_C2", 12, {245.5}}};
+    auto arrays = encode_presynaptic_spikes(PresynapticSpikeColumns::of(cells));
+    ASSERT_TRUE(arrays.has_value()) << arrays.error().what();
+    ASSERT_EQ(arrays->size(), 3u);
+    auto population = decode_array((*arrays)[0].bytes);
+    ASSERT_TRUE(population.has_value());
+    EXPECT_EQ(population->strings, (std::vector<std::string>{"L4ss_C2"}));
+    EXPECT_EQ((*arrays)[2].name, "presynaptic_spikes.times");
 }
 
 }  // namespace

@@ -40,7 +40,7 @@ std::string encode_trial_outputs(const TrialOutputs& outputs);
 Result<TrialOutputs> decode_trial_outputs(std::string_view bytes);
 
 // ISF's two activation tables (simrun `*_synapses.csv` and `*_presynaptic_cells.csv`) as a trial's outputs, one
-// column per array, the same whether a worker recorded them or an ISF run was imported (docs/store.md):
+// column per array, the same whether a worker recorded them or an ISF run was imported (docs/recipes.md, "What a trial stores"):
 //   synapse_activation.{population, ids (synapse, section, point), soma_distance, label, times}
 //   presynaptic_spikes.{population, cell_id, times}
 struct SynapseActivationColumns {
