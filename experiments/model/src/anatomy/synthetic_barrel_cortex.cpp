@@ -98,42 +98,28 @@ std::vector<std::string> synthetic_cell_types() {
     return out;
 }
 
-Status write_synthetic_barrel_cortex(const std::filesystem::path& dir,
-                                     const SyntheticBarrelCortexOptions& options) {
-    if (!(options.voxel > 0) || options.lattices_per_folder < 1 || !(options.cell_scale > 0) ||
-        !(options.column_spacing > 0) || options.digits < 1 || options.digits > 17)
-        return fail(Errc::invalid_argument,
-                    "synthetic barrel cortex: voxel, spacing, scale and lattices must be > 0");
-    std::vector<const ColumnModel*> columns;
-    for (const auto& c : k_columns)
-        if (options.columns.empty() ||
-            std::find(options.columns.begin(), options.columns.end(), c.name) != options.columns.end())
-            columns.push_back(&c);
-    for (const auto& name : options.columns)
-        if (std::none_of(std::begin(k_columns), std::end(k_columns),
-                         [&](const auto& c) { return name == c.name; }))
-            return fail(Errc::invalid_argument, fmt::format("unknown column '{}'", name));
-    std::vector<const TypeModel*> types;
-    for (const auto& t : k_types)
-        if (options.cell_types.empty() || std::find(options.cell_types.begin(), options.cell_types.end(),
-                                                    t.name) != options.cell_types.end())
-            types.push_back(&t);
-    for (const auto& name : options.cell_types)
-        if (std::none_of(std::begin(k_types), std::end(k_types),
-                         [&](const auto& t) { return name == t.name; }))
-            return fail(Errc::invalid_argument, fmt::format("unknown presynaptic cell type '{}'", name));
+namespace {
 
-    std::error_code ec;
-    std::filesystem::create_directories(dir / "PST", ec);
-    if (ec) return fail(Errc::io, "cannot create folder: " + ec.message(), (dir / "PST").string());
+// The entries of `table` named in `wanted` (all when it is empty), in the table's order; an unknown name is
+// Errc::invalid_argument.
+template <class Entry, std::size_t N>
+Result<std::vector<const Entry*>> select_named(const Entry (&table)[N],
+                                               const std::vector<std::string>& wanted,
+                                               std::string_view what) {
+    for (const auto& name : wanted)
+        if (std::none_of(std::begin(table), std::end(table), [&](const Entry& e) { return name == e.name; }))
+            return fail(Errc::invalid_argument, fmt::format("unknown {} '{}'", what, name));
+    std::vector<const Entry*> out;
+    for (const auto& e : table)
+        if (wanted.empty() || std::find(wanted.begin(), wanted.end(), e.name) != wanted.end())
+            out.push_back(&e);
+    return out;
+}
 
-    const double v = options.voxel, sp = options.column_spacing;
-    auto column_xy = [&](const ColumnModel& c) {
-        return std::array<double, 2>{options.c2_centre[0] + (c.arc - 2) * sp,
-                                     options.c2_centre[1] + (2.0 - c.row) * sp};
-    };
-
-    // nrCells.csv: per-type base count × a column size factor (rows grow towards E, arcs towards 4) × jitter.
+// nrCells.csv: per-type base count × a column size factor (rows grow towards E, arcs towards 4) × jitter.
+Status write_cell_counts(const std::filesystem::path& dir, const SyntheticBarrelCortexOptions& options,
+                         const std::vector<const ColumnModel*>& columns,
+                         const std::vector<const TypeModel*>& types) {
     CellTypeCounts counts;
     for (const auto* c : columns) counts.columns.emplace_back(c->name);
     for (const auto* t : types) {
@@ -147,9 +133,11 @@ Status write_synthetic_barrel_cortex(const std::filesystem::path& dir,
                 1, static_cast<std::int64_t>(std::llround(t->cells * size * options.cell_scale))));
         }
     }
-    if (auto s = write_text(dir / "nrCells.csv", format_cell_type_counts(counts)); !s) return s;
+    return write_text(dir / "nrCells.csv", format_cell_type_counts(counts));
+}
 
-    // ConnectionsV8.csv: invented constants of the same kind as ISF's (µm⁻¹ and µm⁻²).
+// ConnectionsV8.csv: invented constants of the same kind as ISF's (µm⁻¹ and µm⁻²).
+Status write_connection_constants(const std::filesystem::path& dir) {
     ConnectionConstants constants;
     for (auto t : isf_excitatory_types()) {
         if (t == "VPM") continue;  // not a postsynaptic type of the cortex model
@@ -166,10 +154,12 @@ Status write_synthetic_barrel_cortex(const std::filesystem::path& dir,
         p.inhibitory.area_soma = p.inhibitory.area_apical = p.inhibitory.area_basal = 0.035;
         constants.post_types.push_back(p);
     }
-    if (auto s = write_text(dir / "ConnectionsV8.csv", format_connection_constants(constants)); !s) return s;
+    return write_text(dir / "ConnectionsV8.csv", format_connection_constants(constants));
+}
 
-    // The field: every column plus 600 µm margins, pia to 2000 µm depth; voxel-aligned at C2's axis.
-    const double margin = 600.0;
+// The field: every column plus 600 µm margins, pia to 2000 µm depth; voxel-aligned at C2's axis.
+ScalarLattice field_lattice(const SyntheticBarrelCortexOptions& options) {
+    const double v = options.voxel, sp = options.column_spacing, margin = 600.0;
     const double x0 = options.c2_centre[0] - 2 * sp - margin, x1 = options.c2_centre[0] + 2 * sp + margin;
     const double y0 = options.c2_centre[1] - 2 * sp - margin, y1 = options.c2_centre[1] + 2 * sp + margin;
     ScalarLattice field;
@@ -177,6 +167,13 @@ Status write_synthetic_barrel_cortex(const std::filesystem::path& dir,
     field.origin = {x0, y0, options.pia_z - k_layer_border[k_layers]};
     field.dims = {static_cast<int>(std::ceil((x1 - x0) / v)), static_cast<int>(std::ceil((y1 - y0) / v)),
                   static_cast<int>(std::ceil(k_layer_border[k_layers] / v))};
+    return field;
+}
+
+// PST/{EX,INH}NormalizationPSTs.am: the layer densities averaged over each voxel's depth, zero on the border.
+Status write_normalisation_psts(const std::filesystem::path& dir, const SyntheticBarrelCortexOptions& options,
+                                const ScalarLattice& field) {
+    const double v = options.voxel;
     for (const auto* pst : {k_ex_pst, k_inh_pst}) {
         ScalarLattice l = field;
         l.values.assign(l.voxel_count(), 0.0);
@@ -193,79 +190,128 @@ Status write_synthetic_barrel_cortex(const std::filesystem::path& dir,
         const auto name = pst == k_ex_pst ? "EXNormalizationPSTs.am" : "INHNormalizationPSTs.am";
         if (auto s = write_text(dir / "PST" / name, format_amira_lattice(l, options.digits)); !s) return s;
     }
+    return {};
+}
 
-    // One bouton lattice per traced axon.
+// One traced axon, drawn from its own stream: soma, lateral spread, bouton count and per-layer weights.
+struct Axon {
+    double cx = 0, cy = 0, sigma = 0, boutons = 0;
+    double w[k_layers] = {};  // boutons per µm of depth, relative
+    int first_layer = k_layers, last_layer = -1;
+};
+
+Axon draw_axon(const TypeModel& t, std::array<double, 2> column_xy, SplitMixStream& rng) {
+    Axon axon;
+    // Soma inside the column (uniform in a disc of 150 µm), spread and weights jittered.
+    const double r = 150.0 * std::sqrt(rng.random_sample()), phi = 2 * M_PI * rng.random_sample();
+    axon.cx = column_xy[0] + r * std::cos(phi);
+    axon.cy = column_xy[1] + r * std::sin(phi);
+    axon.sigma = t.sigma * rng.uniform(0.8, 1.2);
+    axon.boutons = t.boutons * rng.uniform(0.7, 1.3);
+    double wsum = 0;
+    for (int l = 0; l < k_layers; ++l) {
+        axon.w[l] = t.layer[l] * rng.uniform(0.8, 1.2);
+        wsum += axon.w[l];
+    }
+    for (int l = 0; l < k_layers; ++l)
+        if (axon.w[l] > 0) {
+            axon.w[l] /= wsum * (k_layer_border[l + 1] - k_layer_border[l]);  // per µm of depth
+            axon.first_layer = std::min(axon.first_layer, l);
+            axon.last_layer = std::max(axon.last_layer, l);
+        }
+    return axon;
+}
+
+// The axon's boutons on a box of ±2.5 σ laterally and its layers in depth, on the field's voxel grid: a
+// Gaussian cloud weighted by layer, scaled to the bouton count, with values below 1e-3 of the peak cleared.
+ScalarLattice bouton_lattice(const Axon& axon, const ScalarLattice& field,
+                             const SyntheticBarrelCortexOptions& options) {
+    const double v = options.voxel, cx = axon.cx, cy = axon.cy, sigma = axon.sigma;
+    ScalarLattice b;
+    b.spacing = {v, v, v};
+    const int i0 = static_cast<int>(std::floor((cx - 2.5 * sigma - field.origin[0]) / v));
+    const int i1 = static_cast<int>(std::ceil((cx + 2.5 * sigma - field.origin[0]) / v));
+    const int j0 = static_cast<int>(std::floor((cy - 2.5 * sigma - field.origin[1]) / v));
+    const int j1 = static_cast<int>(std::ceil((cy + 2.5 * sigma - field.origin[1]) / v));
+    const int k0 = static_cast<int>(
+        std::floor((options.pia_z - k_layer_border[axon.last_layer + 1] - field.origin[2]) / v));
+    const int k1 =
+        static_cast<int>(std::ceil((options.pia_z - k_layer_border[axon.first_layer] - field.origin[2]) / v));
+    b.origin = {field.origin[0] + i0 * v, field.origin[1] + j0 * v, field.origin[2] + k0 * v};
+    b.dims = {i1 - i0, j1 - j0, k1 - k0};
+    b.values.assign(b.voxel_count(), 0.0);
+    double total = 0;
+    for (int k = 0; k < b.dims[2]; ++k) {
+        const double zbot = b.origin[2] + k * v;
+        const double d0 = options.pia_z - (zbot + v), d1 = options.pia_z - zbot;
+        double wz = 0;
+        for (int l = 0; l < k_layers; ++l) wz += axon.w[l] * layer_overlap(d0, d1, l);
+        if (wz <= 0) continue;
+        for (int j = 0; j < b.dims[1]; ++j) {
+            const double dy = b.origin[1] + (j + 0.5) * v - cy;
+            for (int i = 0; i < b.dims[0]; ++i) {
+                const double dx = b.origin[0] + (i + 0.5) * v - cx;
+                const double g = std::exp(-(dx * dx + dy * dy) / (2 * sigma * sigma));
+                b.values[b.index(i, j, k)] = wz * g;
+                total += wz * g;
+            }
+        }
+    }
+    double peak = 0;
+    for (auto& x : b.values) {
+        x *= axon.boutons / total;
+        peak = std::max(peak, x);
+    }
+    for (auto& x : b.values)
+        if (x < 1e-3 * peak) x = 0.0;
+    return b;
+}
+
+// singleaxon_boutons_ascii/<column>/<type>/axon_NNN.am: one bouton lattice per traced axon.
+Status write_bouton_lattices(const std::filesystem::path& dir, const SyntheticBarrelCortexOptions& options,
+                             const std::vector<const ColumnModel*>& columns,
+                             const std::vector<const TypeModel*>& types, const ScalarLattice& field) {
+    const double sp = options.column_spacing;
     for (const auto* c : columns)
         for (const auto* t : types) {
             const auto folder = dir / "singleaxon_boutons_ascii" / c->name / t->name;
+            std::error_code ec;
             std::filesystem::create_directories(folder, ec);
             if (ec) return fail(Errc::io, "cannot create folder: " + ec.message(), folder.string());
-            const auto xy = column_xy(*c);
+            const std::array<double, 2> xy{options.c2_centre[0] + (c->arc - 2) * sp,
+                                           options.c2_centre[1] + (2.0 - c->row) * sp};
             for (int a = 0; a < options.lattices_per_folder; ++a) {
                 SplitMixStream rng(
                     StreamKey(options.seed, k_purpose, std::string("axon/") + t->name + "_" + c->name)
                         .seed_for(a));
-                // Soma inside the column (uniform in a disc of 150 µm), spread and weights jittered.
-                const double r = 150.0 * std::sqrt(rng.random_sample()), phi = 2 * M_PI * rng.random_sample();
-                const double cx = xy[0] + r * std::cos(phi), cy = xy[1] + r * std::sin(phi);
-                const double sigma = t->sigma * rng.uniform(0.8, 1.2);
-                const double boutons = t->boutons * rng.uniform(0.7, 1.3);
-                double w[k_layers];
-                double wsum = 0;
-                for (int l = 0; l < k_layers; ++l) {
-                    w[l] = t->layer[l] * rng.uniform(0.8, 1.2);
-                    wsum += w[l];
-                }
-                int lfirst = k_layers, llast = -1;
-                for (int l = 0; l < k_layers; ++l)
-                    if (w[l] > 0) {
-                        w[l] /= wsum * (k_layer_border[l + 1] - k_layer_border[l]);  // per µm of depth
-                        lfirst = std::min(lfirst, l);
-                        llast = std::max(llast, l);
-                    }
-                // Box: ±2.5 σ laterally, the layers with boutons in depth, on the field's voxel grid.
-                ScalarLattice b;
-                b.spacing = {v, v, v};
-                const int i0 = static_cast<int>(std::floor((cx - 2.5 * sigma - field.origin[0]) / v));
-                const int i1 = static_cast<int>(std::ceil((cx + 2.5 * sigma - field.origin[0]) / v));
-                const int j0 = static_cast<int>(std::floor((cy - 2.5 * sigma - field.origin[1]) / v));
-                const int j1 = static_cast<int>(std::ceil((cy + 2.5 * sigma - field.origin[1]) / v));
-                const int k0 = static_cast<int>(
-                    std::floor((options.pia_z - k_layer_border[llast + 1] - field.origin[2]) / v));
-                const int k1 = static_cast<int>(
-                    std::ceil((options.pia_z - k_layer_border[lfirst] - field.origin[2]) / v));
-                b.origin = {field.origin[0] + i0 * v, field.origin[1] + j0 * v, field.origin[2] + k0 * v};
-                b.dims = {i1 - i0, j1 - j0, k1 - k0};
-                b.values.assign(b.voxel_count(), 0.0);
-                double total = 0;
-                for (int k = 0; k < b.dims[2]; ++k) {
-                    const double zbot = b.origin[2] + k * v;
-                    const double d0 = options.pia_z - (zbot + v), d1 = options.pia_z - zbot;
-                    double wz = 0;
-                    for (int l = 0; l < k_layers; ++l) wz += w[l] * layer_overlap(d0, d1, l);
-                    if (wz <= 0) continue;
-                    for (int j = 0; j < b.dims[1]; ++j) {
-                        const double dy = b.origin[1] + (j + 0.5) * v - cy;
-                        for (int i = 0; i < b.dims[0]; ++i) {
-                            const double dx = b.origin[0] + (i + 0.5) * v - cx;
-                            const double g = std::exp(-(dx * dx + dy * dy) / (2 * sigma * sigma));
-                            b.values[b.index(i, j, k)] = wz * g;
-                            total += wz * g;
-                        }
-                    }
-                }
-                double peak = 0;
-                for (auto& x : b.values) {
-                    x *= boutons / total;
-                    peak = std::max(peak, x);
-                }
-                for (auto& x : b.values)
-                    if (x < 1e-3 * peak) x = 0.0;
+                const auto lattice = bouton_lattice(draw_axon(*t, xy, rng), field, options);
                 const auto file = folder / fmt::format("axon_{:03d}.am", a);
-                if (auto s = write_text(file, format_amira_lattice(b, options.digits)); !s) return s;
+                if (auto s = write_text(file, format_amira_lattice(lattice, options.digits)); !s) return s;
             }
         }
     return {};
+}
+
+}  // namespace
+
+Status write_synthetic_barrel_cortex(const std::filesystem::path& dir,
+                                     const SyntheticBarrelCortexOptions& options) {
+    if (!(options.voxel > 0) || options.lattices_per_folder < 1 || !(options.cell_scale > 0) ||
+        !(options.column_spacing > 0) || options.digits < 1 || options.digits > 17)
+        return fail(Errc::invalid_argument,
+                    "synthetic barrel cortex: voxel, spacing, scale and lattices must be > 0");
+    auto columns = select_named(k_columns, options.columns, "column");
+    if (!columns) return std::unexpected(columns.error());
+    auto types = select_named(k_types, options.cell_types, "presynaptic cell type");
+    if (!types) return std::unexpected(types.error());
+    std::error_code ec;
+    std::filesystem::create_directories(dir / "PST", ec);
+    if (ec) return fail(Errc::io, "cannot create folder: " + ec.message(), (dir / "PST").string());
+    const ScalarLattice field = field_lattice(options);
+    if (auto s = write_cell_counts(dir, options, *columns, *types); !s) return s;
+    if (auto s = write_connection_constants(dir); !s) return s;
+    if (auto s = write_normalisation_psts(dir, options, field); !s) return s;
+    return write_bouton_lattices(dir, options, *columns, *types, field);
 }
 
 }  // namespace silico::experiments
