@@ -75,15 +75,23 @@ std::array<double, 3> CellGrid::centre(std::size_t voxel) const {
             origin[2] + (static_cast<double>(k) + 0.5) * spacing[2]};
 }
 
-Result<MappedCell> prepare_cell(const Morphology& morphology, const ScalarLattice& excitatory_norm,
-                                const ScalarLattice& inhibitory_norm, const PostTypeConstants& constants,
-                                const MapperOptions& options) {
-    MappedCell cell;
-    cell.name = std::filesystem::path(morphology.source).stem().string();
-    const auto& secs = morphology.sections;
-    cell.sections.resize(secs.size());
+namespace {
 
-    // Step 1: labels and structures (order of first appearance), section IDs, relPts, lengths.
+// The grid voxel holding p, or nullopt outside the grid.
+std::optional<std::array<int, 3>> grid_voxel(const CellGrid& g, const Vec3& p) {
+    std::array<int, 3> ijk{};
+    for (int a = 0; a < 3; ++a) {
+        ijk[a] = floor_index(p[a], g.origin[a], g.spacing[a]);
+        if (ijk[a] < 0 || ijk[a] >= g.dims[a]) return std::nullopt;
+    }
+    return ijk;
+}
+
+// Step 1: labels and structures (order of first appearance), section IDs, relPts; returns each section's
+// length.
+Result<std::vector<double>> label_sections(const Morphology& morphology, const MapperOptions& options,
+                                           MappedCell& cell) {
+    const auto& secs = morphology.sections;
     std::vector<double> length(secs.size(), 0.0);
     int kept = 0;
     for (std::size_t s = 0; s < secs.size(); ++s) {
@@ -112,9 +120,14 @@ Result<MappedCell> prepare_cell(const Morphology& morphology, const ScalarLattic
     }
     if (cell.structures.empty())
         return fail(Errc::validation, "the morphology has no soma or dendrite section", morphology.source);
+    return length;
+}
 
-    // Path length to the soma (ISF's distance_to_soma): x·L plus, for every ancestor below the soma, the
-    // part of the parent between its start and the child's attachment (ISF: the whole parent, isf_compat).
+// Path length to the soma (ISF's distance_to_soma): x·L plus, for every ancestor below the soma, the part of
+// the parent between its start and the child's attachment (ISF: the whole parent, isf_compat).
+Status set_soma_distances(const Morphology& morphology, const std::vector<double>& length,
+                          const MapperOptions& options, MappedCell& cell) {
+    const auto& secs = morphology.sections;
     std::vector<double> base(secs.size(), -1.0);
     for (std::size_t s = 0; s < secs.size(); ++s) {
         // Walk up to a section with a known base (or the soma), then fill the chain on the way down.
@@ -146,7 +159,13 @@ Result<MappedCell> prepare_cell(const Morphology& morphology, const ScalarLattic
             out.path[k] = secs[s].label == k_label_soma ? 0.0 : base[s] + out.x[k] * length[s];
     }
 
-    // Step 2: the grid. Bounding box of the mapped sections, voxels of the lattice overlapping it.
+    return {};
+}
+
+// Step 2: the grid. Bounding box of the mapped sections, voxels of the lattice overlapping it; every mapped
+// point must lie inside.
+Status fit_grid(const Morphology& morphology, const ScalarLattice& excitatory_norm, MappedCell& cell) {
+    const auto& secs = morphology.sections;
     Vec3 lo{1e300, 1e300, 1e300}, hi{-1e300, -1e300, -1e300};
     for (std::size_t s = 0; s < secs.size(); ++s) {
         if (cell.sections[s].structure < 0) continue;
@@ -185,19 +204,11 @@ Result<MappedCell> prepare_cell(const Morphology& morphology, const ScalarLattic
         cell.grid.origin[a] = excitatory_norm.origin[a] + first[a] * excitatory_norm.spacing[a];
     }
     const auto& g = cell.grid;
-    auto voxel_of = [&](const Vec3& p) -> std::optional<std::array<int, 3>> {
-        std::array<int, 3> ijk{};
-        for (int a = 0; a < 3; ++a) {
-            ijk[a] = floor_index(p[a], g.origin[a], g.spacing[a]);
-            if (ijk[a] < 0 || ijk[a] >= g.dims[a]) return std::nullopt;
-        }
-        return ijk;
-    };
     for (std::size_t s = 0; s < secs.size(); ++s) {
         if (cell.sections[s].structure < 0) continue;
         for (std::size_t k = 0; k < cell.sections[s].xyz.size(); ++k) {
             const auto& p = cell.sections[s].xyz[k];
-            if (!voxel_of(p))
+            if (!grid_voxel(g, p))
                 return fail(
                     Errc::validation,
                     fmt::format("section {} ('{}') point {} at ({:.2f}, {:.2f}, {:.2f}) lies outside the "
@@ -208,14 +219,14 @@ Result<MappedCell> prepare_cell(const Morphology& morphology, const ScalarLattic
         }
     }
 
-    const std::size_t nvox = g.voxel_count();
-    for (auto& st : cell.structures) {
-        st.length.assign(nvox, 0.0);
-        st.area.assign(nvox, 0.0);
-    }
+    return {};
+}
 
-    // Length and area per voxel: segments inside one voxel whole, the others clipped (Liang-Barsky) against
-    // every voxel whose closed box they can touch (ISF tests every voxel; the others contribute nothing).
+// Length and area per voxel: segments inside one voxel whole, the others clipped (Liang-Barsky) against every
+// voxel whose closed box they can touch (ISF tests every voxel; the others contribute nothing).
+void add_length_and_area(const Morphology& morphology, const MapperOptions& options, MappedCell& cell) {
+    const auto& secs = morphology.sections;
+    const auto& g = cell.grid;
     for (std::size_t s = 0; s < secs.size(); ++s) {
         const auto& ms = cell.sections[s];
         if (ms.structure < 0) continue;
@@ -226,7 +237,7 @@ Result<MappedCell> prepare_cell(const Morphology& morphology, const ScalarLattic
             const Vec3& p2 = ms.xyz[k + 1];
             const double scale = options.area == AreaConvention::amira ? 1.0 : 0.5;
             const double r1 = pts[k].d * scale, r2 = pts[k + 1].d * scale;
-            const auto c1 = *voxel_of(p1), c2 = *voxel_of(p2);
+            const auto c1 = *grid_voxel(g, p1), c2 = *grid_voxel(g, p2);
             if (c1 == c2) {
                 const double len = distance(p1, p2);
                 const auto v = g.index(c1[0], c1[1], c1[2]);
@@ -270,9 +281,14 @@ Result<MappedCell> prepare_cell(const Morphology& morphology, const ScalarLattic
                     }
         }
     }
+}
 
-    // Traced points per voxel and structure: a point on a voxel face belongs to every voxel whose closed box
-    // holds it (ISF's _pt_in_box).
+// Traced points per voxel and structure: a point on a voxel face belongs to every voxel whose closed box holds
+// it (ISF's _pt_in_box).
+void assign_points(const Morphology& morphology, MappedCell& cell) {
+    const auto& secs = morphology.sections;
+    const auto& g = cell.grid;
+    const std::size_t nvox = g.voxel_count();
     for (auto& st : cell.structures) st.point_begin.assign(nvox + 1, 0);
     std::vector<std::vector<std::pair<std::uint32_t, PointRef>>> members(cell.structures.size());
     for (std::size_t s = 0; s < secs.size(); ++s) {
@@ -280,7 +296,7 @@ Result<MappedCell> prepare_cell(const Morphology& morphology, const ScalarLattic
         if (ms.structure < 0) continue;
         for (std::size_t k = 0; k < ms.xyz.size(); ++k) {
             const auto& p = ms.xyz[k];
-            const auto c = *voxel_of(p);
+            const auto c = *grid_voxel(g, p);
             for (int i = std::max(0, c[0] - 1); i <= std::min(g.dims[0] - 1, c[0] + 1); ++i)
                 for (int j = std::max(0, c[1] - 1); j <= std::min(g.dims[1] - 1, c[1] + 1); ++j)
                     for (int kk = std::max(0, c[2] - 1); kk <= std::min(g.dims[2] - 1, c[2] + 1); ++kk) {
@@ -309,8 +325,13 @@ Result<MappedCell> prepare_cell(const Morphology& morphology, const ScalarLattic
         }
         for (std::size_t v = 0; v < nvox; ++v) ms.point_begin[v + 1] += ms.point_begin[v];
     }
+}
 
-    // Step 3: the cell's PSTs.
+// Step 3: the cell's PSTs, and the normalisation PSTs at the voxel centres.
+void set_psts(const ScalarLattice& excitatory_norm, const ScalarLattice& inhibitory_norm,
+              const PostTypeConstants& constants, MappedCell& cell) {
+    const auto& g = cell.grid;
+    const std::size_t nvox = g.voxel_count();
     for (auto& st : cell.structures) {
         auto pick = [&](const PstDensities& d) -> std::pair<double, double> {
             if (st.label == k_label_soma) return {d.length_soma, d.area_soma};
@@ -333,6 +354,29 @@ Result<MappedCell> prepare_cell(const Morphology& morphology, const ScalarLattic
         cell.norm_excitatory[v] = excitatory_norm.value_at(c);
         cell.norm_inhibitory[v] = inhibitory_norm.value_at(c);
     }
+}
+
+}  // namespace
+
+Result<MappedCell> prepare_cell(const Morphology& morphology, const ScalarLattice& excitatory_norm,
+                                const ScalarLattice& inhibitory_norm, const PostTypeConstants& constants,
+                                const MapperOptions& options) {
+    MappedCell cell;
+    cell.name = std::filesystem::path(morphology.source).stem().string();
+    cell.sections.resize(morphology.sections.size());
+    auto length = label_sections(morphology, options, cell);
+    if (!length) return std::unexpected(length.error());
+    if (auto st = set_soma_distances(morphology, *length, options, cell); !st)
+        return std::unexpected(st.error());
+    if (auto st = fit_grid(morphology, excitatory_norm, cell); !st) return std::unexpected(st.error());
+    const std::size_t nvox = cell.grid.voxel_count();
+    for (auto& st : cell.structures) {
+        st.length.assign(nvox, 0.0);
+        st.area.assign(nvox, 0.0);
+    }
+    add_length_and_area(morphology, options, cell);
+    assign_points(morphology, cell);
+    set_psts(excitatory_norm, inhibitory_norm, constants, cell);
     return cell;
 }
 
