@@ -1,13 +1,11 @@
 // `silico import isf-*`, `silico datasets` and `silico query ...` (runner/src/commands/import_commands.cpp,
 // query_commands.cpp), run as the real executable on ISF's published data.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <array>
-#include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "silico_cli.hpp"
 #include "temp_dir.hpp"
 
 namespace silico {
@@ -15,33 +13,11 @@ namespace {
 
 using store::testing::TempDir;
 
-const std::string k_silico = std::string(SILICO_EXE);
 const std::string k_data = SILICO_SHARED_DIR "/isf/getting_started/example_data/simulation_data";
 const std::string k_spike_table = k_data + "/18000_trials/spike_times.csv";
 const std::string k_simrun = k_data + "/C2_evoked_UpState_INH_PW_1.0_SuW_0.5_C2center";
 
-struct Run {
-    int status = -1;
-    std::string out;  // stdout
-    std::string err;  // stderr
-};
-
-Run silico(const TempDir& tmp, const std::string& args) {
-    const std::string err = (tmp / "stderr").string();
-    const std::string command =
-        "cd '" + tmp.path().string() + "' && '" + k_silico + "' --store s " + args + " 2> '" + err + "'";
-    Run run;
-    FILE* pipe = popen(command.c_str(), "r");
-    if (!pipe) return run;
-    std::array<char, 4096> buffer{};
-    std::size_t n = 0;
-    while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) run.out.append(buffer.data(), n);
-    const int status = pclose(pipe);
-    run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    std::ifstream in(err);
-    run.err.assign(std::istreambuf_iterator<char>(in), {});
-    return run;
-}
+using testing::silico;
 
 TEST(AnalysisCommands, TheSpikeTableAnswersTheWindowQuestionPerStimulus) {
     TempDir tmp;
