@@ -109,6 +109,29 @@ Status write_parameters(const store::Store& store, const store::TrialRecord& rec
     return {};
 }
 
+// simulation_run%04d_synapses.csv (and _presynaptic_cells.csv with `cells`) of one trial; returns the
+// release times written.
+Result<std::uint64_t> write_activation_files(const store::Store& store, const store::TrialRecord& record,
+                                             const std::string& index, const fs::path& dir,
+                                             std::int64_t number, bool cells) {
+    auto synapses = synapse_rows(store, record, index);
+    if (!synapses) return std::unexpected(synapses.error());
+    std::uint64_t values = 0;
+    for (const auto& r : *synapses) values += r.times.size();
+    if (auto st = model::write_synapse_activation_file(dir / model::synapse_activation_file_name(number),
+                                                       *synapses);
+        !st)
+        return std::unexpected(st.error());
+    if (!cells) return values;
+    auto presynaptic = cell_rows(store, record, index);
+    if (!presynaptic) return std::unexpected(presynaptic.error());
+    if (auto st = model::write_presynaptic_cells_file(dir / model::presynaptic_cells_file_name(number),
+                                                      *presynaptic);
+        !st)
+        return std::unexpected(st.error());
+    return values;
+}
+
 Result<std::uint64_t> write_folder(const store::Store& store, const ExportRows& rows, const Folder& folder,
                                    const fs::path& dir, const ExportOptions& options, std::size_t& done) {
     std::error_code ec;
@@ -143,21 +166,9 @@ Result<std::uint64_t> write_folder(const store::Store& store, const ExportRows& 
             if (!sv) return std::unexpected(sv.error());
             site_traces[s].runs.push_back(std::move(*sv));
         }
-        auto synapses = synapse_rows(store, *record, index);
-        if (!synapses) return std::unexpected(synapses.error());
-        for (const auto& r : *synapses) values += r.times.size();
-        if (auto st = model::write_synapse_activation_file(dir / model::synapse_activation_file_name(number),
-                                                           *synapses);
-            !st)
-            return std::unexpected(st.error());
-        if (cells) {
-            auto presynaptic = cell_rows(store, *record, index);
-            if (!presynaptic) return std::unexpected(presynaptic.error());
-            if (auto st = model::write_presynaptic_cells_file(
-                    dir / model::presynaptic_cells_file_name(number), *presynaptic);
-                !st)
-                return std::unexpected(st.error());
-        }
+        auto written = write_activation_files(store, *record, index, dir, number, cells);
+        if (!written) return std::unexpected(written.error());
+        values += *written;
         if (options.progress) options.progress(++done, rows.size());
     }
     soma.labels = model::make_vm_labels(soma.runs.size());
