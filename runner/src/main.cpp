@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "commands/cli.hpp"
+#include "commands/export_command.hpp"
 
 namespace silico::runner {
 
@@ -44,6 +45,7 @@ int main(int argc, char** argv) {
     add_run_commands(app, ctx);
     add_query_commands(app, ctx);
     add_import_commands(app, ctx);
+    add_export_command(app, ctx);
     add_anatomy_commands(app, ctx);
 
     try {

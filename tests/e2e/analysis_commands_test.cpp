@@ -5,7 +5,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "shell.hpp"
+#include "silico_cli.hpp"
 #include "temp_dir.hpp"
 
 namespace silico {
@@ -13,16 +13,11 @@ namespace {
 
 using store::testing::TempDir;
 
-const std::string k_silico = std::string(SILICO_EXE);
 const std::string k_data = SILICO_SHARED_DIR "/isf/getting_started/example_data/simulation_data";
 const std::string k_spike_table = k_data + "/18000_trials/spike_times.csv";
 const std::string k_simrun = k_data + "/C2_evoked_UpState_INH_PW_1.0_SuW_0.5_C2center";
 
-// stdout and stderr apart: the tests compare printed tables byte for byte.
-testing::ShellRun silico(const TempDir& tmp, const std::string& args) {
-    return testing::run_shell("cd '" + tmp.path().string() + "' && '" + k_silico + "' --store s " + args,
-                              testing::Stderr::separate);
-}
+using testing::silico;
 
 TEST(AnalysisCommands, TheSpikeTableAnswersTheWindowQuestionPerStimulus) {
     TempDir tmp;

@@ -3,13 +3,12 @@
 // DATASET is a recipe file (its trials in the store, computed from the plan and the records) or the name of a
 // stored dataset (an import). The store opens read-only, so queries run while a run writes.
 #include <iostream>
-#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "cli.hpp"
+#include "dataset_args.hpp"
 #include "silico/analysis/dataset.hpp"
 #include "silico/analysis/detect.hpp"
-#include "silico/analysis/recipe_dataset.hpp"
 #include "silico/analysis/selection.hpp"
 #include "silico/analysis/spikes.hpp"
 #include "silico/analysis/synapses.hpp"
@@ -24,69 +23,17 @@ using namespace silico::analysis;
 
 namespace {
 
-struct CommonArgs {
-    std::string dataset;
-    std::vector<std::string> where, group_by;
+struct CommonArgs : DatasetArgs {
     bool json = false, csv = false;
-    SelectOptions select() const { return {where, group_by}; }
     TableFormat format() const {
         return json ? TableFormat::json : csv ? TableFormat::csv : TableFormat::aligned;
     }
 };
 
 void add_common(CLI::App* cmd, CommonArgs& args) {
-    cmd->add_option("dataset", args.dataset,
-                    "A recipe file, or the name of a stored dataset (silico datasets)")
-        ->required();
-    cmd->add_option("--where", args.where, "Keep trials with COLUMN=VALUE (repeatable)");
-    cmd->add_option("--group-by", args.group_by,
-                    "Group by a column, or by index~REGEX (first capture; repeatable)");
+    add_dataset_options(cmd, args);
     auto* json = cmd->add_flag("--json", args.json, "Print JSON");
     cmd->add_flag("--csv", args.csv, "Print CSV")->excludes(json);
-}
-
-struct Opened {
-    store::Store store;
-    Dataset dataset;
-};
-
-Result<store::Store> open_reader(const CliContext& ctx) {
-    const fs::path dir = ctx.store_dir();
-    std::error_code ec;
-    if (!fs::exists(dir / "db", ec))
-        return fail(Errc::not_found, "no store here (run a recipe or import first, or pass --store DIR)",
-                    dir.string());
-    return store::Store::open(dir, {.read_only = true, .create_if_missing = false});
-}
-
-// The dataset named by `spec`: a recipe file (ends in .toml and exists) or a stored dataset's name.
-std::unique_ptr<Opened> open_dataset(const std::string& spec, CliContext& ctx) {
-    auto st = open_reader(ctx);
-    if (!st) {
-        ctx.report(st.error());
-        return nullptr;
-    }
-    std::error_code ec;
-    if (spec.ends_with(".toml") && fs::is_regular_file(spec, ec)) {
-        auto loaded = load_plan(spec, false, ctx);
-        if (!loaded) return nullptr;
-        RecipeDatasetReport report;
-        auto d = recipe_dataset(*st, loaded->recipe, loaded->plan, &report);
-        if (!d) {
-            ctx.report(d.error());
-            return nullptr;
-        }
-        if (report.missing)
-            std::cerr << "silico: note: " << report.missing << " of " << report.planned
-                      << " trials of the recipe are not in the store yet; they are left out\n";
-        return std::make_unique<Opened>(Opened{std::move(*st), std::move(*d)});
-    }
-    auto d = read_dataset(*st, spec);
-    if (!d) {
-        ctx.report(d.error());
-        return nullptr;
-    }
-    return std::make_unique<Opened>(Opened{std::move(*st), std::move(*d)});
 }
 
 void print(const Table& table, const CommonArgs& args) {
