@@ -1,0 +1,88 @@
+// Private to the silico Python module: how the bindings turn silico's errors into Python exceptions, hand
+// arrays to numpy, and share one open store between the objects made from it.
+#pragma once
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "silico/core/error.hpp"
+#include "silico/store/store.hpp"
+
+namespace silico::python {
+
+namespace py = pybind11;
+
+// A silico Error on its way to Python: the translator (errors.cpp) raises the exception class of its code
+// with error.what() as the message.
+class ErrorException : public std::runtime_error {
+  public:
+    explicit ErrorException(Error error) : std::runtime_error(error.what()), m_error(std::move(error)) {}
+    const Error& error() const { return m_error; }
+
+  private:
+    Error m_error;
+};
+
+[[noreturn]] inline void raise(const Error& error) {
+    throw ErrorException(error);
+}
+
+// The value of a Result, or the exception of its error.
+template <class T>
+T take(Result<T>&& r) {
+    if (!r) raise(r.error());
+    return std::move(*r);
+}
+inline void check(const Status& s) {
+    if (!s) raise(s.error());
+}
+
+// Creates silico.Error and its subclasses on `m` and registers the translator.
+void register_errors(py::module_& m);
+
+// The store a Database opened. Datasets and lookups share it; close() ends it for all of them, after which
+// every use is a silico.InvalidError "the store is closed" rather than a dangling pointer.
+class StoreHandle {
+  public:
+    explicit StoreHandle(store::Store store) : m_dir(store.dir()), m_store(std::move(store)) {}
+    const store::Store& get() const {
+        if (!m_store) raise(Error{Errc::invalid_argument, "the store is closed", "store " + m_dir.string()});
+        return *m_store;
+    }
+    store::Store& mutable_get() {
+        get();
+        return *m_store;
+    }
+    void close() { m_store.reset(); }
+    bool closed() const { return !m_store; }
+    const std::filesystem::path& dir() const { return m_dir; }
+
+  private:
+    std::filesystem::path m_dir;
+    std::optional<store::Store> m_store;
+};
+using SharedStore = std::shared_ptr<StoreHandle>;
+
+// A vector moved into a numpy array that owns it (a capsule frees it with the array): no copy.
+template <class T>
+py::array_t<T> to_numpy(std::vector<T>&& values, std::vector<py::ssize_t> shape = {}) {
+    auto* owned = new std::vector<T>(std::move(values));
+    py::capsule owner(owned, [](void* p) { delete static_cast<std::vector<T>*>(p); });
+    if (shape.empty()) shape = {static_cast<py::ssize_t>(owned->size())};
+    return py::array_t<T>(shape, owned->data(), owner);
+}
+
+py::list to_list(const std::vector<std::string>& strings);
+
+void register_store(py::module_& m);
+void register_dataset(py::module_& m);
+
+}  // namespace silico::python
