@@ -95,3 +95,19 @@ def test_a_spike_table_has_no_traces_and_says_so(ds):
     for use in (ds.voltage_traces, ds.synapse_activation, ds.presynaptic_activation, ds.trace_stats):
         with pytest.raises(silico.InvalidError, match="spike times only"):
             use()
+
+
+def test_psth_per_stimulus_is_the_pandas_an_isf_user_writes(ds, isf_frame):
+    """docs/python.md's side-by-side example, both sides."""
+    st = isf_frame
+    stimulus = st.index.str.split("_").str[0]
+    edges = np.arange(240, 281, 1.0)
+    isf = {}
+    for name, group in st.groupby(stimulus):
+        values = group.to_numpy().ravel()
+        isf[name] = np.histogram(values[~np.isnan(values)], bins=edges)[0] / len(group)
+    p = ds.psth(bin=1, start=240, stop=280, group_by=BY_STIMULUS)
+    wide = p.pivot(index="bin_start", columns=BY_STIMULUS, values="per_trial")
+    assert sorted(wide.columns) == sorted(isf)
+    for name, values in isf.items():
+        np.testing.assert_array_equal(wide[name].to_numpy(), values)
