@@ -97,30 +97,44 @@ py::dict traces(const PyDataset& self, const std::string& site, const std::strin
     return out;
 }
 
-// Text values as pandas.Categorical's codes and categories (first appearance order).
+// Text values as pandas.Categorical's codes and categories (first appearance order). ISF's files list the
+// synapses of one type together, so the previous value answers most lookups without hashing.
 struct Categories {
     std::unordered_map<std::string, std::int32_t> code_of;
     std::vector<std::string> names;
     std::vector<std::int32_t> codes;
+    std::int32_t last = -1;
     void add(const std::string& value) {
-        auto [it, added] = code_of.try_emplace(value, static_cast<std::int32_t>(names.size()));
-        if (added) names.push_back(value);
-        codes.push_back(it->second);
+        if (last < 0 || names[static_cast<std::size_t>(last)] != value) {
+            auto [it, added] = code_of.try_emplace(value, static_cast<std::int32_t>(names.size()));
+            if (added) names.push_back(value);
+            last = it->second;
+        }
+        codes.push_back(last);
     }
     py::tuple to_python() { return py::make_tuple(to_numpy(std::move(codes)), to_list(names)); }
 };
 
-// Release times of every synapse (cell) of the chunk, padded with NaN to the longest list.
+// Release times of every synapse (cell) of the chunk, kept flat (one buffer, not one allocation per synapse)
+// and padded with NaN to the longest list at the end.
 struct PaddedLists {
-    std::vector<std::vector<double>> lists;
+    std::vector<double> values;
+    std::vector<std::size_t> offsets{0};
+    std::size_t width = 0;
+    void add(const std::vector<double>& list) {
+        values.insert(values.end(), list.begin(), list.end());
+        offsets.push_back(values.size());
+        width = std::max(width, list.size());
+    }
     py::array_t<double> to_python() {
-        std::size_t width = 0;
-        for (const auto& l : lists) width = std::max(width, l.size());
-        std::vector<double> m(lists.size() * width, k_nan);
-        for (std::size_t r = 0; r < lists.size(); ++r)
-            std::copy(lists[r].begin(), lists[r].end(), m.begin() + static_cast<std::ptrdiff_t>(r * width));
-        return to_numpy(std::move(m),
-                        {static_cast<py::ssize_t>(lists.size()), static_cast<py::ssize_t>(width)});
+        const std::size_t rows = offsets.size() - 1;
+        std::vector<double> m(rows * width, k_nan);
+        for (std::size_t r = 0; r < rows; ++r)
+            std::copy(values.begin() + static_cast<std::ptrdiff_t>(offsets[r]),
+                      values.begin() + static_cast<std::ptrdiff_t>(offsets[r + 1]),
+                      m.begin() + static_cast<std::ptrdiff_t>(r * width));
+        values = {};
+        return to_numpy(std::move(m), {static_cast<py::ssize_t>(rows), static_cast<py::ssize_t>(width)});
     }
 };
 
@@ -172,7 +186,7 @@ py::dict synapse_activation(const PyDataset& self, py::ssize_t start, py::ssize_
                 section_id.push_back(ids.i64[1][k]);
                 point_id.push_back(ids.i64[2][k]);
                 distance.push_back(dist.f64[0][k]);
-                times.lists.push_back(std::move(release.f64[k]));
+                times.add(release.f64[k]);
             }
         }
     }
@@ -208,7 +222,7 @@ py::dict presynaptic_activation(const PyDataset& self, py::ssize_t start, py::ss
                 row.push_back(static_cast<std::int64_t>(i));
                 type.add(population.strings[k]);
                 cell_id.push_back(ids.i64[0][k]);
-                times.lists.push_back(std::move(spikes.f64[k]));
+                times.add(spikes.f64[k]);
             }
         }
     }
