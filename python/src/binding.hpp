@@ -7,7 +7,9 @@
 
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -49,24 +51,49 @@ inline void check(const Status& s) {
 void register_errors(py::module_& m);
 
 // The store a Database opened. Datasets and lookups share it; close() ends it for all of them, after which
-// every use is a silico.InvalidError "the store is closed" rather than a dangling pointer.
+// every use is a silico.InvalidError "the store is closed" rather than a dangling pointer. Each use holds a
+// Lease (a shared lock) while it reads, often with the GIL released, so a close() or refresh() from another
+// Python thread waits for the reads in flight instead of pulling the store from under them.
 class StoreHandle {
   public:
     explicit StoreHandle(store::Store store) : m_dir(store.dir()), m_store(std::move(store)) {}
-    const store::Store& get() const {
-        if (!m_store) raise(Error{Errc::invalid_argument, "the store is closed", "store " + m_dir.string()});
-        return *m_store;
+
+    class Lease {
+      public:
+        explicit Lease(const StoreHandle& handle) : m_lock(handle.m_mutex) {
+            if (!handle.m_store)
+                raise(Error{Errc::invalid_argument, "the store is closed", "store " + handle.m_dir.string()});
+            m_store = &*handle.m_store;
+        }
+        const store::Store& operator*() const { return *m_store; }
+        const store::Store* operator->() const { return m_store; }
+
+      private:
+        std::shared_lock<std::shared_mutex> m_lock;
+        const store::Store* m_store = nullptr;
+    };
+    Lease get() const { return Lease(*this); }
+
+    void close() {
+        py::gil_scoped_release unlocked;  // the reads in flight may need the GIL to finish
+        std::unique_lock lock(m_mutex);
+        m_store.reset();
     }
-    store::Store& mutable_get() {
-        get();
-        return *m_store;
+    Status refresh() {
+        py::gil_scoped_release unlocked;
+        std::unique_lock lock(m_mutex);
+        if (!m_store) return fail(Errc::invalid_argument, "the store is closed", "store " + m_dir.string());
+        return m_store->refresh();
     }
-    void close() { m_store.reset(); }
-    bool closed() const { return !m_store; }
+    bool closed() const {
+        std::shared_lock lock(m_mutex);
+        return !m_store;
+    }
     const std::filesystem::path& dir() const { return m_dir; }
 
   private:
     std::filesystem::path m_dir;
+    mutable std::shared_mutex m_mutex;
     std::optional<store::Store> m_store;
 };
 using SharedStore = std::shared_ptr<StoreHandle>;

@@ -74,8 +74,9 @@ py::dict records(const PyDataset& self, py::ssize_t start, py::ssize_t stop) {
     std::vector<std::int64_t> start_ms, end_ms;
     std::vector<double> wall, cpu;
     {
+        const auto lease = self.store();
+        const store::Store& store = *lease;
         py::gil_scoped_release unlocked;
-        const auto& store = self.store();
         for (std::size_t i = lo; i < hi; ++i) {
             auto r = store.find_trial(d.keys()[i]);
             if (!r) raise(r.error().within("trial " + d.index()[i]));
@@ -176,7 +177,7 @@ void register_dataset(py::module_& m) {
                     raise(Error{Errc::invalid_argument,
                                 "row " + std::to_string(row) + " of " + std::to_string(d.size()),
                                 "dataset " + s.name()});
-                auto r = s.store().find_trial(d.keys()[row]);
+                auto r = s.store()->find_trial(d.keys()[row]);
                 if (!r) raise(r.error().within("trial " + d.index()[row]));
                 std::vector<std::string> names;
                 for (const auto& [name, blob] : r->outputs) names.push_back(name);

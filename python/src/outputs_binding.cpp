@@ -41,8 +41,8 @@ store::NumericArray read_output(const store::Store& store, const store::TrialRec
     return std::move(*array);
 }
 
-store::TrialRecord record_of(const PyDataset& self, std::size_t row) {
-    auto r = self.store().find_trial(self.data().keys()[row]);
+store::TrialRecord record_of(const store::Store& store, const PyDataset& self, std::size_t row) {
+    auto r = store.find_trial(self.data().keys()[row]);
     if (!r) raise(r.error().within("trial " + self.data().index()[row]));
     return std::move(*r);
 }
@@ -63,15 +63,17 @@ py::dict traces(const PyDataset& self, const std::string& site, const std::strin
     std::vector<double> time, matrix;
     std::optional<Digest> time_digest;
     {
+        const auto lease = self.store();
+        const store::Store& st = *lease;
         py::gil_scoped_release unlocked;
         for (std::size_t i = lo; i < hi; ++i) {
             const auto& index = self.data().index()[i];
-            const auto record = record_of(self, i);
+            const auto record = record_of(st, self, i);
             auto t = record.outputs.find("time");
             if (t == record.outputs.end())
                 raise(Error{Errc::not_found, "has no output time", "trial " + index});
             if (!time_digest) {
-                time = one_column(read_output(self.store(), record, "time", index), "time", index);
+                time = one_column(read_output(st, record, "time", index), "time", index);
                 time_digest = t->second.digest;
                 matrix.reserve((hi - lo) * time.size());
             } else if (t->second.digest != *time_digest) {
@@ -80,7 +82,7 @@ py::dict traces(const PyDataset& self, const std::string& site, const std::strin
                                 " (read trials of one sampling together, e.g. with where=)",
                             "trial " + index});
             }
-            const auto array = read_output(self.store(), record, name, index);
+            const auto array = read_output(st, record, name, index);
             const auto& v = one_column(array, name, index);
             if (v.size() != time.size())
                 raise(Error{Errc::corruption,
@@ -165,11 +167,12 @@ py::dict synapse_activation(const PyDataset& self, py::ssize_t start, py::ssize_
     Categories type, label;
     PaddedLists times;
     {
+        const auto lease = self.store();
+        const store::Store& st = *lease;
         py::gil_scoped_release unlocked;
         for (std::size_t i = lo; i < hi; ++i) {
             const auto& index = self.data().index()[i];
-            const auto record = record_of(self, i);
-            const auto& st = self.store();
+            const auto record = record_of(st, self, i);
             auto population = read_output(st, record, "synapse_activation.population", index);
             auto ids = read_output(st, record, "synapse_activation.ids", index);
             auto dist = read_output(st, record, "synapse_activation.soma_distance", index);
@@ -209,11 +212,12 @@ py::dict presynaptic_activation(const PyDataset& self, py::ssize_t start, py::ss
     Categories type;
     PaddedLists times;
     {
+        const auto lease = self.store();
+        const store::Store& st = *lease;
         py::gil_scoped_release unlocked;
         for (std::size_t i = lo; i < hi; ++i) {
             const auto& index = self.data().index()[i];
-            const auto record = record_of(self, i);
-            const auto& st = self.store();
+            const auto record = record_of(st, self, i);
             auto population = read_output(st, record, "presynaptic_spikes.population", index);
             auto ids = read_output(st, record, "presynaptic_spikes.cell_id", index);
             auto spikes = read_output(st, record, "presynaptic_spikes.times", index);

@@ -21,7 +21,7 @@ class PyDataset {
 
     const analysis::Dataset& data() const { return m_data; }
     const std::string& name() const { return m_name; }
-    const store::Store& store() const { return m_store->get(); }
+    StoreHandle::Lease store() const { return m_store->get(); }
 
     // The rows select() keeps and their groups, computed once per (where, group_by) and kept: the spike
     // queries of a notebook ask many questions of one grouping, and grouping by a regex over the index is most

@@ -136,7 +136,7 @@ void register_queries(py::class_<PyDataset>& cls) {
             const analysis::TraceOptions o{site, variable, mean, sd, every};
             return run([&] {
                 return to_table(
-                    take(analysis::query_traces(s.store(), s.data(), o, SelectOptions{where, by})));
+                    take(analysis::query_traces(*s.store(), s.data(), o, SelectOptions{where, by})));
             });
         },
         py::arg("site"), py::arg("variable"), py::arg("mean"), py::arg("sd"), py::arg("every"),
@@ -154,7 +154,7 @@ void register_queries(py::class_<PyDataset>& cls) {
             o.to = opt(to);
             return run([&] {
                 return to_table(
-                    take(analysis::query_synapses(s.store(), s.data(), o, SelectOptions{where, by})));
+                    take(analysis::query_synapses(*s.store(), s.data(), o, SelectOptions{where, by})));
             });
         },
         py::arg("by"), py::arg("distance_bin"), py::arg("time_bin"), py::arg("start"), py::arg("stop"),
@@ -164,7 +164,7 @@ void register_queries(py::class_<PyDataset>& cls) {
         [](PyDataset& s, const Strings& where, const Strings& by) {
             return run([&] {
                 return to_table(
-                    take(analysis::query_synapse_distances(s.store(), s.data(), SelectOptions{where, by})));
+                    take(analysis::query_synapse_distances(*s.store(), s.data(), SelectOptions{where, by})));
             });
         },
         py::arg("where"), py::arg("group_by"));
@@ -175,7 +175,8 @@ void register_queries(py::class_<PyDataset>& cls) {
             const analysis::DetectOptions o{threshold, site, variable};
             return run([&] {
                 return to_table(
-                    take(analysis::query_detect(s.store(), s.data(), o, SelectOptions{where, by})), s.data());
+                    take(analysis::query_detect(*s.store(), s.data(), o, SelectOptions{where, by})),
+                    s.data());
             });
         },
         py::arg("threshold"), py::arg("site"), py::arg("variable"), py::arg("where"), py::arg("group_by"));

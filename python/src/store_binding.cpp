@@ -56,7 +56,8 @@ analysis::Dataset recipe_dataset(const store::Store& store, const std::string& f
 }
 
 PyDataset open_dataset(const SharedStore& handle, const std::string& spec) {
-    const auto& store = handle->get();
+    const auto lease = handle->get();
+    const store::Store& store = *lease;
     std::error_code ec;
     py::gil_scoped_release unlocked;
     if (spec.ends_with(".toml") && fs::is_regular_file(spec, ec))
@@ -113,25 +114,26 @@ void register_store(py::module_& m) {
         .def_property_readonly("closed", &StoreHandle::closed)
         .def("close", &StoreHandle::close)
         .def(
-            "refresh", [](StoreHandle& h) { check(h.mutable_get().refresh()); },
+            "refresh", [](StoreHandle& h) { check(h.refresh()); },
             "See what was committed since the store was opened.")
         .def(
             "keys",
             [](const StoreHandle& h, const std::string& prefix) {
-                return to_list(take(h.get().item_names(prefix)));
+                return to_list(take(h.get()->item_names(prefix)));
             },
             py::arg("prefix") = "")
         .def("contains",
-             [](const StoreHandle& h, const std::string& name) { return contains(h.get(), name); })
+             [](const StoreHandle& h, const std::string& name) { return contains(*h.get(), name); })
         .def("metadata",
-             [](const StoreHandle& h, const std::string& name) { return metadata(h.get(), name); })
+             [](const StoreHandle& h, const std::string& name) { return metadata(*h.get(), name); })
         .def("item",
              [](const StoreHandle& h, const std::string& name) {
-                 auto meta = take(h.get().item_meta(name));
-                 auto bytes = take(h.get().get_blob(meta.blob.digest));
+                 auto meta = take(h.get()->item_meta(name));
+                 auto bytes = take(h.get()->get_blob(meta.blob.digest));
                  return py::make_tuple(py::bytes(bytes), meta.encoding);
              })
-        .def("datasets", [](const StoreHandle& h) { return to_list(take(analysis::dataset_names(h.get()))); })
+        .def("datasets",
+             [](const StoreHandle& h) { return to_list(take(analysis::dataset_names(*h.get()))); })
         .def(
             "dataset", [](const SharedStore& h, const std::string& spec) { return open_dataset(h, spec); },
             py::arg("spec"));

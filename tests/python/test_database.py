@@ -138,3 +138,28 @@ def test_a_reader_opens_while_a_run_writes_and_refresh_shows_the_new_trials(tmp_
     assert writer.returncode == 0, err
     db.refresh()
     assert len(db.dataset(str(recipe))) == 2
+
+
+def test_closing_while_another_thread_reads_lets_the_read_finish(isf_store):
+    import threading
+
+    db = silico.open(isf_store)
+    ds = db.dataset("run2015")
+    rows = len(ds.synapse_activation())
+    results = []
+
+    def read():
+        try:
+            for _ in range(200):
+                results.append(len(ds.synapse_activation()))  # the GIL is released while the store is read
+        except silico.InvalidError as e:
+            results.append(str(e))
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    while not results:
+        time.sleep(0.001)
+    db.close()
+    reader.join()
+    assert "the store is closed" in results[-1]
+    assert results[:-1] and all(r == rows for r in results[:-1])
