@@ -91,7 +91,10 @@ py::dict table_to_python(const analysis::Table& table) {
     return out;
 }
 
-void register_queries(py::class_<PyDataset>& cls) {
+namespace {
+
+// Queries over the dataset's own spike times, on its kept groupings.
+void register_spike_queries(py::class_<PyDataset>& cls) {
     cls.def(
         "query_spikes",
         [](PyDataset& s, const Strings& where, const Strings& by) {
@@ -129,6 +132,10 @@ void register_queries(py::class_<PyDataset>& cls) {
         },
         py::arg("start"), py::arg("stop"), py::arg("doublet_ms"), py::arg("triplet_ms"), py::arg("events"),
         py::arg("where"), py::arg("group_by"));
+}
+
+// Queries that read the trials' records from the store (traces, synapse activations), streamed by the library.
+void register_record_queries(py::class_<PyDataset>& cls) {
     cls.def(
         "query_traces",
         [](PyDataset& s, const std::string& site, const std::string& variable, bool mean, bool sd,
@@ -180,6 +187,13 @@ void register_queries(py::class_<PyDataset>& cls) {
             });
         },
         py::arg("threshold"), py::arg("site"), py::arg("variable"), py::arg("where"), py::arg("group_by"));
+}
+
+}  // namespace
+
+void register_queries(py::class_<PyDataset>& cls) {
+    register_spike_queries(cls);
+    register_record_queries(cls);
 }
 
 }  // namespace silico::python
