@@ -8,6 +8,11 @@ find_package(CLI11 REQUIRED)
 find_package(nlohmann_json REQUIRED)
 find_package(tomlplusplus REQUIRED)
 find_package(RocksDB REQUIRED)
+# Every target links RocksDB's shared library: Debian's librocksdb.a is not position-independent, so the
+# Python module (python/, a shared object) cannot contain it, and one form everywhere keeps one copy of RocksDB
+# in each process (a test that links it directly besides silico_store, too).
+add_library(silico_rocksdb INTERFACE)
+target_link_libraries(silico_rocksdb INTERFACE RocksDB::rocksdb-shared)
 find_package(Eigen3 REQUIRED NO_MODULE)
 find_package(Boost 1.74 REQUIRED COMPONENTS filesystem)
 find_package(HDF5 REQUIRED COMPONENTS C)

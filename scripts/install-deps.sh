@@ -9,9 +9,11 @@ build_packages=(
   libtomlplusplus-dev libgit2-dev librocksdb-dev libzstd-dev libssl-dev
   libboost-dev libboost-filesystem-dev
   libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libeigen3-dev libhdf5-dev libpcre2-dev
+  pybind11-dev python3-dev python3-numpy python3-pandas  # the silico Python module (python/, docs/python.md)
 )
 test_packages=(
   googletest libgtest-dev libgmock-dev libbenchmark-dev
+  python3-pytest  # tests/python
   python3-pandas python3-numpy  # tests/analysis and bench/ compute ISF's answers the way ISF users do
   python3-h5py  # tests/e2e: h5py reads the HDF5 and SONATA files `silico export` writes
   clang libclang-rt-14-dev

@@ -20,19 +20,33 @@ Status check_range(std::optional<double> from, std::optional<double> to, std::st
     return {};
 }
 
+// Groups made by select() on another dataset would index rows that are not there.
+Status check_groups(const Dataset& dataset, const Groups& groups) {
+    if (groups.row_group.size() != dataset.size())
+        return fail(Errc::invalid_argument, "the groups were selected on a dataset of " +
+                                                std::to_string(groups.row_group.size()) +
+                                                " rows, not this one of " + std::to_string(dataset.size()));
+    return {};
+}
+
 }  // namespace
+
+Result<SpikesResult> query_spikes(const Dataset& dataset, const Groups& groups) {
+    if (auto st = check_groups(dataset, groups); !st) return std::unexpected(st.error());
+    SpikesResult r;
+    for (std::size_t i = 0; i < dataset.size(); ++i) {
+        if (groups.row_group[i] < 0) continue;
+        const auto s = dataset.spikes(i);
+        r.trials.push_back({i, groups.row_group[i], {s.begin(), s.end()}});
+    }
+    r.groups = groups;
+    return r;
+}
 
 Result<SpikesResult> query_spikes(const Dataset& dataset, const SelectOptions& select_options) {
     auto groups = select(dataset, select_options);
     if (!groups) return std::unexpected(groups.error());
-    SpikesResult r;
-    for (std::size_t i = 0; i < dataset.size(); ++i) {
-        if (groups->row_group[i] < 0) continue;
-        const auto s = dataset.spikes(i);
-        r.trials.push_back({i, groups->row_group[i], {s.begin(), s.end()}});
-    }
-    r.groups = std::move(*groups);
-    return r;
+    return query_spikes(dataset, *groups);
 }
 
 Table to_table(const SpikesResult& result, const Dataset& dataset) {
@@ -57,19 +71,18 @@ Table to_table(const SpikesResult& result, const Dataset& dataset) {
 }
 
 Result<WindowResult> query_window(const Dataset& dataset, const WindowOptions& options,
-                                  const SelectOptions& select_options) {
+                                  const Groups& groups) {
     if (auto st = check_range(options.from, options.to, "window"); !st) return std::unexpected(st.error());
-    auto groups = select(dataset, select_options);
-    if (!groups) return std::unexpected(groups.error());
+    if (auto st = check_groups(dataset, groups); !st) return std::unexpected(st.error());
     WindowResult r;
     r.options = options;
-    r.columns = groups->columns;
-    r.groups.resize(groups->count());
-    for (std::size_t g = 0; g < groups->count(); ++g) r.groups[g].labels = groups->labels[g];
+    r.columns = groups.columns;
+    r.groups.resize(groups.count());
+    for (std::size_t g = 0; g < groups.count(); ++g) r.groups[g].labels = groups.labels[g];
     const auto& offsets = dataset.spike_offsets();
     const auto& times = dataset.spike_times();
     for (std::size_t i = 0; i < dataset.size(); ++i) {
-        const std::int32_t g = groups->row_group[i];
+        const std::int32_t g = groups.row_group[i];
         if (g < 0) continue;
         auto& wg = r.groups[g];
         ++wg.trials;
@@ -82,6 +95,13 @@ Result<WindowResult> query_window(const Dataset& dataset, const WindowOptions& o
         }
     }
     return r;
+}
+
+Result<WindowResult> query_window(const Dataset& dataset, const WindowOptions& options,
+                                  const SelectOptions& select_options) {
+    auto groups = select(dataset, select_options);
+    if (!groups) return std::unexpected(groups.error());
+    return query_window(dataset, options, *groups);
 }
 
 Table to_table(const WindowResult& result) {
@@ -98,17 +118,15 @@ Table to_table(const WindowResult& result) {
     return t;
 }
 
-Result<PsthResult> query_psth(const Dataset& dataset, const PsthOptions& options,
-                              const SelectOptions& select_options) {
+Result<PsthResult> query_psth(const Dataset& dataset, const PsthOptions& options, const Groups& groups) {
     if (!(options.bin > 0) || !std::isfinite(options.bin))
         return fail(Errc::invalid_argument, "--bin must be a positive number of ms", "psth");
     if (auto st = check_range(options.from, options.to, "psth"); !st) return std::unexpected(st.error());
-    auto groups = select(dataset, select_options);
-    if (!groups) return std::unexpected(groups.error());
+    if (auto st = check_groups(dataset, groups); !st) return std::unexpected(st.error());
     double lo = options.from.value_or(INFINITY), hi = options.to.value_or(-INFINITY);
     if (!options.from || !options.to) {
         for (std::size_t i = 0; i < dataset.size(); ++i) {
-            if (groups->row_group[i] < 0) continue;
+            if (groups.row_group[i] < 0) continue;
             for (double t : dataset.spikes(i)) {
                 if (!options.from) lo = std::min(lo, t);
                 if (!options.to) hi = std::max(hi, t);
@@ -127,18 +145,18 @@ Result<PsthResult> query_psth(const Dataset& dataset, const PsthOptions& options
     const auto bins = static_cast<std::size_t>(bins_real);
     PsthResult r;
     r.options = options;
-    r.columns = groups->columns;
+    r.columns = groups.columns;
     r.edges.resize(bins + 1);
     for (std::size_t k = 0; k <= bins; ++k) r.edges[k] = first + static_cast<double>(k) * w;
-    r.groups.resize(groups->count());
-    for (std::size_t g = 0; g < groups->count(); ++g) {
-        r.groups[g].labels = groups->labels[g];
-        r.groups[g].trials = groups->sizes[g];
+    r.groups.resize(groups.count());
+    for (std::size_t g = 0; g < groups.count(); ++g) {
+        r.groups[g].labels = groups.labels[g];
+        r.groups[g].trials = groups.sizes[g];
         r.groups[g].counts.assign(bins, 0);
     }
     const double last = r.edges.back();
     for (std::size_t i = 0; i < dataset.size(); ++i) {
-        const std::int32_t g = groups->row_group[i];
+        const std::int32_t g = groups.row_group[i];
         if (g < 0) continue;
         auto& counts = r.groups[g].counts;
         for (double t : dataset.spikes(i)) {
@@ -158,6 +176,13 @@ Result<PsthResult> query_psth(const Dataset& dataset, const PsthOptions& options
             g.values[k] = static_cast<double>(g.counts[k]) / static_cast<double>(g.trials) * scale;
     }
     return r;
+}
+
+Result<PsthResult> query_psth(const Dataset& dataset, const PsthOptions& options,
+                              const SelectOptions& select_options) {
+    auto groups = select(dataset, select_options);
+    if (!groups) return std::unexpected(groups.error());
+    return query_psth(dataset, options, *groups);
 }
 
 Table to_table(const PsthResult& result) {
@@ -198,22 +223,20 @@ std::vector<BurstEvent> burst_events(std::span<const double> spikes, const Burst
     return events;
 }
 
-Result<BurstResult> query_bursts(const Dataset& dataset, const BurstOptions& options,
-                                 const SelectOptions& select_options) {
+Result<BurstResult> query_bursts(const Dataset& dataset, const BurstOptions& options, const Groups& groups) {
     if (!(options.doublet_ms >= 0) || !(options.triplet_ms >= 0))
         return fail(Errc::invalid_argument, "burst intervals must be >= 0 ms", "bursts");
     if (auto st = check_range(options.from, options.to, "bursts"); !st) return std::unexpected(st.error());
-    auto groups = select(dataset, select_options);
-    if (!groups) return std::unexpected(groups.error());
+    if (auto st = check_groups(dataset, groups); !st) return std::unexpected(st.error());
     BurstResult r;
-    r.columns = groups->columns;
-    r.groups.resize(groups->count());
-    for (std::size_t g = 0; g < groups->count(); ++g) {
-        r.groups[g].labels = groups->labels[g];
-        r.groups[g].trials = groups->sizes[g];
+    r.columns = groups.columns;
+    r.groups.resize(groups.count());
+    for (std::size_t g = 0; g < groups.count(); ++g) {
+        r.groups[g].labels = groups.labels[g];
+        r.groups[g].trials = groups.sizes[g];
     }
     for (std::size_t i = 0; i < dataset.size(); ++i) {
-        const std::int32_t g = groups->row_group[i];
+        const std::int32_t g = groups.row_group[i];
         if (g < 0) continue;
         for (auto& e : burst_events(dataset.spikes(i), options)) {
             if (options.from && e.time < *options.from) continue;
@@ -225,6 +248,13 @@ Result<BurstResult> query_bursts(const Dataset& dataset, const BurstOptions& opt
         }
     }
     return r;
+}
+
+Result<BurstResult> query_bursts(const Dataset& dataset, const BurstOptions& options,
+                                 const SelectOptions& select_options) {
+    auto groups = select(dataset, select_options);
+    if (!groups) return std::unexpected(groups.error());
+    return query_bursts(dataset, options, *groups);
 }
 
 Table to_table(const BurstResult& result) {

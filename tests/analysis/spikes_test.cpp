@@ -66,6 +66,41 @@ TEST(Spikes, ListsTheSelectedTrialsWithTheirGroup) {
     EXPECT_EQ(r->groups.labels[r->trials[0].group][0], "C2");
 }
 
+TEST(Groups, SelectedOnceAnswerEveryQueryAsTheSelectOptionsDo) {
+    const auto d = rows({{"C2_a", {246, 250}}, {"B1_b", {100}}, {"C2_c", {}}, {"B1_d", {255, 256, 280}}});
+    const SelectOptions by_stimulus{{}, {"index~^([^_]+)"}};
+    auto groups = select(d, by_stimulus);
+    ASSERT_TRUE(groups) << groups.error().what();
+    auto w1 = query_window(d, {245, 265}, *groups);
+    auto w2 = query_window(d, {245, 265}, by_stimulus);
+    ASSERT_TRUE(w1 && w2);
+    EXPECT_EQ(format_table(to_table(*w1), TableFormat::csv), format_table(to_table(*w2), TableFormat::csv));
+    EXPECT_EQ(format_table(to_table(*w1), TableFormat::csv),
+              "index~^([^_]+),trials,spiking,fraction\nB1,2,1,0.5\nC2,2,1,0.5\n");
+    auto p1 = query_psth(d, {.bin = 5.0, .from = 245.0, .to = 260.0}, *groups);
+    auto p2 = query_psth(d, {.bin = 5.0, .from = 245.0, .to = 260.0}, by_stimulus);
+    ASSERT_TRUE(p1 && p2);
+    EXPECT_EQ(format_table(to_table(*p1), TableFormat::csv), format_table(to_table(*p2), TableFormat::csv));
+    auto b1 = query_bursts(d, {}, *groups);
+    auto b2 = query_bursts(d, {}, by_stimulus);
+    ASSERT_TRUE(b1 && b2);
+    EXPECT_EQ(format_table(to_table(*b1), TableFormat::csv), format_table(to_table(*b2), TableFormat::csv));
+    auto s1 = query_spikes(d, *groups);
+    ASSERT_TRUE(s1);
+    EXPECT_EQ(format_table(to_table(*s1, d), TableFormat::csv),
+              format_table(to_table(*query_spikes(d, by_stimulus), d), TableFormat::csv));
+
+    // Groups of another dataset would index rows that are not there.
+    const auto other = rows({{"C2_a", {246}}});
+    auto refused = query_window(other, {245, 265}, *groups);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, Errc::invalid_argument);
+    EXPECT_NE(refused.error().message.find("dataset of 4 rows, not this one of 1"), std::string::npos);
+    EXPECT_FALSE(query_psth(other, {}, *groups));
+    EXPECT_FALSE(query_bursts(other, {}, *groups));
+    EXPECT_FALSE(query_spikes(other, *groups));
+}
+
 // ISF's 18,000-trial table: the numbers a scientist asks for, pinned, and recomputed with pandas and numpy
 // the way ISF users compute them.
 class IsfSpikeTable : public ::testing::Test {

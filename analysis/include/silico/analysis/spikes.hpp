@@ -5,6 +5,10 @@
 //   psth     per group: spikes per bin and trial, edges aligned to multiples of the bin (ISF's
 //            PSTH_from_spike_times); optionally as a rate in Hz
 //   bursts   per group: singlets, doublets, triplets (ISF's STAPlugin_bursts.event_analysis_bursts)
+//
+// Each query takes SelectOptions (it calls select()) or the Groups a select() on the same dataset returned, so
+// a caller asking many questions of one grouping (the Python module) groups the rows once. Groups of another
+// dataset (a different row count) are Errc::invalid_argument.
 #pragma once
 
 #include <cstdint>
@@ -30,6 +34,7 @@ struct SpikesResult {
     std::vector<TrialSpikes> trials;  // dataset order
 };
 Result<SpikesResult> query_spikes(const Dataset& dataset, const SelectOptions& select = {});
+Result<SpikesResult> query_spikes(const Dataset& dataset, const Groups& groups);
 // Columns: index, trial, the group columns, spikes (count), times (space-separated).
 Table to_table(const SpikesResult& result, const Dataset& dataset);
 
@@ -53,6 +58,7 @@ struct WindowResult {
 };
 Result<WindowResult> query_window(const Dataset& dataset, const WindowOptions& options = {},
                                   const SelectOptions& select = {});
+Result<WindowResult> query_window(const Dataset& dataset, const WindowOptions& options, const Groups& groups);
 // Columns: the group columns, trials, spiking, fraction.
 Table to_table(const WindowResult& result);
 
@@ -80,6 +86,7 @@ struct PsthResult {
 // edges are not counted. Errc::invalid_argument for bin <= 0, from >= to, or more than 10^7 bins.
 Result<PsthResult> query_psth(const Dataset& dataset, const PsthOptions& options = {},
                               const SelectOptions& select = {});
+Result<PsthResult> query_psth(const Dataset& dataset, const PsthOptions& options, const Groups& groups);
 // Columns: the group columns, bin_start, bin_end, count, then "per_trial" or "rate_hz".
 Table to_table(const PsthResult& result);
 
@@ -111,6 +118,7 @@ struct BurstResult {
 std::vector<BurstEvent> burst_events(std::span<const double> spikes, const BurstOptions& options = {});
 Result<BurstResult> query_bursts(const Dataset& dataset, const BurstOptions& options = {},
                                  const SelectOptions& select = {});
+Result<BurstResult> query_bursts(const Dataset& dataset, const BurstOptions& options, const Groups& groups);
 // Columns: the group columns, trials, singlets, doublets, triplets.
 Table to_table(const BurstResult& result);
 // Columns: index, event_time, event_class ("singlet", ...), isi_1, isi_2 (empty when absent).
