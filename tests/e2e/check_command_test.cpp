@@ -8,6 +8,7 @@
 // back (or a broken build wrote them). `check` must name exactly those trials.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -174,6 +175,134 @@ TEST_F(CheckCommand, FailsNamingExactlyTheTrialsWhoseStoredOutputsAnotherSodiumC
         EXPECT_NE(text.out.find("key " + key + "): DIFFERS"), std::string::npos) << text.out;
     EXPECT_NE(text.out.find("soma.v: max |delta|"), std::string::npos) << text.out;
     EXPECT_EQ(stored_digests(planted), before);
+}
+
+// A copy of this checkout's model code (experiments/ and mechanisms/) as a git repository of its own, which
+// silico reads its model-code version from when $SILICO_MODEL_SOURCE_DIR names it. The binary runs the model
+// it was built with, which is the same code: a commit that only edits a comment changes the version alone.
+class ModelCheckout {
+  public:
+    explicit ModelCheckout(const fs::path& dir) : m_dir(dir) {
+        fs::create_directories(dir);
+        for (const char* part : {"experiments", "mechanisms"})
+            fs::copy(fs::path(SILICO_SOURCE_DIR) / part, dir / part, fs::copy_options::recursive);
+        git({"init", "-q"});
+        commit("the model code of this build");
+        ::setenv("SILICO_MODEL_SOURCE_DIR", dir.c_str(), 1);
+    }
+    ~ModelCheckout() { ::unsetenv("SILICO_MODEL_SOURCE_DIR"); }
+
+    void commit_comment(const std::string& comment) {
+        std::ofstream(m_dir / "experiments/trial/src/trial_runner.cpp", std::ios::app)
+            << "// " << comment << "\n";
+        commit(comment);
+    }
+
+  private:
+    void git(std::vector<std::string> args) {
+        args.insert(args.begin(), {"git", "-C", m_dir.string(), "-c", "user.name=silico test", "-c",
+                                   "user.email=test@silico.invalid"});
+        auto out = run_command(args);
+        ASSERT_TRUE(out.has_value());
+        ASSERT_TRUE(out->succeeded()) << out->err;
+    }
+    void commit(const std::string& message) {
+        git({"add", "-A"});
+        git({"commit", "-q", "-m", message});
+    }
+    fs::path m_dir;
+};
+
+TEST_F(CheckCommand, AdoptAfterACommentOnlyChangeRecordsTheProofAndTheNextRunIsAllCacheHits) {
+    ModelCheckout checkout(tmp / "checkout");
+    const auto recipe = write_recipe("steps", k_cell);
+    const fs::path store = tmp / "store";
+    run(recipe, store);
+    const Json old_plan = plan_json(recipe, store);
+    ASSERT_EQ(old_plan["complete"], 4);
+
+    checkout.commit_comment("a comment, nothing else");
+    const Json changed = plan_json(recipe, store);
+    ASSERT_NE(changed["model_key"], old_plan["model_key"]);
+    EXPECT_EQ(changed["missing"], 4);  // the model-code version is part of every key
+
+    auto adopt =
+        silico({"check", recipe.string(), "--store", store.string(), "--executor", "local:2", "--adopt"});
+    ASSERT_EQ(exit_code(adopt), 0) << adopt.out << adopt.err;
+    EXPECT_NE(adopt.out.find("adopted: model " + changed["model_key"].get<std::string>() +
+                             " reproduces model " + old_plan["model_key"].get<std::string>()),
+              std::string::npos)
+        << adopt.out;
+
+    // The proof: every trial re-run, each output's digest, the commit and time.
+    auto item = silico({"store", "get", "model-adoption/" + changed["model_key"].get<std::string>(),
+                        "--store", store.string()});
+    ASSERT_EQ(exit_code(item), 0) << item.err;
+    const Json proof = Json::parse(item.out);
+    EXPECT_EQ(proof["reproduces"], old_plan["model_key"]);
+    EXPECT_EQ(proof["trials"].size(), 4u);
+    EXPECT_EQ(proof["trials"][0]["outputs"].size(), 3u);
+    EXPECT_FALSE(proof["silico_commit"].get<std::string>().empty());
+    EXPECT_GT(proof["time_unix_ms"].get<std::int64_t>(), 0);
+
+    // Plans show where each trial comes from, and the run simulates nothing.
+    const Json adopted = plan_json(recipe, store);
+    EXPECT_EQ(adopted["complete"], 4);
+    EXPECT_EQ(adopted["adopted_models"][0], old_plan["model_key"]);
+    for (std::size_t i = 0; i < 4; ++i) {
+        EXPECT_EQ(adopted["trials"][i]["adopted_from_model"], old_plan["model_key"]);
+        EXPECT_EQ(adopted["trials"][i]["stored_key"], old_plan["trials"][i]["key"]);
+    }
+    auto explain = silico({"explain", recipe.string(), "--trial", "3", "--store", store.string()});
+    EXPECT_NE(explain.out.find("store.trial = complete\nstore.stored-key = " +
+                               old_plan["trials"][3]["key"].get<std::string>() +
+                               "\nstore.adopted-from-model = " + old_plan["model_key"].get<std::string>()),
+              std::string::npos)
+        << explain.out;
+    auto again = silico({"run", recipe.string(), "--store", store.string(), "--json"});
+    ASSERT_EQ(exit_code(again), 0) << again.out << again.err;
+    const Json r = Json::parse(again.out);
+    EXPECT_EQ(r["cached"], 4);
+    EXPECT_EQ(r["succeeded"], 0);
+    EXPECT_EQ(r["workers_started"], false);
+    // CI's regression check under the new version compares with the adopted trials.
+    auto check = silico({"check", recipe.string(), "--store", store.string(), "--executor", "local:2"});
+    EXPECT_EQ(exit_code(check), 0) << check.out << check.err;
+    EXPECT_NE(check.out.find("4 identical"), std::string::npos) << check.out;
+    // A third trial per condition, added under the new version, is computed; the adopted four stay cached.
+    const auto more = write_recipe("steps_more", k_cell, 3);
+    auto run_more =
+        silico({"run", more.string(), "--store", store.string(), "--executor", "local:2", "--json"});
+    ASSERT_EQ(exit_code(run_more), 0) << run_more.out << run_more.err;
+    const Json m = Json::parse(run_more.out);
+    EXPECT_EQ(m["cached"], 4);
+    EXPECT_EQ(m["succeeded"], 2);
+}
+
+TEST_F(CheckCommand, AdoptRefusesNamingTheTrialsWhenTheOldVersionsResultsDiffer) {
+    ModelCheckout checkout(tmp / "checkout");
+    const auto recipe = write_recipe("steps", k_cell);
+    const auto variant = write_recipe("steps_variant", variant_cell("1.8"));
+    const fs::path original = tmp / "original", changed = tmp / "changed", store = tmp / "store";
+    run(recipe, original);
+    run(variant, changed);
+    // The old version's trials as a model with another sodium conductance computed them.
+    const std::set<std::string> altered =
+        plant(plan_json(recipe, original), original, plan_json(variant, changed), changed, store);
+    ASSERT_EQ(altered.size(), 2u);
+
+    checkout.commit_comment("the code that computed them differed");
+    auto adopt = silico(
+        {"check", recipe.string(), "--store", store.string(), "--executor", "local:2", "--adopt", "--json"});
+    EXPECT_EQ(exit_code(adopt), 1) << adopt.out << adopt.err;
+    EXPECT_NE(adopt.err.find("adoption refused"), std::string::npos) << adopt.err;
+    const Json report = Json::parse(adopt.out);
+    EXPECT_EQ(report["differ"], 2);
+    for (const auto& t : report["trials"])
+        EXPECT_EQ(t["identical"].get<bool>(), !altered.contains(t["key"].get<std::string>())) << t.dump();
+    const Json after = plan_json(recipe, store);
+    EXPECT_EQ(after["missing"], 4);
+    EXPECT_TRUE(after["adopted_models"].empty());
 }
 
 }  // namespace

@@ -1,7 +1,10 @@
 // `silico check RECIPE`: CI's regression run (docs/check.md). It re-runs a random sample of a recipe's cached
 // trials with this build and compares every output with the stored one, bit for bit unless --tolerance says
 // otherwise. Nothing is committed: the stored trials stay exactly as they were, whatever the re-run gives.
-
+//
+// `--adopt` compares instead the trials stored under another model version (found through the seed registry:
+// the same condition, trial index and seed, a key that differs only in its model key) and, when every output
+// of the sample is bit-identical, records that this build's model reproduces that one (model_adoption.hpp).
 #include <algorithm>
 #include <iostream>
 #include <map>
@@ -9,8 +12,11 @@
 #include <random>
 
 #include "commands/cli.hpp"
+#include "commands/model_adoption.hpp"
 #include "commands/output_diff.hpp"
 #include "commands/run_plan.hpp"
+#include "silico/core/env.hpp"
+#include "silico/core/git_info.hpp"
 #include "silico/runner/executor.hpp"
 #include "silico/store/array.hpp"
 #include "silico/store/store.hpp"
@@ -30,6 +36,7 @@ struct CheckArgs {
     std::string executor = "local";
     std::uint32_t max_attempts = 3;
     bool json = false;
+    bool adopt = false;
     std::vector<std::string> paths;
 };
 
@@ -54,14 +61,46 @@ struct TrialCheck {
     }
 };
 
-// The trials of the plan that the store holds under their current key.
+// The trials of the plan that the store holds for this build's model: under their key, or through an
+// adoption under the key of an adopted model.
 Result<std::vector<Candidate>> cached_trials(const recipes::Plan& plan, const store::Store& store) {
+    auto stored = find_stored_trials(plan, store);
+    if (!stored) return std::unexpected(stored.error());
     std::vector<Candidate> out;
     for (std::size_t i = 0; i < plan.trials.size(); ++i) {
-        auto record = store.find_trial(plan.trials[i].key);
+        if (!(*stored)[i]) continue;
+        auto record = store.find_trial((*stored)[i]->key);
+        if (!record) return std::unexpected(record.error());
+        out.push_back({i, (*stored)[i]->key, std::move(*record)});
+    }
+    return out;
+}
+
+// The trials of the plan stored under another model version and not available to this one. The seed
+// registry names the trial holding each trial's seed identity; it is the same trial under another model when
+// its record names the same condition, index and seed, and its key is this trial's key computed with the
+// record's model key (so the keys differ in the model alone).
+Result<std::vector<Candidate>> other_model_trials(const recipes::Plan& plan, const store::Store& store) {
+    auto stored = find_stored_trials(plan, store);
+    if (!stored) return std::unexpected(stored.error());
+    std::vector<Candidate> out;
+    for (std::size_t i = 0; i < plan.trials.size(); ++i) {
+        if ((*stored)[i]) continue;
+        const auto& t = plan.trials[i];
+        const auto& condition = plan.conditions[t.condition];
+        const auto mode = condition.spec.seeds.mode;
+        auto owner = mode == recipes::SeedMode::isf ? store.isf_seed_owner(t.seed, t.trial, condition.key)
+                                                    : store.seed_owner(t.seed);
+        if (!owner) return std::unexpected(owner.error());
+        if (!*owner) continue;
+        auto record = store.find_trial(**owner);
         if (!record && record.error().code == Errc::not_found) continue;
         if (!record) return std::unexpected(record.error());
-        out.push_back({i, plan.trials[i].key, std::move(*record)});
+        if (!record->model || *record->model == plan.model || record->condition != condition.key ||
+            record->sweep != t.trial || record->seed != t.seed)
+            continue;
+        if (recipes::trial_key(*record->model, condition.key, mode, t.trial, t.seed) != **owner) continue;
+        out.push_back({i, **owner, std::move(*record)});
     }
     return out;
 }
@@ -253,10 +292,105 @@ void check_recipe(const CheckArgs& args, const Tolerance& tolerance, CliContext&
     if (!std::all_of(checks->begin(), checks->end(), [](auto& c) { return c.within(); })) ctx.exit_code = 1;
 }
 
+// The one other model the candidates belong to; several are refused (which one to adopt is then ambiguous).
+std::optional<Digest> single_model(const std::vector<Candidate>& candidates, CliContext& ctx) {
+    std::map<Digest, std::size_t> count;
+    for (const auto& c : candidates) ++count[*c.record.model];
+    if (count.size() == 1) return count.begin()->first;
+    std::string models;
+    for (const auto& [model, n] : count) models += " " + model.hex() + " (" + std::to_string(n) + " trials)";
+    ctx.report(Error{Errc::validation,
+                     "the cached trials of this recipe belong to several model versions:" + models +
+                         "; adopt from one store per version",
+                     "check --adopt"});
+    return std::nullopt;
+}
+
+Adoption adoption_of(const CheckArgs& args, const LoadedPlan& loaded, const Digest& older,
+                     std::size_t candidates, const std::vector<TrialCheck>& checks) {
+    Adoption a;
+    a.model = loaded.plan.model;
+    a.reproduces = older;
+    a.experiments_tree = loaded.context.model.experiments_tree;
+    a.mechanisms_tree = loaded.context.model.mechanisms_tree;
+    a.recipe = std::filesystem::absolute(args.recipe).lexically_normal().string();
+    a.recipe_digest = loaded.recipe.digest.hex();
+    const BuildInfo& info = build_info();
+    a.silico_version = info.version;
+    a.silico_commit = info.commit;
+    a.silico_dirty = info.dirty;
+    a.host = env().host_name();
+    a.user = env().user_name();
+    a.time_unix_ms = env().now_unix_ms();
+    a.sample_seed = args.seed;
+    a.candidates = candidates;
+    for (const auto& c : checks) {
+        AdoptionProof proof{c.candidate.stored_key, loaded.plan.trials[c.candidate.trial].key, {}};
+        for (const auto& [name, ref] : c.candidate.record.outputs)
+            proof.outputs.emplace_back(name, ref.digest);
+        a.trials.push_back(std::move(proof));
+    }
+    return a;
+}
+
+void adopt_recipe(const CheckArgs& args, CliContext& ctx) {
+    // The proof names the commit of the model code: uncommitted code has none.
+    auto loaded = load_plan(args.recipe, true, ctx, args.paths);
+    if (!loaded) return;
+    const auto& plan = loaded->plan;
+    auto store = store::Store::open(ctx.store_dir(), {.create_if_missing = false});
+    if (!store) return ctx.report(store.error());
+    if (auto existing = find_adoption(*store, plan.model); !existing || *existing) {
+        if (!existing) return ctx.report(existing.error());
+        std::cout << "model " << plan.model.hex() << " already reproduces model "
+                  << (*existing)->reproduces.hex() << " (adopted " << (*existing)->trials.size()
+                  << " trials' proof); nothing to do\n";
+        return;
+    }
+    auto candidates = other_model_trials(plan, *store);
+    if (!candidates) return ctx.report(candidates.error());
+    if (candidates->empty()) {
+        ctx.report(Error{Errc::not_found,
+                         "no trial of this recipe is stored under another model version: nothing "
+                         "to adopt (this build's model key is " +
+                             plan.model.short_hex() + ")",
+                         args.recipe});
+        return;
+    }
+    auto older = single_model(*candidates, ctx);
+    if (!older) return;
+    const std::size_t count = candidates->size();
+    auto sample = choose_sample(std::move(*candidates), args.sample, args.seed);
+    std::cerr << "silico: check --adopt: re-running " << sample.size() << " of " << count
+              << " trials of model " << older->short_hex() << "\n";
+    auto checks = check_sample(args, plan, *store, std::move(sample), Tolerance{}, ctx);
+    if (!checks) return;
+    print_report(args, plan, count, *checks);
+    if (!std::all_of(checks->begin(), checks->end(), [](auto& c) { return c.identical(); })) {
+        std::cerr << "silico: error: adoption refused: the trials above differ from model " << older->hex()
+                  << "'s; this model's trials will be computed anew\n";
+        ctx.exit_code = 1;
+        return;
+    }
+    const Adoption adoption = adoption_of(args, *loaded, *older, count, *checks);
+    auto put = store->put_item(adoption_item_name(plan.model), encode_adoption(adoption),
+                               std::string(k_adoption_encoding));
+    if (!put) return ctx.report(put.error());
+    if (!args.json)
+        std::cout << "adopted: model " << plan.model.hex() << " reproduces model " << older->hex() << " ("
+                  << checks->size() << " of " << count
+                  << " trials re-run bit-identical); plans of this model reuse its trials (item " << put->name
+                  << ")\n";
+}
+
 void check_command(const CheckArgs& args, CliContext& ctx) {
     auto tolerance = parse_tolerance(args.tolerance);
     if (!tolerance) return ctx.report(tolerance.error());
-    check_recipe(args, *tolerance, ctx);
+    if (!args.adopt) return check_recipe(args, *tolerance, ctx);
+    if (!tolerance->exact())
+        return ctx.report(Error{Errc::invalid_argument,
+                                "--adopt needs bit-identical results; drop --tolerance", "check --adopt"});
+    adopt_recipe(args, ctx);
 }
 
 }  // namespace
@@ -276,6 +410,10 @@ void add_check_command(CLI::App& app, CliContext& ctx) {
     cmd->add_option("--max-attempts", args->max_attempts, "Starts of a trial whose worker dies (default 3)")
         ->check(CLI::PositiveNumber);
     cmd->add_flag("--json", args->json, "Print the comparison as JSON");
+    cmd->add_flag(
+        "--adopt", args->adopt,
+        "Compare with the trials of another model version; if the sample is bit-identical, record that "
+        "this model reproduces it, so plans reuse its trials");
     cmd->add_option("--path", args->paths, "Placeholder folder NAME=DIR, overriding the recipe's [paths]");
     cmd->callback([&ctx, args] { check_command(*args, ctx); });
 }

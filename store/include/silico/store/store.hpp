@@ -82,6 +82,9 @@ struct TrialRecord {
     // where they are part of the registration; provenance otherwise.
     std::optional<std::uint64_t> sweep;
     std::optional<Digest> condition;
+    // The model key (recipes' model_key: model-code version, mechanisms, NEURON) the trial ran under, when
+    // the writer knows it. `silico check --adopt` reads it to name the model version a trial belongs to.
+    std::optional<Digest> model;
     // Provenance. fill_provenance() sets commit, dirty, version, host and user; the caller sets the rest.
     std::string silico_version;
     std::string silico_commit;
