@@ -252,6 +252,7 @@ class OutcomeCommitter {
         store::TrialRecord record;
         store::fill_provenance(record);
         set_seed_fields(m_plan, trial, record);
+        if (auto recipe = Digest::from_hex(m_state.digest)) record.recipe = *recipe;
         record.attempt = outcome.attempts;
         record.wall_seconds = outcome.seconds;
         record.end_unix_ms = env().now_unix_ms();
