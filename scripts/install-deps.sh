@@ -20,6 +20,7 @@ test_packages=(
   clang-16 libclang-rt-16-dev  # libFuzzer targets (docs/fuzzing.md): clang 14 cannot compile std::expected
   openssh-server openssh-client
   slurmctld slurmd slurm-client munge
+  debootstrap  # container/build-rootfs.sh (docs/container.md)
 )
 
 want=("${build_packages[@]}")

@@ -47,6 +47,7 @@ int main(int argc, char** argv) {
     add_import_commands(app, ctx);
     add_export_command(app, ctx);
     add_anatomy_commands(app, ctx);
+    add_check_command(app, ctx);
 
     try {
         app.parse(argc, argv);

@@ -122,8 +122,11 @@ bool decimal_integers(const std::vector<double>& values, std::vector<std::uint64
         bool ok = true;
         for (double v : values) {
             const double x = std::nearbyint(v * scale);
+            // Compare what the decoder computes from the stored integer: an integer has no -0, so -0.0
+            // (which x / scale would give back) must not be stored as a decimal.
             if (!(std::fabs(x) < k_limit) ||
-                std::bit_cast<std::uint64_t>(x / scale) != std::bit_cast<std::uint64_t>(v)) {
+                std::bit_cast<std::uint64_t>(static_cast<double>(static_cast<std::int64_t>(x)) / scale) !=
+                    std::bit_cast<std::uint64_t>(v)) {
                 ok = false;
                 break;
             }

@@ -11,6 +11,8 @@
 //                 "condition": 64 hex digits,       the trial's condition key
 //                                                   sweep and condition are omitted when unknown; an "isf"
 //                                                   record without seed, sweep or condition is corrupt
+//                 "model": 64 hex digits,           the model key the trial ran under; absent when unknown
+//                 "recipe": 64 hex digits,          the digest of the recipe whose run computed it
 //                 "silico_version": str, "silico_commit": str, "silico_dirty": bool,
 //                 "neuron_version": str, "host": str, "user": str,
 //                 "start_unix_ms": int64, "end_unix_ms": int64,
@@ -91,6 +93,8 @@ std::string encode_record(const TrialRecord& r) {
     if (r.seed || r.seed_mode != SeedMode::independent) j["seed_mode"] = std::string(to_string(r.seed_mode));
     if (r.sweep) j["sweep"] = *r.sweep;
     if (r.condition) j["condition"] = r.condition->hex();
+    if (r.model) j["model"] = r.model->hex();
+    if (r.recipe) j["recipe"] = r.recipe->hex();
     // Replace invalid UTF-8 (a binary stderr tail) instead of throwing.
     return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
@@ -128,6 +132,16 @@ Result<TrialRecord> decode_record(std::string_view bytes) {
             auto condition = Digest::from_hex(j.at("condition").get<std::string>());
             if (!condition) return std::unexpected(condition.error());
             r.condition = *condition;
+        }
+        if (j.contains("model")) {
+            auto model = Digest::from_hex(j.at("model").get<std::string>());
+            if (!model) return std::unexpected(model.error());
+            r.model = *model;
+        }
+        if (j.contains("recipe")) {
+            auto recipe = Digest::from_hex(j.at("recipe").get<std::string>());
+            if (!recipe) return std::unexpected(recipe.error());
+            r.recipe = *recipe;
         }
         if (auto missing = missing_isf_field(r); !missing.empty())
             return fail(Errc::corruption, "isf-mode trial record has no " + std::string(missing));

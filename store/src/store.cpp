@@ -42,6 +42,8 @@ rocksdb::ColumnFamilyOptions cf_options(Cf which, const std::shared_ptr<rocksdb:
     return o;
 }
 
+}  // namespace
+
 std::vector<rocksdb::ColumnFamilyDescriptor> descriptors(const std::shared_ptr<rocksdb::Cache>& cache,
                                                          std::size_t write_buffer_bytes) {
     std::vector<rocksdb::ColumnFamilyDescriptor> out;
@@ -51,6 +53,13 @@ std::vector<rocksdb::ColumnFamilyDescriptor> descriptors(const std::shared_ptr<r
     }
     return out;
 }
+
+const std::shared_ptr<rocksdb::Cache>& block_cache() {
+    static const std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(64 << 20);
+    return cache;
+}
+
+namespace {
 
 constexpr std::string_view k_version_key = "format_version";
 
@@ -120,8 +129,10 @@ void remove_orphaned_reader_folders(const std::filesystem::path& temp) {
     }
 }
 
+}  // namespace
+
 Status open_db(Store::Impl& impl) {
-    static const std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(64 << 20);
+    const std::shared_ptr<rocksdb::Cache>& cache = block_cache();
     rocksdb::DBOptions db_options;
     db_options.create_if_missing = impl.options.create_if_missing;
     db_options.create_missing_column_families = true;
@@ -156,8 +167,6 @@ Status open_db(Store::Impl& impl) {
     impl.cfs = std::move(handles);
     return check_format_version(impl);
 }
-
-}  // namespace
 
 std::string seed_key(std::uint64_t seed) {
     std::string k(8, '\0');

@@ -44,6 +44,12 @@ std::string isf_seed_key(std::uint64_t seed, std::uint64_t sweep, const Digest& 
 // 32-byte trial key + 4-byte big-endian attempt.
 std::string failure_key(const Digest& key, std::uint32_t attempt);
 
+// The column families' options (store.cpp), sharing one block cache, and opening the database of a store
+// folder (impl.dir, impl.options) with the format-version check.
+std::vector<rocksdb::ColumnFamilyDescriptor> descriptors(const std::shared_ptr<rocksdb::Cache>& cache,
+                                                         std::size_t write_buffer_bytes);
+const std::shared_ptr<rocksdb::Cache>& block_cache();
+
 // Maps a RocksDB status to a silico error naming the store and the operation.
 Error rocks_error(const rocksdb::Status& status, const std::filesystem::path& dir, std::string_view what);
 
@@ -73,5 +79,8 @@ struct Store::Impl {
     // must be in the store or in `batch`.
     Result<TrialRecord> commit_locked(rocksdb::WriteBatch& batch, const Digest& key, TrialRecord record);
 };
+
+// Opens the database of impl.dir with impl.options and checks its format version (store.cpp).
+Status open_db(Store::Impl& impl);
 
 }  // namespace silico::store

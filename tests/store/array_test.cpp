@@ -64,6 +64,15 @@ TEST(ArrayEncoding, FullPrecisionValuesRoundTripBitForBit) {
     expect_identical_bits(back->f64[0], v);
 }
 
+TEST(ArrayEncoding, ExactDecimalColumnsKeepTheSignOfZero) {
+    const std::vector<double> v = {0.5, -0.0, 1.25, 0.0, -2.0};  // decimals, but an integer has no -0
+    auto bytes = encode_f64_table({v});
+    ASSERT_TRUE(bytes);
+    auto back = decode_array(*bytes);
+    ASSERT_TRUE(back) << back.error().what();
+    expect_identical_bits(back->f64[0], v);
+}
+
 TEST(ArrayEncoding, DeclaredPrecisionKeepsEveryValueWithinHalfAQuantum) {
     const auto columns = read_columns(
         k_traces +

@@ -65,6 +65,8 @@ void add_run_commands(CLI::App& app, CliContext& ctx);
 // silico query / datasets / import isf-simrun / import isf-spike-times (query_commands.cpp, import_commands.cpp).
 void add_query_commands(CLI::App& app, CliContext& ctx);
 void add_import_commands(CLI::App& app, CliContext& ctx);
+// silico check RECIPE [--sample K] [--seed S] [--tolerance SPEC] (check_command.cpp).
+void add_check_command(CLI::App& app, CliContext& ctx);
 // silico anatomy map / generate-synthetic (anatomy_command.cpp).
 void add_anatomy_commands(CLI::App& app, CliContext& ctx);
 

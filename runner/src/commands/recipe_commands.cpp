@@ -1,10 +1,12 @@
 // `silico validate`, `silico explain` and `silico import param`: the recipe library's commands.
 #include <algorithm>
+#include <cstdlib>
 #include <iostream>
 #include <optional>
 
 #include "commands/anatomy_cache.hpp"
 #include "commands/cli.hpp"
+#include "commands/model_adoption.hpp"
 #include "silico/core/git_info.hpp"
 #include "silico/neuron/simulator.hpp"
 #include "silico/recipes/param_toml.hpp"
@@ -85,8 +87,12 @@ std::optional<Recipe> load_or_report(const std::string& file, const std::vector<
 
 std::optional<KeyContext> key_context_or_report(bool require_clean, CliContext& ctx) {
     std::vector<std::string> warnings;
-    auto context = make_key_context(build_info().source_dir, experiments::Simulator::version(), require_clean,
-                                    &warnings);
+    // $SILICO_MODEL_SOURCE_DIR: read the model-code version from another checkout of the same model code
+    // (docs/check.md: tests and CI that check a build against a checkout with a refactor). The binary still
+    // runs the model it was built with, so this is for code that is known to be the same.
+    std::string source = build_info().source_dir;
+    if (const char* dir = std::getenv("SILICO_MODEL_SOURCE_DIR"); dir && *dir) source = dir;
+    auto context = make_key_context(source, experiments::Simulator::version(), require_clean, &warnings);
     for (const auto& w : warnings) std::cerr << "silico: warning: " << w << "\n";
     if (!context) {
         ctx.report(context.error());
@@ -143,6 +149,22 @@ std::optional<std::size_t> trial_to_explain(const Plan& plan, const std::string&
     return index;
 }
 
+// Where the store holds the explained trial: "store.trial = complete|missing", and for a trial reused through a
+// model adoption the stored key and the adopted model (docs/check.md). Nothing when there is no store.
+void explain_stored(const recipes::Plan& plan, std::size_t index, CliContext& ctx) {
+    std::error_code ec;
+    if (!std::filesystem::exists(ctx.store_dir() / "db", ec)) return;
+    auto store = store::Store::open(ctx.store_dir(), {.read_only = true});
+    if (!store) return ctx.report(store.error());
+    auto stored = find_stored_trials(plan, *store);
+    if (!stored) return ctx.report(stored.error());
+    const auto& s = (*stored)[index];
+    std::cout << "store.trial = " << (s ? "complete" : "missing") << "\n";
+    if (s && s->adopted_model)
+        std::cout << "store.stored-key = " << s->key.hex()
+                  << "\nstore.adopted-from-model = " << s->adopted_model->hex() << "\n";
+}
+
 void add_explain_command(CLI::App& app, CliContext& ctx) {
     auto* cmd = app.add_subcommand("explain", "Print every hashed field of a trial's key as diffable text");
     static std::string file, key;
@@ -165,8 +187,10 @@ void add_explain_command(CLI::App& app, CliContext& ctx) {
             ctx.exit_code = 2;
             return;
         }
-        if (auto index = trial_to_explain(*plan, key, trial, file, ctx))
+        if (auto index = trial_to_explain(*plan, key, trial, file, ctx)) {
             std::cout << explain_trial(*plan, *context, *index);
+            explain_stored(*plan, *index, ctx);
+        }
     });
 }
 

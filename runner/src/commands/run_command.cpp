@@ -22,6 +22,7 @@
 #include <set>
 
 #include "commands/cli.hpp"
+#include "commands/model_adoption.hpp"
 #include "commands/run_plan.hpp"
 #include "silico/core/env.hpp"
 #include "silico/core/git_info.hpp"
@@ -251,6 +252,7 @@ class OutcomeCommitter {
         store::TrialRecord record;
         store::fill_provenance(record);
         set_seed_fields(m_plan, trial, record);
+        if (auto recipe = Digest::from_hex(m_state.digest)) record.recipe = *recipe;
         record.attempt = outcome.attempts;
         record.wall_seconds = outcome.seconds;
         record.end_unix_ms = env().now_unix_ms();
@@ -463,17 +465,40 @@ void run_recipe(const RunArgs& args, CliContext& ctx) {
 
 // ----- silico plan / status / runs -------------------------------------------------------------------------
 
+// Where each trial of the plan is stored and which models the plan's model adopted; a folder without a
+// store holds nothing.
+struct StoredState {
+    std::vector<std::optional<StoredTrial>> trials;
+    std::vector<Digest> adopted;
+};
+
+Result<StoredState> stored_state(const Plan& plan, const fs::path& dir) {
+    StoredState state;
+    state.trials.resize(plan.trials.size());
+    std::error_code ec;
+    if (!fs::exists(dir / "db", ec)) return state;
+    auto store = store::Store::open(dir, {.read_only = true});
+    if (!store) return std::unexpected(store.error());
+    auto trials = find_stored_trials(plan, *store);
+    if (!trials) return std::unexpected(trials.error());
+    auto adopted = adopted_models(*store, plan.model);
+    if (!adopted) return std::unexpected(adopted.error());
+    return StoredState{std::move(*trials), std::move(*adopted)};
+}
+
 void plan_recipe(const std::string& file, bool json, bool require_clean, CliContext& ctx,
                  const std::vector<std::string>& paths) {
     auto loaded = load_plan(file, require_clean, ctx, paths);
     if (!loaded) return;
     const auto& plan = loaded->plan;
-    auto complete = trials_complete(plan, ctx.store_dir());
-    if (!complete) {
-        ctx.report(complete.error());
+    auto state = stored_state(plan, ctx.store_dir());
+    if (!state) {
+        ctx.report(state.error());
         return;
     }
-    const auto done = static_cast<std::size_t>(std::count(complete->begin(), complete->end(), true));
+    const auto& stored = state->trials;
+    const auto done = static_cast<std::size_t>(
+        std::count_if(stored.begin(), stored.end(), [](const auto& s) { return s.has_value(); }));
     if (json) {
         Json out;
         out["recipe"] = file;
@@ -484,6 +509,9 @@ void plan_recipe(const std::string& file, bool json, bool require_clean, CliCont
         out["total"] = plan.trials.size();
         out["complete"] = done;
         out["missing"] = plan.trials.size() - done;
+        Json adopted = Json::array();
+        for (const auto& m : state->adopted) adopted.push_back(m.hex());
+        out["adopted_models"] = adopted;
         Json conditions = Json::array();
         for (const auto& c : plan.conditions)
             conditions.push_back({{"index", c.index}, {"key", c.key.hex()}, {"point", point_json(c)}});
@@ -491,12 +519,13 @@ void plan_recipe(const std::string& file, bool json, bool require_clean, CliCont
         Json trials = Json::array();
         for (std::size_t i = 0; i < plan.trials.size(); ++i) {
             const auto& t = plan.trials[i];
-            trials.push_back({{"index", i},
-                              {"condition", t.condition},
-                              {"trial", t.trial},
-                              {"seed", t.seed},
-                              {"key", t.key.hex()},
-                              {"complete", static_cast<bool>((*complete)[i])}});
+            Json trial = {{"index", i},     {"condition", t.condition}, {"trial", t.trial},
+                          {"seed", t.seed}, {"key", t.key.hex()},       {"complete", stored[i].has_value()}};
+            if (stored[i] && stored[i]->adopted_model) {
+                trial["stored_key"] = stored[i]->key.hex();
+                trial["adopted_from_model"] = stored[i]->adopted_model->hex();
+            }
+            trials.push_back(trial);
         }
         out["trials"] = trials;
         std::cout << out.dump(2) << "\n";
@@ -504,6 +533,9 @@ void plan_recipe(const std::string& file, bool json, bool require_clean, CliCont
     }
     std::cout << "recipe " << file << " (" << loaded->recipe.digest.short_hex() << "), model "
               << plan.model.short_hex() << ", store " << ctx.store_dir().string() << "\n";
+    for (const auto& m : state->adopted)
+        std::cout << "model " << plan.model.short_hex() << " reuses the trials of adopted model " << m.hex()
+                  << " (silico check --adopt)\n";
     std::cout << plan.conditions.size() << " condition" << (plan.conditions.size() == 1 ? "" : "s") << ":\n";
     for (const auto& c : plan.conditions)
         std::cout << "  condition " << c.index << "  key " << c.key.short_hex() << "  "
@@ -512,8 +544,11 @@ void plan_recipe(const std::string& file, bool json, bool require_clean, CliCont
     for (std::size_t i = 0; i < plan.trials.size(); ++i) {
         const auto& t = plan.trials[i];
         std::cout << "  trial " << i << "  condition " << t.condition << "  #" << t.trial << "  seed "
-                  << t.seed << "  key " << t.key.hex() << "  " << ((*complete)[i] ? "complete" : "missing")
-                  << "\n";
+                  << t.seed << "  key " << t.key.hex() << "  " << (stored[i] ? "complete" : "missing");
+        if (stored[i] && stored[i]->adopted_model)
+            std::cout << " (adopted: trial " << stored[i]->key.short_hex() << " of model "
+                      << stored[i]->adopted_model->short_hex() << ")";
+        std::cout << "\n";
     }
     std::cout << done << "/" << plan.trials.size() << " complete, " << plan.trials.size() - done
               << " missing\n";

@@ -3,6 +3,7 @@
 
 #include <map>
 
+#include "commands/model_adoption.hpp"
 #include "silico/trial/trial_runner.hpp"
 
 namespace silico::runner {
@@ -10,12 +11,10 @@ namespace silico::runner {
 namespace fs = std::filesystem;
 
 Result<std::vector<bool>> trials_complete(const recipes::Plan& plan, const store::Store& store) {
+    auto stored = find_stored_trials(plan, store);
+    if (!stored) return std::unexpected(stored.error());
     std::vector<bool> complete(plan.trials.size(), false);
-    for (std::size_t i = 0; i < plan.trials.size(); ++i) {
-        auto has = store.contains(plan.trials[i].key);
-        if (!has) return std::unexpected(has.error());
-        complete[i] = *has;
-    }
+    for (std::size_t i = 0; i < plan.trials.size(); ++i) complete[i] = (*stored)[i].has_value();
     return complete;
 }
 
@@ -53,6 +52,7 @@ void set_seed_fields(const recipes::Plan& plan, const recipes::TrialSpec& trial,
                                                                            : store::SeedMode::independent;
     record.sweep = trial.trial;
     record.condition = condition.key;
+    record.model = plan.model;
 }
 
 std::string run_record_name(const recipes::Recipe& recipe) {

@@ -20,7 +20,8 @@ namespace silico::runner {
 inline constexpr std::string_view k_simulate_kind = "simulate";
 void register_simulate_handler(HandlerRegistry& registry);
 
-// Which trials of `plan` are complete in `store` (store.contains per key).
+// Which trials of `plan` are complete in `store`: under their own key, or as the same trial of a model that
+// the plan's model adopted (model_adoption.hpp).
 Result<std::vector<bool>> trials_complete(const recipes::Plan& plan, const store::Store& store);
 
 // The same against the store folder opened read-only; a folder without a store means nothing is complete.

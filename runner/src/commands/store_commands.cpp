@@ -90,34 +90,109 @@ void info_command(CliContext& ctx, bool as_json) {
               << "disk       " << human_bytes(info->disk_bytes) << "\n";
 }
 
+// The recipe file a run record names for a recipe digest ("recipe/<hex>"), or the digest when none does.
+std::string recipe_name(const Store& store, const std::optional<Digest>& recipe) {
+    if (!recipe) return "unknown";
+    auto record = store.get_run("recipe/" + recipe->hex());
+    if (record && *record) {
+        const json r = json::parse(**record, nullptr, false);
+        if (r.is_object() && r.contains("recipe"))
+            return r.value("recipe", "") + " (" + recipe->short_hex() + ")";
+    }
+    return recipe->hex();
+}
+
+json affected_json(const Store& store, const store::VerifyReport::Affected& a) {
+    json j = {{"kind", a.kind}, {"name", a.name}, {"items", a.items}};
+    if (a.condition) j["condition"] = a.condition->hex();
+    if (a.sweep) j["trial"] = *a.sweep;
+    if (a.recipe) j["recipe_digest"] = a.recipe->hex();
+    j["recipe"] = recipe_name(store, a.recipe);
+    return j;
+}
+
+json verify_json(const Store& store, const store::VerifyReport& report) {
+    json corrupt = json::array(), missing = json::array(), damaged = json::array(), affected = json::array();
+    for (const auto& p : report.corrupt)
+        corrupt.push_back({{"digest", p.digest.hex()}, {"message", p.message}});
+    for (const auto& p : report.missing)
+        missing.push_back({{"digest", p.digest.hex()}, {"message", p.message}});
+    for (const auto& d : report.damaged)
+        damaged.push_back({{"column_family", d.column_family},
+                           {"after", d.after},
+                           {"resume", d.resume},
+                           {"message", d.message}});
+    for (const auto& a : report.affected) affected.push_back(affected_json(store, a));
+    return {{"blobs_checked", report.blobs_checked},
+            {"references_checked", report.references_checked},
+            {"corrupt", corrupt},
+            {"missing", missing},
+            {"damaged", damaged},
+            {"affected", affected},
+            {"ok", report.ok()}};
+}
+
+void print_verify_text(const Store& store, const store::VerifyReport& report) {
+    for (const auto& p : report.corrupt)
+        std::cout << "corrupt " << p.digest.hex() << ": " << p.message << "\n";
+    for (const auto& p : report.missing)
+        std::cout << "missing " << p.digest.hex() << ": " << p.message << "\n";
+    for (const auto& d : report.damaged)
+        std::cout << "damaged " << d.column_family << " after key " << (d.after.empty() ? "(start)" : d.after)
+                  << " up to " << (d.resume.empty() ? "(end)" : d.resume) << ": " << d.message << "\n";
+    for (const auto& a : report.affected) {
+        std::cout << "affected " << a.kind << " " << a.name << " (recipe " << recipe_name(store, a.recipe)
+                  << ", condition " << (a.condition ? a.condition->hex() : std::string("unknown"));
+        if (a.sweep) std::cout << ", trial " << *a.sweep;
+        std::cout << ")\n";
+        for (const auto& item : a.items) std::cout << "  " << item << "\n";
+    }
+    std::cout << report.blobs_checked << " blobs re-hashed, " << report.references_checked
+              << " references checked: " << report.corrupt.size() << " corrupt, " << report.missing.size()
+              << " missing, " << report.damaged.size() << " damaged ranges, " << report.affected.size()
+              << " affected trials or items\n";
+}
+
 void verify_command(CliContext& ctx, bool as_json) {
     auto store = open_store(ctx, false);
     if (!store) return ctx.report(store.error());
     auto report = store->verify();
     if (!report) return ctx.report(report.error());
+    if (as_json)
+        std::cout << verify_json(*store, *report).dump(2) << "\n";
+    else
+        print_verify_text(*store, *report);
+    if (!report->ok()) ctx.exit_code = 1;
+}
+
+// `store repair`: without a lab cache the trials set aside are recomputed by the next run. (A --remote URL,
+// issue 15 part 1, would take RepairReport::recompute from the lab cache here.)
+void repair_command(CliContext& ctx, bool as_json) {
+    auto store = open_store(ctx, true);
+    if (!store) return ctx.report(store.error());
+    auto report = store->repair();
+    if (!report) return ctx.report(report.error());
+    json recompute = json::array();
+    for (const auto& key : report->recompute) recompute.push_back(key.hex());
     if (as_json) {
-        json corrupt = json::array(), missing = json::array();
-        for (const auto& p : report->corrupt)
-            corrupt.push_back({{"digest", p.digest.hex()}, {"message", p.message}});
-        for (const auto& p : report->missing)
-            missing.push_back({{"digest", p.digest.hex()}, {"message", p.message}});
-        std::cout << json{{"blobs_checked", report->blobs_checked},
-                          {"references_checked", report->references_checked},
-                          {"corrupt", corrupt},
-                          {"missing", missing},
-                          {"ok", report->ok()}}
+        std::cout << json{{"found", verify_json(*store, report->found)},
+                          {"quarantined", report->quarantined},
+                          {"recompute", recompute},
+                          {"damaged_db", report->damaged_db.string()}}
                          .dump(2)
                   << "\n";
-    } else {
-        for (const auto& p : report->corrupt)
-            std::cout << "corrupt " << p.digest.hex() << ": " << p.message << "\n";
-        for (const auto& p : report->missing)
-            std::cout << "missing " << p.digest.hex() << ": " << p.message << "\n";
-        std::cout << report->blobs_checked << " blobs re-hashed, " << report->references_checked
-                  << " references checked: " << report->corrupt.size() << " corrupt, "
-                  << report->missing.size() << " missing\n";
+        return;
     }
-    if (!report->ok()) ctx.exit_code = 1;
+    if (report->found.ok()) {
+        std::cout << "store is clean: nothing to repair\n";
+        return;
+    }
+    print_verify_text(*store, report->found);
+    for (const auto& name : report->quarantined) std::cout << "set aside " << name << "\n";
+    std::cout << "repaired: " << report->quarantined.size() << " records set aside under quarantine/, "
+              << report->recompute.size()
+              << " trials to recompute (run their recipes again); damaged database kept in "
+              << report->damaged_db.string() << "\n";
 }
 
 void gc_command(CliContext& ctx, bool yes, bool as_json) {
@@ -275,6 +350,11 @@ void add_store_commands(CLI::App& app, CliContext& ctx) {
         group->add_subcommand("verify", "Re-hash every blob and check every reference; exit 1 on problems");
     verify->add_flag("--json", args->json, "JSON output");
     verify->callback([&ctx, args] { verify_command(ctx, args->json); });
+
+    auto* repair = group->add_subcommand(
+        "repair", "Rebuild a damaged store: set affected records aside so the next run recomputes them");
+    repair->add_flag("--json", args->json, "JSON output");
+    repair->callback([&ctx, args] { repair_command(ctx, args->json); });
 
     auto* gc = group->add_subcommand("gc", "Delete blobs nothing references (a dry run unless --yes)");
     gc->add_flag("--dry-run", args->dry_run, "List what would be deleted (the default)");

@@ -82,6 +82,11 @@ struct TrialRecord {
     // where they are part of the registration; provenance otherwise.
     std::optional<std::uint64_t> sweep;
     std::optional<Digest> condition;
+    // The model key (recipes' model_key: model-code version, mechanisms, NEURON) the trial ran under, when
+    // the writer knows it. `silico check --adopt` reads it to name the model version a trial belongs to.
+    std::optional<Digest> model;
+    // The digest of the recipe whose run computed the trial, when known; `store verify` names it.
+    std::optional<Digest> recipe;
     // Provenance. fill_provenance() sets commit, dirty, version, host and user; the caller sets the rest.
     std::string silico_version;
     std::string silico_commit;
@@ -132,20 +137,48 @@ struct StoreInfo {
     // What the blobs hold before any encoding: for numeric arrays their values (array_raw_bytes in
     // array.hpp), for anything else its bytes. raw_bytes / blob_stored_bytes is the real compression ratio.
     std::uint64_t raw_bytes = 0;
-    std::uint64_t disk_bytes = 0;         // every file under DIR
+    std::uint64_t disk_bytes = 0;  // every file under DIR
 };
 
-// store verify: every blob re-hashed, every reference checked.
+// store verify: every blob re-hashed, every reference checked, every column family read to its end. A block
+// RocksDB cannot read (its checksum fails) does not stop the scan: it is listed in `damaged` and the scan
+// continues after it, and every trial or item that lost its record or a blob is listed in `affected`.
 struct VerifyReport {
     struct Problem {
         Digest digest;
         std::string message;  // what is wrong, and which trial or item references it when missing
     };
+    // A key range of a column family that cannot be read: the keys between `after` and `resume` (both
+    // readable, hex; "" for the start or the end) are lost to the block RocksDB reported in `message`.
+    struct Damage {
+        std::string column_family;
+        std::string after, resume;
+        std::string message;
+    };
+    // A trial or item that lost something: its record, or a blob it references.
+    struct Affected {
+        std::string kind;                 // "trial", "failed trial" or "item"
+        std::string name;                 // the trial key (hex) or the item name
+        std::optional<Digest> condition;  // from the record, when it could be read
+        std::optional<std::uint64_t> sweep;
+        std::optional<Digest> recipe;
+        std::vector<std::string> items;  // "record unreadable: ...", "output 'soma.v' blob HEX corrupt: ..."
+    };
     std::uint64_t blobs_checked = 0;
     std::uint64_t references_checked = 0;
     std::vector<Problem> corrupt;  // stored bytes that do not decode to their digest
     std::vector<Problem> missing;  // referenced by a record or item but absent
-    bool ok() const { return corrupt.empty() && missing.empty(); }
+    std::vector<Damage> damaged;   // unreadable blocks, per column family
+    std::vector<Affected> affected;
+    bool ok() const { return corrupt.empty() && missing.empty() && damaged.empty() && affected.empty(); }
+};
+
+// store repair: what was set aside. The damaged database itself is kept, renamed, beside the new one.
+struct RepairReport {
+    VerifyReport found;                    // verify's findings before the repair
+    std::vector<std::string> quarantined;  // item names under "quarantine/" holding the set-aside records
+    std::vector<Digest> recompute;         // trials that are no longer complete: the next run recomputes them
+    std::filesystem::path damaged_db;      // where the old database went ("" when nothing was wrong)
 };
 
 // store gc: blobs nothing references (no trial, failure or item).
@@ -238,6 +271,11 @@ class Store {
     // Maintenance.
     Result<StoreInfo> info() const;
     Result<VerifyReport> verify() const;
+    // Writer only. When verify finds problems, rebuilds the database from everything readable: affected
+    // trials' records and affected items' metadata are set aside as named items under "quarantine/" (kept,
+    // not deleted), so those trials are incomplete and the next run recomputes them; corrupt blobs are left
+    // out; the damaged database is renamed to DIR/db.damaged-<unix ms> and kept. A clean store is untouched.
+    Result<RepairReport> repair();
     Result<GcReport> gc(bool dry_run = true);
 
     // Writes the given complete trials (all when `keys` is empty) and their blobs to `file` (temp + rename).
