@@ -13,6 +13,7 @@ build_packages=(
 test_packages=(
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   python3-pandas python3-numpy  # tests/analysis and bench/ compute ISF's answers the way ISF users do
+  python3-sklearn  # tests/analysis/reduced_model_test: scikit-learn's LDA checks silico reduce
   clang libclang-rt-14-dev
   clang-16 libclang-rt-16-dev  # libFuzzer targets (docs/fuzzing.md): clang 14 cannot compile std::expected
   openssh-server openssh-client

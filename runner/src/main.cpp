@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "commands/cli.hpp"
+#include "commands/reduce_command.hpp"
 
 namespace silico::runner {
 
@@ -45,6 +46,7 @@ int main(int argc, char** argv) {
     add_query_commands(app, ctx);
     add_import_commands(app, ctx);
     add_anatomy_commands(app, ctx);
+    add_reduce_commands(app, ctx);
 
     try {
         app.parse(argc, argv);
