@@ -6,6 +6,10 @@
 //   TracesMeanSd             mean and SD of 2,000 stored soma traces of 65,536 samples (1.05 GB as float64),
 //                            streamed from the store (ISF's 2015 traces, tiled: decimal data as ISF writes it)
 //   TracesMeanSd1uV          the same traces stored with a declared precision of 1 µV (record.precision)
+//   SynapseBinning1000       synapse activations of 1,000 evoked trials of cell 86 binned by cell type, EXC/INH,
+//                            soma distance (50 µm) and time (1 ms): the 6 trials of ISF's shipped 2015 simrun,
+//                            imported, each replicated into 1,000 stored trials (rows rotated so no two
+//                            replicas share a blob)
 //   MillionTrials            a dataset of 1,000,000 trials of synthetic spike lists: open the store read-only
 //                            and the dataset; a spikes-in-window query grouped by stimulus
 #include <benchmark/benchmark.h>
@@ -18,6 +22,7 @@
 #include "silico/analysis/dataset.hpp"
 #include "silico/analysis/isf_import.hpp"
 #include "silico/analysis/spikes.hpp"
+#include "silico/analysis/synapses.hpp"
 #include "silico/analysis/traces.hpp"
 #include "silico/model/simrun_files.hpp"
 #include "silico/store/array.hpp"
@@ -155,6 +160,98 @@ void TracesMeanSd1uV(benchmark::State& state) {
     trace_query(state, dir);
 }
 BENCHMARK(TracesMeanSd1uV)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+// ----- 1,000 evoked trials' synapse activations
+constexpr std::size_t k_synapse_trials = 1000;
+const std::string k_simrun_2015 =
+    k_data + "/C2_evoked_UpState_INH_PW_1.0_SuW_0.5_C2center/20150815-1530_20240";
+
+store::NumericArray read_array(const store::Store& s, const store::TrialRecord& record,
+                               const std::string& name) {
+    auto bytes = s.get_blob(record.outputs.at(name).digest);
+    if (!bytes) throw std::runtime_error(bytes.error().what());
+    auto a = store::decode_array(*bytes);
+    if (!a) throw std::runtime_error(a.error().what());
+    return std::move(*a);
+}
+
+template <class T>
+std::vector<T> rotated(const std::vector<T>& v, std::size_t by) {
+    std::vector<T> out(v.size());
+    for (std::size_t i = 0; i < v.size(); ++i) out[i] = v[(i + by) % v.size()];
+    return out;
+}
+
+// Replica i of the imported trial i % 6, its synapse rows rotated by i / 6: the same activations in other bytes.
+void replicate_synapses(store::Store& s, const Dataset& run, Dataset::Builder& b) {
+    for (std::size_t i = 0; i < k_synapse_trials; ++i) {
+        const std::size_t j = i % run.size(), by = i / run.size();
+        auto record = s.find_trial(run.keys()[j]);
+        if (!record) throw std::runtime_error(record.error().what());
+        const auto population = read_array(s, *record, "synapse_activation.population").strings;
+        const auto distance = read_array(s, *record, "synapse_activation.soma_distance").f64.at(0);
+        const auto times = read_array(s, *record, "synapse_activation.times").f64;
+        const Digest key = sha256("bench synapses " + std::to_string(i));
+        if (auto c = s.commit_trial(
+                key, {},
+                {{"synapse_activation.population", *store::encode_strings(rotated(population, by))},
+                 {"synapse_activation.soma_distance", *store::encode_f64_table({rotated(distance, by)})},
+                 {"synapse_activation.times", *store::encode_spike_lists(rotated(times, by))}});
+            !c)
+            throw std::runtime_error(c.error().what());
+        const auto spikes = run.spikes(j);
+        if (auto st = b.add({run.index()[j] + "/replica" + std::to_string(by),
+                             static_cast<std::int64_t>(i),
+                             {},
+                             key,
+                             {},
+                             {},
+                             {spikes.begin(), spikes.end()}});
+            !st)
+            throw std::runtime_error(st.error().what());
+    }
+}
+
+const fs::path& synapse_store() {
+    static const fs::path dir = [] {
+        const fs::path d = bench_dir() / "synapses1000";
+        if (fs::exists(d / "complete")) return d;  // built by an earlier run of this program
+        fs::remove_all(d);
+        auto s = store::Store::open(d, {.sync = false});
+        if (!s) throw std::runtime_error(s.error().what());
+        if (auto r = import_isf_simrun(*s, k_simrun_2015, "run2015"); !r)
+            throw std::runtime_error(r.error().what());
+        auto run = read_dataset(*s, "run2015");
+        if (!run) throw std::runtime_error(run.error().what());
+        Dataset::Builder b({"api", "2015 simrun x 1000", ""});
+        replicate_synapses(*s, *run, b);
+        if (auto st = write_dataset(*s, "synapses1000", *std::move(b).finish()); !st)
+            throw std::runtime_error(st.error().what());
+        std::ofstream(d / "complete") << "";
+        return d;
+    }();
+    return dir;
+}
+
+void SynapseBinning1000(benchmark::State& state) {
+    auto store = open_reader(synapse_store());
+    auto d = read_dataset(store, "synapses1000");
+    SynapseOptions options;
+    options.by = {SynapseDim::celltype, SynapseDim::ei, SynapseDim::distance, SynapseDim::time};
+    std::uint64_t activations = 0, bins = 0;
+    for (auto _ : state) {
+        auto r = query_synapses(store, *d, options);
+        if (!r) {
+            state.SkipWithError(r.error().what().c_str());
+            return;
+        }
+        activations = r->activations;
+        bins = r->bins.size();
+    }
+    state.counters["activations"] = static_cast<double>(activations);
+    state.counters["bins"] = static_cast<double>(bins);
+}
+BENCHMARK(SynapseBinning1000)->Unit(benchmark::kMillisecond);
 
 // ----- 1,000,000 trials
 const fs::path& million_store() {

@@ -16,6 +16,7 @@ test_packages=(
   python3-pytest  # tests/python
   python3-pandas python3-numpy  # tests/analysis and bench/ compute ISF's answers the way ISF users do
   python3-h5py  # tests/e2e: h5py reads the HDF5 and SONATA files `silico export` writes
+  python3-sklearn  # tests/analysis/reduced_model_test: scikit-learn's LDA checks silico reduce
   clang libclang-rt-14-dev
   clang-16 libclang-rt-16-dev  # libFuzzer targets (docs/fuzzing.md): clang 14 cannot compile std::expected
   openssh-server openssh-client

@@ -6,7 +6,7 @@
 #include <map>
 #include <unordered_map>
 
-#include "trial_outputs.hpp"
+#include "activations.hpp"
 
 namespace silico::analysis {
 
@@ -19,30 +19,10 @@ constexpr std::array<std::string_view, 6> k_dim_names = {"celltype",  "ei",     
 constexpr std::array<std::string_view, 12> k_excitatory = {"L1",   "L2",   "L34",  "L4py",    "L4sp", "L4ss",
                                                            "L5st", "L5tt", "L6cc", "L6ccinv", "L6ct", "VPM"};
 
-struct Activations {
-    std::vector<std::string> population;
-    std::vector<double> distance;
-    std::vector<std::vector<double>> times;
-};
-
-Result<Activations> read_activations(const store::Store& store, const Dataset& dataset, std::size_t row) {
-    auto record = detail::row_record(store, dataset, row);
-    if (!record) return std::unexpected(record.error());
-    const auto& index = dataset.index()[row];
-    auto population = detail::read_output(store, *record, "synapse_activation.population", index);
-    if (!population) return std::unexpected(population.error());
-    auto distance = detail::read_output(store, *record, "synapse_activation.soma_distance", index);
-    if (!distance) return std::unexpected(distance.error());
-    auto times = detail::read_output(store, *record, "synapse_activation.times", index);
-    if (!times) return std::unexpected(times.error());
-    Activations a{std::move(population->strings),
-                  distance->f64.empty() ? std::vector<double>{} : std::move(distance->f64[0]),
-                  std::move(times->f64)};
-    if (a.distance.size() != a.population.size() || a.times.size() != a.population.size())
-        return fail(Errc::corruption, "synapse_activation outputs have different row counts",
-                    "trial " + index);
-    return a;
-}
+using detail::Activations;
+using detail::cell_type_of;
+using detail::column_of;
+using detail::read_activations;
 
 // Calls visit(group, activations) for every row that the selection keeps, reading one trial at a time.
 template <class Visit>
@@ -56,14 +36,6 @@ Status for_each_selected(const store::Store& store, const Dataset& dataset, cons
         visit(g, *a);
     }
     return {};
-}
-
-std::string_view cell_type_of(std::string_view population) {
-    return population.substr(0, population.find('_'));
-}
-std::string_view column_of(std::string_view population) {
-    const auto u = population.find('_');
-    return u == std::string_view::npos ? std::string_view{} : population.substr(u + 1);
 }
 
 }  // namespace

@@ -3,6 +3,10 @@
 #include <cmath>
 #include <optional>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "trial_outputs.hpp"
 
 namespace silico::analysis {
@@ -17,6 +21,24 @@ struct Accumulator {
     std::vector<double> time, shift, sum, sum2;
     std::size_t n = 0;
 };
+
+// sum += x - shift, sum2 += (x - shift)^2, two samples at a time in SSE2 registers (-O2 does not vectorise
+// this loop by itself). The same operations in the same order per sample: the same bits.
+void accumulate(double* sum, double* sum2, const double* shift, const double* x, std::size_t m) {
+    std::size_t j = 0;
+#if defined(__SSE2__)
+    for (; j + 2 <= m; j += 2) {
+        const __m128d d = _mm_sub_pd(_mm_loadu_pd(x + j), _mm_loadu_pd(shift + j));
+        _mm_storeu_pd(sum + j, _mm_add_pd(_mm_loadu_pd(sum + j), d));
+        _mm_storeu_pd(sum2 + j, _mm_add_pd(_mm_loadu_pd(sum2 + j), _mm_mul_pd(d, d)));
+    }
+#endif
+    for (; j < m; ++j) {
+        const double d = x[j] - shift[j];
+        sum[j] += d;
+        sum2[j] += d * d;
+    }
+}
 
 }  // namespace
 
@@ -71,15 +93,7 @@ Result<TraceResult> query_traces(const store::Store& store, const Dataset& datas
             a.sum.assign(v.size(), 0.0);
             a.sum2.assign(v.size(), 0.0);
         } else {
-            double* s = a.sum.data();
-            double* s2 = a.sum2.data();
-            const double* k = a.shift.data();
-            const double* x = v.data();
-            for (std::size_t j = 0, m = v.size(); j < m; ++j) {
-                const double d = x[j] - k[j];
-                s[j] += d;
-                s2[j] += d * d;
-            }
+            accumulate(a.sum.data(), a.sum2.data(), a.shift.data(), v.data(), v.size());
         }
         ++a.n;
         r.samples += v.size();

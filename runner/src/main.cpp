@@ -7,6 +7,7 @@
 
 #include "commands/cli.hpp"
 #include "commands/export_command.hpp"
+#include "commands/reduce_command.hpp"
 
 namespace silico::runner {
 
@@ -48,6 +49,7 @@ int main(int argc, char** argv) {
     add_export_command(app, ctx);
     add_anatomy_commands(app, ctx);
     add_check_command(app, ctx);
+    add_reduce_commands(app, ctx);
 
     try {
         app.parse(argc, argv);

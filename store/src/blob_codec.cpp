@@ -2,7 +2,16 @@
 
 #include <zstd.h>
 
+#include <algorithm>
+#include <memory>
+
 namespace silico::store {
+
+ZSTD_DCtx* thread_zstd_dctx() {
+    thread_local const std::unique_ptr<ZSTD_DCtx, decltype(&ZSTD_freeDCtx)> context(ZSTD_createDCtx(),
+                                                                                    &ZSTD_freeDCtx);
+    return context.get();
+}
 
 std::string compress_blob(std::string_view bytes, int level) {
     std::string frame(ZSTD_compressBound(bytes.size()), '\0');
@@ -45,8 +54,13 @@ Result<std::string> decode_blob(const Digest& digest, std::string_view frame) {
     if (n > (1ull << 34))
         return fail(Errc::corruption, "zstd frame claims " + std::to_string(n) + " bytes",
                     "blob " + digest.hex());
-    std::string bytes(n, '\0');
-    const std::size_t got = ZSTD_decompress(bytes.data(), bytes.size(), frame.data(), frame.size());
+    std::string bytes;
+    std::size_t got = 0;
+    // Decompressed straight into the string, without zero-filling it first, with this thread's context.
+    bytes.resize_and_overwrite(n, [&](char* out, std::size_t size) {
+        got = ZSTD_decompressDCtx(thread_zstd_dctx(), out, size, frame.data(), frame.size());
+        return ZSTD_isError(got) ? 0 : std::min<std::size_t>(got, size);
+    });
     if (ZSTD_isError(got) || got != n) {
         return fail(Errc::corruption,
                     std::string("zstd frame does not decode: ") +

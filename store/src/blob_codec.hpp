@@ -1,6 +1,8 @@
 // Blob frames (private): a blob is stored as one zstd frame of its bytes, keyed by their SHA-256.
 #pragma once
 
+#include <zstd.h>
+
 #include <string>
 #include <string_view>
 
@@ -19,5 +21,7 @@ std::uint64_t blob_content_size(std::string_view frame);
 // The first `n` uncompressed bytes (fewer when the blob is shorter), decoding only the frame's first blocks; ""
 // when the frame is unreadable. Not verified against the digest: for statistics only (Store::info).
 std::string blob_prefix(std::string_view frame, std::size_t n);
+// This thread's zstd decompression context, created once and reused by every blob and array it decodes.
+ZSTD_DCtx* thread_zstd_dctx();
 
 }  // namespace silico::store

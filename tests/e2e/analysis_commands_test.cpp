@@ -2,6 +2,7 @@
 // query_commands.cpp), run as the real executable on ISF's published data.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -153,6 +154,79 @@ TEST(AnalysisCommands, BadInputGetsOneClearMessageAndExitStatus2) {
     EXPECT_NE(traces.err.find("holds spike times only"), std::string::npos) << traces.err;
     auto nostore = silico(tmp, "--store elsewhere query spikes isf18000");
     EXPECT_NE(nostore.status, 0);
+}
+
+// `silico reduce fit / apply` (runner/src/commands/reduce_command.cpp) on the imported 2015 run: its six
+// trials spike at 259.85, 260.5, 260.975, 261.6, 261.325 and 261.15 ms, so [261, 262) has three of each class.
+TEST(ReduceCommands, FitStoresAModelAndApplyGivesPSpikePerTrial) {
+    TempDir tmp;
+    ASSERT_EQ(silico(tmp, "import isf-simrun '" + k_simrun + "' --as run2015").status, 0);
+    const std::string fit_args =
+        "reduce fit run2015 --as rm --from 261 --to 262 --iterations 1 --test-size 0 --no-balance";
+    auto fit = silico(tmp, fit_args + " --json");
+    ASSERT_EQ(fit.status, 0) << fit.err;
+    EXPECT_NE(
+        fit.err.find("reduced model rm: 6 trials (3 spiking in [261, 262), 0 left out), groups EXC INH"),
+        std::string::npos)
+        << fit.err;
+    const auto fits = nlohmann::json::parse(fit.out);
+    ASSERT_EQ(fits.size(), 1u);
+    EXPECT_EQ(fits[0]["train"], 6);
+    EXPECT_TRUE(fits[0]["test_accuracy"].is_null());
+    // Fitting again with the same options is a no-op; other options under the same name are refused.
+    EXPECT_EQ(silico(tmp, fit_args).status, 0);
+    auto other = silico(tmp, "reduce fit run2015 --as rm --from 261 --to 262 --iterations 1 --test-size 0");
+    EXPECT_EQ(other.status, 2);
+    EXPECT_NE(other.err.find("reduced model rm: is already in the store with other content"),
+              std::string::npos)
+        << other.err;
+
+    auto kernels = silico(tmp, fit_args + " --kernels --csv");
+    ASSERT_EQ(kernels.status, 0) << kernels.err;
+    EXPECT_EQ(std::count(kernels.out.begin(), kernels.out.end(), '\n'), 1 + 2 * 80);
+    EXPECT_EQ(kernels.out.substr(0, kernels.out.find('\n')), "fit,group,bin,weight");
+    EXPECT_NE(kernels.out.find("\n0,EXC,182,"), std::string::npos);  // the window: 80 bins ending at 262
+    EXPECT_NE(kernels.out.find("\n0,INH,261,"), std::string::npos);
+
+    auto apply = silico(tmp, "reduce apply rm run2015 --json");
+    ASSERT_EQ(apply.status, 0) << apply.err;
+    const auto rows = nlohmann::json::parse(apply.out);
+    ASSERT_EQ(rows.size(), 6u);
+    const int spike[6] = {0, 0, 0, 1, 1, 1};
+    for (std::size_t i = 0; i < 6; ++i) {
+        EXPECT_EQ(rows[i]["trial"], static_cast<int>(i));
+        EXPECT_EQ(rows[i]["spike"], spike[i]) << i;
+        EXPECT_GE(rows[i]["p_spike"].get<double>(), 0.0);
+        EXPECT_LE(rows[i]["p_spike"].get<double>(), 1.0);
+        EXPECT_EQ(rows[i]["clipped"], 0);
+    }
+    auto csv = silico(tmp, "reduce apply rm run2015 --csv --where trial=3");
+    ASSERT_EQ(csv.status, 0) << csv.err;
+    EXPECT_EQ(csv.out.substr(0, csv.out.find('\n')), "index,trial,lda_value,p_spike,spike,clipped");
+    EXPECT_EQ(std::count(csv.out.begin(), csv.out.end(), '\n'), 2);
+}
+
+TEST(ReduceCommands, OneClassNoActivationsAndUnknownModelsAreClearErrors) {
+    TempDir tmp;
+    ASSERT_EQ(silico(tmp, "import isf-simrun '" + k_simrun + "' --as run2015").status, 0);
+    // All six trials spike in ISF's default output window [255, 265).
+    auto one = silico(tmp, "reduce fit run2015 --as rm");
+    EXPECT_EQ(one.status, 2);
+    EXPECT_NE(one.err.find("reduce: needs trials of both classes (6 of 6 trials spike in [255, 265))"),
+              std::string::npos)
+        << one.err;
+    auto unknown = silico(tmp, "reduce apply nope run2015");
+    EXPECT_EQ(unknown.status, 1);
+    EXPECT_NE(unknown.err.find("reduced model nope: no such reduced model"), std::string::npos)
+        << unknown.err;
+    { std::ofstream(tmp / "st.csv") << "sim_trail_index,0\na/000000,258.0\na/000001,100.0\n"; }
+    ASSERT_EQ(silico(tmp, "import isf-spike-times st.csv --as st").status, 0);
+    auto spikes_only = silico(tmp, "reduce fit st --as rm2");
+    EXPECT_EQ(spikes_only.status, 2);
+    EXPECT_NE(spikes_only.err.find("holds spike times only"), std::string::npos) << spikes_only.err;
+    auto bad_by = silico(tmp, "reduce fit run2015 --as rm3 --by time");
+    EXPECT_EQ(bad_by.status, 2);
+    EXPECT_NE(bad_by.err.find("not per time"), std::string::npos) << bad_by.err;
 }
 
 }  // namespace

@@ -73,6 +73,47 @@ TEST(ArrayEncoding, ExactDecimalColumnsKeepTheSignOfZero) {
     expect_identical_bits(back->f64[0], v);
 }
 
+TEST(ArrayEncoding, EveryCodecRoundTripsAtLengthsAroundTheDecodersBlockSizes) {
+    // The decoder un-shuffles 16 words at a time and hands on blocks of 512; lengths on and around those
+    // edges, for each float64 codec (decimal, quantum, xor/bits) and for spike lists and integer tables.
+    std::mt19937_64 rng(11);
+    std::normal_distribution<double> noise(0.0, 1.0);
+    for (std::size_t n : {1u, 15u, 16u, 17u, 511u, 512u, 513u, 1024u, 1041u}) {
+        std::vector<double> decimal(n), full(n);
+        std::vector<std::int64_t> integers(n);
+        double x = -65.0;
+        for (std::size_t i = 0; i < n; ++i) {
+            decimal[i] = std::round((x += 0.3 * noise(rng)) * 1000.0) / 1000.0;
+            full[i] = x + 1e-9 * noise(rng);
+            integers[i] = static_cast<std::int64_t>(rng()) >> (i % 60);
+        }
+        for (double precision : {0.0, 0.001}) {
+            auto bytes = encode_f64_table({decimal, full}, {.precision = precision});
+            ASSERT_TRUE(bytes);
+            auto back = decode_array(*bytes);
+            ASSERT_TRUE(back) << back.error().what();
+            ASSERT_EQ(back->f64.size(), 2u);
+            if (precision == 0.0) {
+                expect_identical_bits(back->f64[0], decimal);
+                expect_identical_bits(back->f64[1], full);
+            } else {
+                for (std::size_t i = 0; i < n; ++i)
+                    ASSERT_NEAR(back->f64[1][i], full[i], 0.0005) << n << " " << i;
+            }
+        }
+        auto table = decode_array(*encode_i64_table({integers}));
+        ASSERT_TRUE(table);
+        EXPECT_EQ(table->i64[0], integers) << n;
+        std::vector<std::vector<double>> lists = {full, {}, decimal};
+        auto spikes = decode_array(*encode_spike_lists(lists));
+        ASSERT_TRUE(spikes);
+        ASSERT_EQ(spikes->f64.size(), 3u);
+        expect_identical_bits(spikes->f64[0], full);
+        EXPECT_TRUE(spikes->f64[1].empty());
+        expect_identical_bits(spikes->f64[2], decimal);
+    }
+}
+
 TEST(ArrayEncoding, DeclaredPrecisionKeepsEveryValueWithinHalfAQuantum) {
     const auto columns = read_columns(
         k_traces +

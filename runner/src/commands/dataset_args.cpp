@@ -27,8 +27,9 @@ Result<store::Store> open_reader(const CliContext& ctx) {
     return store::Store::open(dir, {.read_only = true, .create_if_missing = false});
 }
 
-std::unique_ptr<OpenedDataset> open_dataset(const std::string& spec, CliContext& ctx) {
+std::unique_ptr<OpenedDataset> open_dataset(const std::string& spec, CliContext& ctx, bool writer) {
     auto st = open_reader(ctx);
+    if (st && writer) st = store::Store::open(ctx.store_dir(), {.create_if_missing = false});
     if (!st) {
         ctx.report(st.error());
         return nullptr;

@@ -1,4 +1,4 @@
-// DATASET on the command line, shared by `silico query` and `silico export`: a recipe file (its trials in the
+// DATASET on the command line, shared by `silico query`, `export` and `reduce`: a recipe file (its trials in the
 // store, computed from the plan and the records) or the name of a stored dataset (an import), and the
 // selection options. The store opens read-only, so both run while `silico run` writes.
 #pragma once
@@ -30,8 +30,9 @@ struct OpenedDataset {
     store::Store store;
     analysis::Dataset dataset;
 };
-// The dataset named by `spec`: a recipe file (ends in .toml and exists) or a stored dataset's name. Reports
-// the failure (and a note on trials not in the store yet) and returns null.
-std::unique_ptr<OpenedDataset> open_dataset(const std::string& spec, CliContext& ctx);
+// The dataset named by `spec`: a recipe file (ends in .toml and exists) or a stored dataset's name. The store
+// opens read-only unless `writer` (`silico reduce fit` stores its model). Reports the failure (and a note on
+// trials not in the store yet) and returns null.
+std::unique_ptr<OpenedDataset> open_dataset(const std::string& spec, CliContext& ctx, bool writer = false);
 
 }  // namespace silico::runner
