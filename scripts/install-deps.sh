@@ -17,6 +17,7 @@ test_packages=(
   clang-16 libclang-rt-16-dev  # libFuzzer targets (docs/fuzzing.md): clang 14 cannot compile std::expected
   openssh-server openssh-client
   slurmctld slurmd slurm-client munge
+  nginx wrk  # tests/e2e/sharing: a WebDAV lab cache started by the test; bench/: the cache server under load
 )
 
 want=("${build_packages[@]}")
