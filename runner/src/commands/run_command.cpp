@@ -23,6 +23,7 @@
 
 #include "commands/cli.hpp"
 #include "commands/run_plan.hpp"
+#include "commands/sharing_support.hpp"
 #include "silico/core/env.hpp"
 #include "silico/core/git_info.hpp"
 #include "silico/neuron/simulator.hpp"
@@ -74,6 +75,7 @@ struct RunState {
     std::int64_t started_ms = 0, updated_ms = 0;
     int pid = 0;
     std::size_t total = 0, cached = 0, succeeded = 0, failed = 0;
+    std::size_t from_remote = 0;  // of `cached`: taken from the lab cache (--remote) by this run
     std::vector<std::string> failed_trials;
 
     Json to_json() const {
@@ -88,6 +90,7 @@ struct RunState {
                 {"updated_unix_ms", updated_ms},
                 {"total", total},
                 {"cached", cached},
+                {"from_remote", from_remote},
                 {"succeeded", succeeded},
                 {"failed", failed},
                 {"complete", cached + succeeded},
@@ -112,6 +115,7 @@ struct RunArgs {
     double checkpoint_every_ms = 0;  // 0: off
     std::string checkpoint_dir;      // default <store>/checkpoints
     std::vector<std::string> paths;  // --path NAME=DIR overrides of the recipe's [paths]
+    RemoteArgs remote;               // --remote: take complete trials from a lab cache first
 };
 
 // Removes what a killed worker may leave next to a trial's checkpoint (its temporary files, and a checkpoint
@@ -432,6 +436,13 @@ void run_recipe(const RunArgs& args, CliContext& ctx) {
         ctx.report(complete.error());
         return;
     }
+    std::size_t from_remote = 0;
+    if (!args.remote.url.empty()) {
+        for (std::size_t i : take_from_remote(args.remote, plan, missing_trials(*complete), *store)) {
+            (*complete)[i] = true;
+            ++from_remote;
+        }
+    }
     const std::vector<std::size_t> missing = missing_trials(*complete);
     RunReport report;
     report.plan_seconds = seconds_since(t0);
@@ -440,6 +451,7 @@ void run_recipe(const RunArgs& args, CliContext& ctx) {
     if (args.checkpoint_every_ms > 0 && !check_checkpointable(plan, missing, ctx)) return;
 
     RunState state = initial_run_state(args, *loaded, missing.size());
+    state.from_remote = from_remote;
     const std::string record_name = run_record_name(loaded->recipe);
     const bool tty = !args.json && stream_is_tty(STDOUT_FILENO);
     std::ostream& progress_out = args.json ? std::cerr : std::cout;
@@ -463,8 +475,14 @@ void run_recipe(const RunArgs& args, CliContext& ctx) {
 
 // ----- silico plan / status / runs -------------------------------------------------------------------------
 
+// A trial's state for `plan`: complete here, on the lab cache (--remote), or missing.
+std::string trial_state(bool complete, const std::vector<std::optional<bool>>& on_remote, std::size_t i) {
+    if (complete) return "complete";
+    return i < on_remote.size() && on_remote[i].value_or(false) ? "on remote" : "missing";
+}
+
 void plan_recipe(const std::string& file, bool json, bool require_clean, CliContext& ctx,
-                 const std::vector<std::string>& paths) {
+                 const std::vector<std::string>& paths, const RemoteArgs& remote) {
     auto loaded = load_plan(file, require_clean, ctx, paths);
     if (!loaded) return;
     const auto& plan = loaded->plan;
@@ -474,6 +492,11 @@ void plan_recipe(const std::string& file, bool json, bool require_clean, CliCont
         return;
     }
     const auto done = static_cast<std::size_t>(std::count(complete->begin(), complete->end(), true));
+    std::vector<std::optional<bool>> on_remote;
+    if (!remote.url.empty()) on_remote = remote_availability(remote, plan);
+    std::size_t remote_only = 0;
+    for (std::size_t i = 0; i < on_remote.size(); ++i)
+        if (!(*complete)[i] && on_remote[i].value_or(false)) ++remote_only;
     if (json) {
         Json out;
         out["recipe"] = file;
@@ -484,6 +507,7 @@ void plan_recipe(const std::string& file, bool json, bool require_clean, CliCont
         out["total"] = plan.trials.size();
         out["complete"] = done;
         out["missing"] = plan.trials.size() - done;
+        if (!remote.url.empty()) out["on_remote"] = remote_only;  // missing here, complete on the lab cache
         Json conditions = Json::array();
         for (const auto& c : plan.conditions)
             conditions.push_back({{"index", c.index}, {"key", c.key.hex()}, {"point", point_json(c)}});
@@ -497,6 +521,7 @@ void plan_recipe(const std::string& file, bool json, bool require_clean, CliCont
                               {"seed", t.seed},
                               {"key", t.key.hex()},
                               {"complete", static_cast<bool>((*complete)[i])}});
+            if (!remote.url.empty()) trials.back()["on_remote"] = on_remote[i] ? Json(*on_remote[i]) : Json();
         }
         out["trials"] = trials;
         std::cout << out.dump(2) << "\n";
@@ -512,11 +537,13 @@ void plan_recipe(const std::string& file, bool json, bool require_clean, CliCont
     for (std::size_t i = 0; i < plan.trials.size(); ++i) {
         const auto& t = plan.trials[i];
         std::cout << "  trial " << i << "  condition " << t.condition << "  #" << t.trial << "  seed "
-                  << t.seed << "  key " << t.key.hex() << "  " << ((*complete)[i] ? "complete" : "missing")
+                  << t.seed << "  key " << t.key.hex() << "  " << trial_state((*complete)[i], on_remote, i)
                   << "\n";
     }
     std::cout << done << "/" << plan.trials.size() << " complete, " << plan.trials.size() - done
-              << " missing\n";
+              << " missing";
+    if (!remote.url.empty()) std::cout << " (" << remote_only << " of them on " << remote.url << ")";
+    std::cout << "\n";
 }
 
 Result<store::Store> open_reader(const fs::path& dir) {
@@ -636,6 +663,7 @@ void add_run_commands(CLI::App& app, CliContext& ctx) {
         cmd->add_flag("--require-clean", args->require_clean, "Refuse model code with uncommitted changes");
         cmd->add_option("--path", args->paths,
                         "Placeholder folder NAME=DIR, overriding the recipe's [paths]");
+        add_remote_options(cmd, args->remote, false);
         cmd->callback([&ctx, args] { run_recipe(*args, ctx); });
     }
     {
@@ -648,7 +676,9 @@ void add_run_commands(CLI::App& app, CliContext& ctx) {
         cmd->add_flag("--json", json, "Print JSON");
         cmd->add_flag("--require-clean", require_clean, "Refuse model code with uncommitted changes");
         cmd->add_option("--path", paths, "Placeholder folder NAME=DIR, overriding the recipe's [paths]");
-        cmd->callback([&ctx] { plan_recipe(file, json, require_clean, ctx, paths); });
+        static RemoteArgs remote;
+        add_remote_options(cmd, remote, false);
+        cmd->callback([&ctx] { plan_recipe(file, json, require_clean, ctx, paths, remote); });
     }
     {
         auto* cmd = app.add_subcommand("status", "How much of a recipe is complete, and its last run");
