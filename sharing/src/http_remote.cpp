@@ -232,6 +232,9 @@ Status HttpRemote::connect() {
         done = true;
     });
     if (auto e = drive(done, ec)) return std::unexpected(transport("connecting", e));
+    // Small requests and TLS records written one after another must not wait for delayed ACKs (Nagle).
+    beast::error_code nodelay_ec;
+    lowest->socket().set_option(tcp::no_delay(true), nodelay_ec);
     if (!m_url.tls) return {};
     m_tls->set_verify_callback(ssl::host_name_verification(m_url.host));
     beast::error_code addr_ec;

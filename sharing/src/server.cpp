@@ -140,6 +140,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
             }
             return;
         }
+        socket.set_option(tcp::no_delay(true), ec);  // responses go out at once, not after a delayed ACK
         beast::tcp_stream stream(std::move(socket));
         if (m_tls) {
             std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(
