@@ -31,9 +31,9 @@ enum class Area { cas, ac };
 std::string_view to_string(Area area);
 
 struct RemoteOptions {
-    std::string url;                                // http://HOST:PORT[/PREFIX] or https://...
-    std::string token;                              // sent as "Authorization: Bearer" when not empty
-    std::filesystem::path ca_file;                  // https: the certificates to trust; empty: the system's
+    std::string url{};                              // http://HOST:PORT[/PREFIX] or https://...
+    std::string token{};                            // sent as "Authorization: Bearer" when not empty
+    std::filesystem::path ca_file{};                // https: the certificates to trust; empty: the system's
     std::chrono::milliseconds timeout{10'000};      // per request: connect, send and receive each
     std::uint64_t max_response_bytes = 1ull << 30;  // a larger response is refused (Errc::failed)
 };

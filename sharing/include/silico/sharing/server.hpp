@@ -29,9 +29,9 @@
 namespace silico::sharing {
 
 struct ServerOptions {
-    std::string listen = "127.0.0.1:9090";                    // ADDR:PORT; port 0 picks a free one
-    std::filesystem::path tls_cert, tls_key;                  // both, or neither (plain HTTP)
-    std::filesystem::path write_token_file, read_token_file;  // lines "TOKEN" or "NAME TOKEN"
+    std::string listen = "127.0.0.1:9090";                        // ADDR:PORT; port 0 picks a free one
+    std::filesystem::path tls_cert{}, tls_key{};                  // both, or neither (plain HTTP)
+    std::filesystem::path write_token_file{}, read_token_file{};  // lines "TOKEN" or "NAME TOKEN"
     std::uint64_t max_body_bytes = 256ull << 20;
     unsigned max_connections = 64;
     // Time to receive one request (a kept-alive connection idle this long is closed) and to send a response.
