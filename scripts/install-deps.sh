@@ -22,6 +22,7 @@ test_packages=(
   openssh-server openssh-client
   slurmctld slurmd slurm-client munge
   debootstrap  # container/build-rootfs.sh (docs/container.md)
+  nginx wrk  # tests/e2e/sharing: a WebDAV lab cache started by the test; bench/: the cache server under load
 )
 
 want=("${build_packages[@]}")

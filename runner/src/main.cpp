@@ -50,6 +50,7 @@ int main(int argc, char** argv) {
     add_anatomy_commands(app, ctx);
     add_check_command(app, ctx);
     add_reduce_commands(app, ctx);
+    add_sharing_commands(app, ctx);
 
     try {
         app.parse(argc, argv);

@@ -191,4 +191,11 @@ Result<ItemMeta> decode_item_meta(std::string_view bytes) {
     }
 }
 
+std::string encode_trial_record(const TrialRecord& record) {
+    return encode_record(record);
+}
+Result<TrialRecord> decode_trial_record(std::string_view bytes) {
+    return decode_record(bytes);
+}
+
 }  // namespace silico::store

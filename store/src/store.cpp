@@ -412,6 +412,31 @@ Result<TrialRecord> Store::commit_trial(const Digest& key, TrialRecord record,
     return m_impl->commit_locked(batch, key, std::move(record));
 }
 
+Result<TrialRecord> Store::commit_record(const Digest& key, TrialRecord record) {
+    if (auto ok = m_impl->require_writer("commit a trial"); !ok) return std::unexpected(ok.error());
+    std::lock_guard guard(m_impl->write_mutex);
+    for (auto& [name, ref] : record.outputs) {
+        rocksdb::PinnableSlice frame;
+        auto s =
+            m_impl->db->Get(rocksdb::ReadOptions(), m_impl->cf(cf_blobs), slice(ref.digest.view()), &frame);
+        if (s.IsNotFound())
+            return fail(
+                Errc::not_found,
+                "output '" + name + "' names blob " + ref.digest.hex() + ", which the store does not hold",
+                "trial " + key.hex());
+        if (!s.ok()) return std::unexpected(rocks_error(s, m_impl->dir, "reading blob " + ref.digest.hex()));
+        const std::uint64_t size = blob_content_size(std::string_view(frame.data(), frame.size()));
+        if (size != ref.size)
+            return fail(Errc::invalid_argument,
+                        "output '" + name + "' says blob " + ref.digest.hex() + " has " +
+                            std::to_string(ref.size) + " bytes, but it has " + std::to_string(size),
+                        "trial " + key.hex());
+        ref.stored_size = frame.size();
+    }
+    rocksdb::WriteBatch batch;
+    return m_impl->commit_locked(batch, key, std::move(record));
+}
+
 Status Store::record_failure(const Digest& key, TrialRecord record) {
     if (auto ok = m_impl->require_writer("record a failure"); !ok) return std::unexpected(ok.error());
     if (auto ok = check_seed_fields(record, key); !ok) return ok;

@@ -17,7 +17,8 @@ set(layers
   "experiments/neuron|core recipes model neuron"
   "experiments/trial|core recipes store model neuron trial"
   "analysis|core recipes store model analysis"
-  "python|core recipes store analysis")
+  "python|core recipes store analysis"
+  "sharing|core store sharing")
 set(private_headers "rocksdb/" "git2" "openssl/" "hocdec.h" "nrnoc" "neuron/" "ocfunc.h" "section.h")
 
 set(violations "")

@@ -483,5 +483,36 @@ TEST(StoreReopen, IsfRegistrationsSurviveClosingAndReopening) {
               Errc::validation);
 }
 
+TEST(StoreCommitRecord, ARecordFromAnotherStoreIsCommittedOnlyWhenEveryBlobItNamesIsHere) {
+    TempDir tmp;
+    auto a = Store::open(tmp / "a");
+    auto b = Store::open(tmp / "b");
+    ASSERT_TRUE(a && b);
+    auto committed =
+        a->commit_trial(key_of(1), record_with_seed(41), {{"v", "trace bytes"}, {"s", "spikes"}});
+    ASSERT_TRUE(committed);
+    auto record = decode_trial_record(encode_trial_record(*committed));
+    ASSERT_TRUE(record);
+
+    ASSERT_TRUE(b->put_blob("trace bytes"));
+    auto early = b->commit_record(key_of(1), *record);
+    ASSERT_FALSE(early);
+    EXPECT_EQ(early.error().code, Errc::not_found);
+    EXPECT_NE(early.error().what().find(sha256("spikes").hex()), std::string::npos) << early.error().what();
+    EXPECT_FALSE(*b->contains(key_of(1)));
+
+    ASSERT_TRUE(b->put_blob("spikes"));
+    auto wrong_size = *record;
+    wrong_size.outputs.at("s").size += 1;
+    auto refused = b->commit_record(key_of(1), wrong_size);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, Errc::invalid_argument);
+    auto done = b->commit_record(key_of(1), *record);
+    ASSERT_TRUE(done) << done.error().what();
+    EXPECT_EQ(done->outputs.at("v").digest, sha256("trace bytes"));
+    EXPECT_EQ(*b->seed_owner(41), key_of(1));
+    EXPECT_EQ(*b->get_blob(b->find_trial(key_of(1))->outputs.at("s").digest), "spikes");
+}
+
 }  // namespace
 }  // namespace silico::store

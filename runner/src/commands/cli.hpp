@@ -69,5 +69,7 @@ void add_import_commands(CLI::App& app, CliContext& ctx);
 void add_check_command(CLI::App& app, CliContext& ctx);
 // silico anatomy map / generate-synthetic (anatomy_command.cpp).
 void add_anatomy_commands(CLI::App& app, CliContext& ctx);
+// silico serve / push / pull (sharing_commands.cpp).
+void add_sharing_commands(CLI::App& app, CliContext& ctx);
 
 }  // namespace silico::runner

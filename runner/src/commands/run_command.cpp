@@ -24,6 +24,7 @@
 #include "commands/cli.hpp"
 #include "commands/model_adoption.hpp"
 #include "commands/run_plan.hpp"
+#include "commands/sharing_support.hpp"
 #include "silico/core/env.hpp"
 #include "silico/core/git_info.hpp"
 #include "silico/neuron/simulator.hpp"
@@ -75,6 +76,7 @@ struct RunState {
     std::int64_t started_ms = 0, updated_ms = 0;
     int pid = 0;
     std::size_t total = 0, cached = 0, succeeded = 0, failed = 0;
+    std::size_t from_remote = 0;  // of `cached`: taken from the lab cache (--remote) by this run
     std::vector<std::string> failed_trials;
 
     Json to_json() const {
@@ -89,6 +91,7 @@ struct RunState {
                 {"updated_unix_ms", updated_ms},
                 {"total", total},
                 {"cached", cached},
+                {"from_remote", from_remote},
                 {"succeeded", succeeded},
                 {"failed", failed},
                 {"complete", cached + succeeded},
@@ -113,6 +116,7 @@ struct RunArgs {
     double checkpoint_every_ms = 0;  // 0: off
     std::string checkpoint_dir;      // default <store>/checkpoints
     std::vector<std::string> paths;  // --path NAME=DIR overrides of the recipe's [paths]
+    RemoteArgs remote;               // --remote: take complete trials from a lab cache first
 };
 
 // Removes what a killed worker may leave next to a trial's checkpoint (its temporary files, and a checkpoint
@@ -434,6 +438,13 @@ void run_recipe(const RunArgs& args, CliContext& ctx) {
         ctx.report(complete.error());
         return;
     }
+    std::size_t from_remote = 0;
+    if (!args.remote.url.empty()) {
+        for (std::size_t i : take_from_remote(args.remote, plan, missing_trials(*complete), *store)) {
+            (*complete)[i] = true;
+            ++from_remote;
+        }
+    }
     const std::vector<std::size_t> missing = missing_trials(*complete);
     RunReport report;
     report.plan_seconds = seconds_since(t0);
@@ -442,6 +453,7 @@ void run_recipe(const RunArgs& args, CliContext& ctx) {
     if (args.checkpoint_every_ms > 0 && !check_checkpointable(plan, missing, ctx)) return;
 
     RunState state = initial_run_state(args, *loaded, missing.size());
+    state.from_remote = from_remote;
     const std::string record_name = run_record_name(loaded->recipe);
     const bool tty = !args.json && stream_is_tty(STDOUT_FILENO);
     std::ostream& progress_out = args.json ? std::cerr : std::cout;
@@ -486,8 +498,14 @@ Result<StoredState> stored_state(const Plan& plan, const fs::path& dir) {
     return StoredState{std::move(*trials), std::move(*adopted)};
 }
 
+// A trial's state for `plan`: complete here, on the lab cache (--remote), or missing.
+std::string trial_state(bool complete, const std::vector<std::optional<bool>>& on_remote, std::size_t i) {
+    if (complete) return "complete";
+    return i < on_remote.size() && on_remote[i].value_or(false) ? "on remote" : "missing";
+}
+
 void plan_recipe(const std::string& file, bool json, bool require_clean, CliContext& ctx,
-                 const std::vector<std::string>& paths) {
+                 const std::vector<std::string>& paths, const RemoteArgs& remote) {
     auto loaded = load_plan(file, require_clean, ctx, paths);
     if (!loaded) return;
     const auto& plan = loaded->plan;
@@ -499,6 +517,11 @@ void plan_recipe(const std::string& file, bool json, bool require_clean, CliCont
     const auto& stored = state->trials;
     const auto done = static_cast<std::size_t>(
         std::count_if(stored.begin(), stored.end(), [](const auto& s) { return s.has_value(); }));
+    std::vector<std::optional<bool>> on_remote;
+    if (!remote.url.empty()) on_remote = remote_availability(remote, plan);
+    std::size_t remote_only = 0;
+    for (std::size_t i = 0; i < on_remote.size(); ++i)
+        if (!stored[i] && on_remote[i].value_or(false)) ++remote_only;
     if (json) {
         Json out;
         out["recipe"] = file;
@@ -512,6 +535,7 @@ void plan_recipe(const std::string& file, bool json, bool require_clean, CliCont
         Json adopted = Json::array();
         for (const auto& m : state->adopted) adopted.push_back(m.hex());
         out["adopted_models"] = adopted;
+        if (!remote.url.empty()) out["on_remote"] = remote_only;  // missing here, complete on the lab cache
         Json conditions = Json::array();
         for (const auto& c : plan.conditions)
             conditions.push_back({{"index", c.index}, {"key", c.key.hex()}, {"point", point_json(c)}});
@@ -526,6 +550,7 @@ void plan_recipe(const std::string& file, bool json, bool require_clean, CliCont
                 trial["adopted_from_model"] = stored[i]->adopted_model->hex();
             }
             trials.push_back(trial);
+            if (!remote.url.empty()) trials.back()["on_remote"] = on_remote[i] ? Json(*on_remote[i]) : Json();
         }
         out["trials"] = trials;
         std::cout << out.dump(2) << "\n";
@@ -544,14 +569,17 @@ void plan_recipe(const std::string& file, bool json, bool require_clean, CliCont
     for (std::size_t i = 0; i < plan.trials.size(); ++i) {
         const auto& t = plan.trials[i];
         std::cout << "  trial " << i << "  condition " << t.condition << "  #" << t.trial << "  seed "
-                  << t.seed << "  key " << t.key.hex() << "  " << (stored[i] ? "complete" : "missing");
+                  << t.seed << "  key " << t.key.hex() << "  "
+                  << trial_state(stored[i].has_value(), on_remote, i);
         if (stored[i] && stored[i]->adopted_model)
             std::cout << " (adopted: trial " << stored[i]->key.short_hex() << " of model "
                       << stored[i]->adopted_model->short_hex() << ")";
         std::cout << "\n";
     }
     std::cout << done << "/" << plan.trials.size() << " complete, " << plan.trials.size() - done
-              << " missing\n";
+              << " missing";
+    if (!remote.url.empty()) std::cout << " (" << remote_only << " of them on " << remote.url << ")";
+    std::cout << "\n";
 }
 
 Result<store::Store> open_reader(const fs::path& dir) {
@@ -671,6 +699,7 @@ void add_run_commands(CLI::App& app, CliContext& ctx) {
         cmd->add_flag("--require-clean", args->require_clean, "Refuse model code with uncommitted changes");
         cmd->add_option("--path", args->paths,
                         "Placeholder folder NAME=DIR, overriding the recipe's [paths]");
+        add_remote_options(cmd, args->remote, false);
         cmd->callback([&ctx, args] { run_recipe(*args, ctx); });
     }
     {
@@ -683,7 +712,9 @@ void add_run_commands(CLI::App& app, CliContext& ctx) {
         cmd->add_flag("--json", json, "Print JSON");
         cmd->add_flag("--require-clean", require_clean, "Refuse model code with uncommitted changes");
         cmd->add_option("--path", paths, "Placeholder folder NAME=DIR, overriding the recipe's [paths]");
-        cmd->callback([&ctx] { plan_recipe(file, json, require_clean, ctx, paths); });
+        static RemoteArgs remote;
+        add_remote_options(cmd, remote, false);
+        cmd->callback([&ctx] { plan_recipe(file, json, require_clean, ctx, paths, remote); });
     }
     {
         auto* cmd = app.add_subcommand("status", "How much of a recipe is complete, and its last run");

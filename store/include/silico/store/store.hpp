@@ -105,6 +105,11 @@ struct TrialRecord {
 // Sets silico version/commit/dirty (build_info()), host and user of this process.
 void fill_provenance(TrialRecord& record);
 
+// A record's bytes as the store keeps them (docs/store.md, "Records"), for moving records between stores
+// (sharing/). decode_trial_record: Errc::corruption for malformed bytes, Errc::version for a newer format.
+std::string encode_trial_record(const TrialRecord& record);
+Result<TrialRecord> decode_trial_record(std::string_view bytes);
+
 // One output of a trial, handed to commit_trial.
 struct NamedBlob {
     std::string name;
@@ -239,6 +244,11 @@ class Store {
     // Keeps a failed attempt apart from complete trials, under (key, record.attempt). Registers no seed; an
     // isf-mode record without seed, sweep or condition is Errc::invalid_argument.
     Status record_failure(const Digest& key, TrialRecord record);
+    // Commits a complete trial whose blobs the store already holds (a record received from another store):
+    // every blob record.outputs names must be present with the size the record states (Errc::not_found or
+    // Errc::invalid_argument naming the output and digest otherwise, nothing written); the stored sizes are
+    // taken from this store. Seeds and idempotence as in commit_trial.
+    Result<TrialRecord> commit_record(const Digest& key, TrialRecord record);
     // The record of a complete trial; Errc::not_found when the trial is not complete.
     Result<TrialRecord> find_trial(const Digest& key) const;
     // Whether the trial is complete: a bloom-filtered point lookup (see bench/RESULTS.md).

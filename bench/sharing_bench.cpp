@@ -1,0 +1,193 @@
+// Lab cache benchmarks (issue 15, docs/sharing.md): pull throughput over loopback for 1,000 cached trials,
+// with and without TLS, and the server's requests per second under 32 concurrent clients. The server is
+// `silico serve`'s (sharing::serve) on a thread of this process; the clients are silico's own (transfer.hpp).
+// The trials are synthetic evoked trials of realistic size (the outputs of docs/recipes.md "What a trial
+// stores": a 245 ms soma trace at dt 0.025, spikes, ~1,500 active synapses with their release times and
+// ~3,000 presynaptic cells with spikes), encoded as the store encodes them. Results: bench/RESULTS.md,
+// "## Sharing".
+#include <benchmark/benchmark.h>
+#include <stdlib.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <thread>
+
+#include "in_process_cache.hpp"
+#include "silico/sharing/transfer.hpp"
+#include "silico/store/array.hpp"
+#include "silico/store/store.hpp"
+
+namespace {
+
+using namespace silico;
+namespace fs = std::filesystem;
+
+constexpr int k_trials = 1000;
+constexpr int k_samples = 9801;  // 245 ms at dt 0.025, plus t = 0
+
+fs::path bench_root() {
+    static const fs::path root = [] {
+        std::string tmpl = (fs::temp_directory_path() / "silico-sharing-bench-XXXXXX").string();
+        return fs::path(mkdtemp(tmpl.data()));
+    }();
+    return root;
+}
+
+Digest key_of(int i) {
+    return sha256("sharing bench trial " + std::to_string(i));
+}
+
+store::TrialRecord expected_of(int i) {
+    store::TrialRecord r;
+    r.seed = 1000 + static_cast<std::uint64_t>(i);
+    r.sweep = static_cast<std::uint64_t>(i);
+    r.condition = sha256("sharing bench condition");
+    return r;
+}
+
+// One synthetic evoked trial: membrane potential with synaptic noise and a few spikes, and the input tables.
+std::vector<store::NamedBlob> evoked_outputs(int i) {
+    std::mt19937_64 rng(static_cast<std::uint64_t>(i));
+    std::normal_distribution<double> noise(0.0, 0.3);
+    std::vector<double> t(k_samples), v(k_samples);
+    double vm = -75.0;
+    for (int s = 0; s < k_samples; ++s) {
+        t[static_cast<std::size_t>(s)] = s * 0.025;
+        vm += 0.02 * (-75.0 - vm) + noise(rng);
+        v[static_cast<std::size_t>(s)] = vm + (s % 2500 > 2480 ? 80.0 : 0.0);
+    }
+    std::uniform_real_distribution<double> when(0.0, 245.0);
+    std::vector<std::vector<double>> releases(1500), presynaptic(3000);
+    for (auto& l : releases) l = {when(rng), when(rng)};
+    for (auto& l : presynaptic) l = {when(rng)};
+    std::vector<std::int64_t> ids(1500), sections(1500), points(1500);
+    std::vector<double> distance(1500);
+    for (std::size_t s = 0; s < 1500; ++s) {
+        ids[s] = static_cast<std::int64_t>(s * 7);
+        sections[s] = static_cast<std::int64_t>(rng() % 200);
+        points[s] = static_cast<std::int64_t>(rng() % 30);
+        distance[s] = std::round(when(rng) * 4e3) / 1e3;
+    }
+    return {{"time", *store::encode_f64_table({t})},
+            {"soma.v", *store::encode_f64_table({v})},
+            {"spikes", *store::encode_spike_lists({{50.0 + i % 7, 112.5, 175.0}})},
+            {"synapse_activation.ids", *store::encode_i64_table({ids, sections, points})},
+            {"synapse_activation.soma_distance", *store::encode_f64_table({distance})},
+            {"synapse_activation.times", *store::encode_spike_lists(releases)},
+            {"presynaptic_spikes.times", *store::encode_spike_lists(presynaptic)}};
+}
+
+// The cache's store with the 1,000 trials, its server (plain and TLS) and the bytes per trial.
+struct Cache {
+    std::optional<store::Store> store;
+    std::optional<testing_support::InProcessCache> plain, tls;
+    fs::path cert;
+    double bytes_per_trial = 0;
+};
+
+Cache& cache() {
+    static Cache out;  // filled in place: the servers cannot move
+    static const bool ready = [] {
+        const fs::path root = bench_root();
+        out.store.emplace(std::move(*store::Store::open(root / "cache", {.sync = false})));
+        std::uint64_t bytes = 0;
+        for (int i = 0; i < k_trials; ++i) {
+            auto outputs = evoked_outputs(i);
+            for (const auto& o : outputs) bytes += o.bytes.size();
+            (void)out.store->commit_trial(key_of(i), expected_of(i), outputs);
+        }
+        out.bytes_per_trial = static_cast<double>(bytes) / k_trials;
+        out.cert = root / "cert.pem";
+        const std::string cmd =
+            "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost -addext "
+            "subjectAltName=IP:127.0.0.1 -keyout " +
+            (root / "key.pem").string() + " -out " + out.cert.string() + " 2>/dev/null";
+        if (std::system(cmd.c_str()) != 0) std::abort();
+        out.plain.emplace(*out.store, sharing::ServerOptions{});
+        out.tls.emplace(*out.store,
+                        sharing::ServerOptions{.tls_cert = out.cert, .tls_key = root / "key.pem"});
+        return true;
+    }();
+    (void)ready;
+    return out;
+}
+
+// Pulls all 1,000 trials into a fresh store, verified as `silico pull RECIPE` does. range(0): TLS; range(1):
+// connections; range(2): the store's fsync per commit (1, as a real pull) or not.
+void BM_Pull1000Trials(benchmark::State& state) {
+    Cache& c = cache();
+    const bool tls = state.range(0) != 0;
+    sharing::RemoteOptions remote{.url = tls ? c.tls->url("https") : c.plain->url(), .ca_file = c.cert};
+    std::vector<sharing::WantedTrial> wanted;
+    for (int i = 0; i < k_trials; ++i) wanted.push_back({key_of(i), expected_of(i)});
+    int round = 0;
+    for (auto _ : state) {
+        state.PauseTiming();
+        const fs::path dir = bench_root() / ("b" + std::to_string(round++));
+        std::optional<store::Store> b;
+        b.emplace(std::move(*store::Store::open(dir, {.sync = state.range(2) != 0})));
+        state.ResumeTiming();
+        auto pulled =
+            sharing::pull_trials(*b, remote, wanted, {.connections = static_cast<unsigned>(state.range(1))});
+        if (!pulled || pulled->pulled != k_trials) {
+            state.SkipWithError("the pull did not take every trial");
+            return;
+        }
+        state.PauseTiming();
+        b.reset();
+        fs::remove_all(dir);
+        state.ResumeTiming();
+    }
+    state.counters["trials/s"] = benchmark::Counter(k_trials, benchmark::Counter::kIsIterationInvariantRate);
+    state.counters["MB/s"] =
+        benchmark::Counter(c.bytes_per_trial * k_trials / 1e6, benchmark::Counter::kIsIterationInvariantRate);
+    state.counters["KB/trial"] = c.bytes_per_trial / 1e3;
+}
+BENCHMARK(BM_Pull1000Trials)
+    ->ArgNames({"tls", "connections", "fsync"})
+    ->Args({0, 4, 1})
+    ->Args({1, 4, 1})
+    ->Args({0, 4, 0})
+    ->Args({1, 4, 0})
+    ->Args({0, 1, 0})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(3);
+
+// 32 clients, each on its own kept-alive connection, GET a trial record in a loop (a cache hit's first
+// request): the server's requests per second.
+void BM_ServerRequests32Clients(benchmark::State& state) {
+    Cache& c = cache();
+    constexpr int k_clients = 32, k_requests = 200;
+    const bool tls = state.range(0) != 0;
+    for (auto _ : state) {
+        std::vector<std::thread> clients;
+        std::atomic<int> failures{0};
+        for (int t = 0; t < k_clients; ++t)
+            clients.emplace_back([&, t] {
+                auto r = sharing::open_remote(
+                    {.url = tls ? c.tls->url("https") : c.plain->url(), .ca_file = c.cert});
+                for (int i = 0; i < k_requests; ++i) {
+                    auto got = (*r)->get(sharing::Area::ac, key_of((t * k_requests + i) % k_trials));
+                    if (!got || !*got) ++failures;
+                }
+            });
+        for (auto& t : clients) t.join();
+        if (failures > 0) state.SkipWithError("a request failed");
+    }
+    state.counters["requests/s"] =
+        benchmark::Counter(k_clients * k_requests, benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_ServerRequests32Clients)
+    ->ArgName("tls")
+    ->Arg(0)
+    ->Arg(1)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(3);
+
+}  // namespace
+
+BENCHMARK_MAIN();

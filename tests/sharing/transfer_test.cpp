@@ -1,0 +1,163 @@
+// push and pull between real stores through the real server on loopback, in this process
+// (sharing/transfer.hpp, sharing/server.hpp): what arrives is verified, and a silent server is a bounded error.
+#include "silico/sharing/transfer.hpp"
+
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <fstream>
+
+#include "in_process_cache.hpp"
+#include "temp_dir.hpp"
+
+namespace silico::sharing {
+namespace {
+
+using store::testing::TempDir;
+
+const std::string k_token = "unit-test-token-0123456789";
+
+store::TrialRecord seeded(std::uint64_t seed, std::uint64_t sweep) {
+    store::TrialRecord r;
+    r.seed = seed;
+    r.sweep = sweep;
+    r.condition = sha256("condition");
+    return r;
+}
+
+class Transfer : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        std::ofstream(tmp / "tokens") << "unit " << k_token << "\n";
+        auto a = store::Store::open(tmp / "a", {.sync = false});
+        ASSERT_TRUE(a.has_value());
+        lab_a.emplace(std::move(*a));
+        for (std::uint64_t i = 0; i < 5; ++i) {
+            const Digest key = sha256("trial " + std::to_string(i));
+            keys.push_back(key);
+            auto committed =
+                lab_a->commit_trial(key, seeded(100 + i, i),
+                                    {{"soma.v", std::string(1000 + i, static_cast<char>('a' + i))},
+                                     {"spikes", "spikes of " + std::to_string(i)}});
+            ASSERT_TRUE(committed.has_value()) << committed.error().what();
+        }
+        auto c = store::Store::open(tmp / "cache", {.sync = false});
+        ASSERT_TRUE(c.has_value());
+        cache_store.emplace(std::move(*c));
+        cache.emplace(*cache_store, ServerOptions{.write_token_file = tmp / "tokens"});
+        ASSERT_GT(cache->port(), 0);
+    }
+    RemoteOptions remote(std::string token = k_token) const {
+        return {.url = cache->url(), .token = std::move(token), .timeout = std::chrono::seconds(5)};
+    }
+    std::vector<WantedTrial> wanted(bool with_expectation) const {
+        std::vector<WantedTrial> out;
+        for (std::uint64_t i = 0; i < keys.size(); ++i)
+            out.push_back({keys[i], with_expectation ? std::optional(seeded(100 + i, i)) : std::nullopt});
+        return out;
+    }
+
+    TempDir tmp;
+    std::optional<store::Store> lab_a, cache_store;
+    std::optional<testing_support::InProcessCache> cache;
+    std::vector<Digest> keys;
+};
+
+TEST_F(Transfer, PulledTrialsAreThePushedOnesBlobForBlob) {
+    auto pushed = push_trials(*lab_a, remote(), keys);
+    ASSERT_TRUE(pushed.has_value()) << pushed.error().what();
+    EXPECT_EQ(pushed->trials, 5u);
+    EXPECT_EQ(pushed->blobs_sent, 10u);
+    auto b = store::Store::open(tmp / "b", {.sync = false});
+    ASSERT_TRUE(b.has_value());
+    auto pulled = pull_trials(*b, remote(""), wanted(true));
+    ASSERT_TRUE(pulled.has_value()) << pulled.error().what();
+    EXPECT_EQ(pulled->pulled, 5u);
+    EXPECT_EQ(pulled->refused, 0u);
+    for (const auto& key : keys) {
+        auto mine = lab_a->find_trial(key), theirs = b->find_trial(key);
+        ASSERT_TRUE(theirs.has_value());
+        EXPECT_EQ(theirs->seed, mine->seed);
+        for (const auto& [name, ref] : mine->outputs) {
+            EXPECT_EQ(theirs->outputs.at(name).digest, ref.digest);
+            EXPECT_EQ(*b->get_blob(ref.digest), *lab_a->get_blob(ref.digest));
+        }
+    }
+    // The seeds are registered in lab B as if it had run the trials.
+    auto owner = b->seed_owner(100);
+    ASSERT_TRUE(owner.has_value());
+    EXPECT_EQ(*owner, keys[0]);
+}
+
+TEST_F(Transfer, ARecordThatDisagreesWithThePlanIsRefusedAndNothingIsCommitted) {
+    ASSERT_TRUE(push_trials(*lab_a, remote(), keys).has_value());
+    auto b = store::Store::open(tmp / "b", {.sync = false});
+    ASSERT_TRUE(b.has_value());
+    auto w = wanted(true);
+    w[2].expected->seed = 999;  // the plan derives another seed for this key: the record is not its result
+    auto pulled = pull_trials(*b, remote(""), w);
+    ASSERT_TRUE(pulled.has_value());
+    EXPECT_EQ(pulled->pulled, 4u);
+    EXPECT_EQ(pulled->refused, 1u);
+    ASSERT_EQ(pulled->warnings.size(), 1u);
+    EXPECT_NE(pulled->warnings[0].find(keys[2].hex()), std::string::npos) << pulled->warnings[0];
+    EXPECT_NE(pulled->warnings[0].find("seed 102"), std::string::npos) << pulled->warnings[0];
+    EXPECT_FALSE(*b->contains(keys[2]));
+}
+
+TEST_F(Transfer, APushWithoutAValidTokenFailsNamingTheRefusal) {
+    auto pushed = push_trials(*lab_a, remote("wrong-token-0123456789"), keys);
+    ASSERT_FALSE(pushed.has_value());
+    EXPECT_NE(pushed.error().what().find("401"), std::string::npos) << pushed.error().what();
+    EXPECT_FALSE(*cache_store->contains(keys[0]));
+}
+
+TEST_F(Transfer, ARecordIsRefusedByTheServerUntilItsBlobsArePresent) {
+    auto r = open_remote(remote());
+    ASSERT_TRUE(r.has_value());
+    auto record = lab_a->find_trial(keys[0]);
+    auto early = (*r)->put(Area::ac, keys[0], store::encode_trial_record(*record));
+    ASSERT_FALSE(early.has_value());
+    EXPECT_NE(early.error().what().find("400"), std::string::npos) << early.error().what();
+    for (const auto& [name, ref] : record->outputs)
+        ASSERT_TRUE((*r)->put(Area::cas, ref.digest, *lab_a->get_blob(ref.digest)).has_value());
+    EXPECT_TRUE((*r)->put(Area::ac, keys[0], store::encode_trial_record(*record)).has_value());
+    EXPECT_TRUE(*(*r)->contains(Area::ac, keys[0]));
+    auto listed = (*r)->list(Area::ac);
+    ASSERT_TRUE(listed.has_value());
+    EXPECT_EQ(*listed, std::vector<Digest>{keys[0]});
+}
+
+TEST_F(Transfer, ASilentServerIsATimeoutErrorNotAHang) {
+    // A socket that listens but never accepts: the kernel completes the handshake, nobody ever answers.
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    ASSERT_EQ(::listen(fd, 4), 0);
+    socklen_t len = sizeof addr;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    auto r = open_remote({.url = "http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)),
+                          .timeout = std::chrono::milliseconds(300)});
+    ASSERT_TRUE(r.has_value());
+    auto got = (*r)->get(Area::ac, keys[0]);
+    ::close(fd);
+    ASSERT_FALSE(got.has_value());
+    EXPECT_EQ(got.error().code, Errc::io);
+    EXPECT_NE(got.error().what().find("timed out"), std::string::npos) << got.error().what();
+}
+
+TEST_F(Transfer, ABadUrlIsRefusedBeforeAnythingIsContacted) {
+    for (const std::string& url :
+         std::vector<std::string>{"ftp://x", "http://", "http://host:port", "host:80"}) {
+        auto r = open_remote({.url = url});
+        ASSERT_FALSE(r.has_value()) << url;
+        EXPECT_EQ(r.error().code, Errc::invalid_argument) << url;
+    }
+}
+
+}  // namespace
+}  // namespace silico::sharing
