@@ -17,9 +17,15 @@ test_packages=(
   clang-16 libclang-rt-16-dev  # libFuzzer targets (docs/fuzzing.md): clang 14 cannot compile std::expected
   openssh-server openssh-client
   slurmctld slurmd slurm-client munge
+  chromium  # tests/report: the report is loaded and checked in headless Chromium
 )
 
 want=("${build_packages[@]}")
+# The report's plotting library comes from npm (report/web/package-lock.json, `npm ci` at build time).
+# Debian's nodejs/npm only when no node is on PATH: a NodeSource nodejs bundles npm and conflicts with Debian's.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  want+=(nodejs npm)
+fi
 if [[ "${1:-}" == "--with-tests" ]]; then
   want+=("${test_packages[@]}")
 fi

@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
     add_query_commands(app, ctx);
     add_import_commands(app, ctx);
     add_anatomy_commands(app, ctx);
+    add_report_commands(app, ctx);
 
     try {
         app.parse(argc, argv);

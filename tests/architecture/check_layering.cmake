@@ -16,7 +16,8 @@ set(layers
   "experiments/model|core recipes model"
   "experiments/neuron|core recipes model neuron"
   "experiments/trial|core recipes store model neuron trial"
-  "analysis|core recipes store model analysis")
+  "analysis|core recipes store model analysis"
+  "report|core recipes store analysis report")
 set(private_headers "rocksdb/" "git2" "openssl/" "hocdec.h" "nrnoc" "neuron/" "ocfunc.h" "section.h")
 
 set(violations "")

@@ -67,5 +67,7 @@ void add_query_commands(CLI::App& app, CliContext& ctx);
 void add_import_commands(CLI::App& app, CliContext& ctx);
 // silico anatomy map / generate-synthetic (anatomy_command.cpp).
 void add_anatomy_commands(CLI::App& app, CliContext& ctx);
+// silico report / plot: the HTML report and single figures (report_commands.cpp, docs/report.md).
+void add_report_commands(CLI::App& app, CliContext& ctx);
 
 }  // namespace silico::runner

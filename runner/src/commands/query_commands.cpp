@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli.hpp"
+#include "open_dataset.hpp"
 #include "silico/analysis/dataset.hpp"
 #include "silico/analysis/detect.hpp"
 #include "silico/analysis/recipe_dataset.hpp"
@@ -45,10 +46,7 @@ void add_common(CLI::App* cmd, CommonArgs& args) {
     cmd->add_flag("--csv", args.csv, "Print CSV")->excludes(json);
 }
 
-struct Opened {
-    store::Store store;
-    Dataset dataset;
-};
+}  // namespace
 
 Result<store::Store> open_reader(const CliContext& ctx) {
     const fs::path dir = ctx.store_dir();
@@ -59,7 +57,6 @@ Result<store::Store> open_reader(const CliContext& ctx) {
     return store::Store::open(dir, {.read_only = true, .create_if_missing = false});
 }
 
-// The dataset named by `spec`: a recipe file (ends in .toml and exists) or a stored dataset's name.
 std::unique_ptr<Opened> open_dataset(const std::string& spec, CliContext& ctx) {
     auto st = open_reader(ctx);
     if (!st) {
@@ -79,15 +76,17 @@ std::unique_ptr<Opened> open_dataset(const std::string& spec, CliContext& ctx) {
         if (report.missing)
             std::cerr << "silico: note: " << report.missing << " of " << report.planned
                       << " trials of the recipe are not in the store yet; they are left out\n";
-        return std::make_unique<Opened>(Opened{std::move(*st), std::move(*d)});
+        return std::make_unique<Opened>(Opened{std::move(*st), std::move(*d), std::move(*loaded)});
     }
     auto d = read_dataset(*st, spec);
     if (!d) {
         ctx.report(d.error());
         return nullptr;
     }
-    return std::make_unique<Opened>(Opened{std::move(*st), std::move(*d)});
+    return std::make_unique<Opened>(Opened{std::move(*st), std::move(*d), std::nullopt});
 }
+
+namespace {
 
 void print(const Table& table, const CommonArgs& args) {
     std::cout << format_table(table, args.format());
