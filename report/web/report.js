@@ -187,7 +187,7 @@
       for (let i = 0; i < h.nt; ++i) {
         const v = values[j * h.nt + i];
         if (v > 0) {
-          data.push([i, j, v]);
+          data.push([i, j, Math.sqrt(v), v]);  // colour on a square-root scale: the evoked peak does not wash out the rest
           if (v > max) max = v;
         }
       }
@@ -195,14 +195,14 @@
     return base('Synapse activations per trial: ' + p.name, {
       tooltip: {
         trigger: 'item',
-        formatter: (q) => xs[q.value[0]] + ' ms, ' + ys[q.value[1]] + ' µm: ' + fmt(q.value[2]) + ' per trial',
+        formatter: (q) => xs[q.value[0]] + ' ms, ' + ys[q.value[1]] + ' µm: ' + fmt(q.value[3]) + ' per trial',
       },
       grid: { left: 64, right: 80, top: 36, bottom: 48 },
       xAxis: { type: 'category', data: xs, name: 'time (ms, ' + fmt(h.tbin) + ' ms bins)', nameLocation: 'middle',
                nameGap: 30 },
       yAxis: { type: 'category', data: ys, name: 'soma distance (µm)', nameLocation: 'middle', nameGap: 44 },
       visualMap: {
-        min: 0, max: max || 1, dimension: 2, right: 0, top: 'middle', itemHeight: 120,
+        min: 0, max: Math.sqrt(max) || 1, dimension: 2, right: 0, top: 'middle', itemHeight: 120,
         text: [fmt(max), '0'], calculable: false, inRange: { color: HEAT },
       },
       dataZoom: zoom(),
@@ -308,6 +308,7 @@
 
   // One figure alone, at its given size (the page `silico plot ... -o FILE.png` screenshots).
   function renderFigure(fig, echarts, root) {
+    document.body.style.margin = '0';  // the screenshot is the figure's size exactly
     const box = el('div', { class: 'silico-figure silico-alone', 'data-kind': fig.kind, 'data-group': '0' });
     box.style.width = fig.width + 'px';
     box.style.height = fig.height + 'px';
