@@ -129,20 +129,19 @@
         }
       }
     }
-    return base('Soma Vm of ' + tr.trials + ' trials (density: trials per cell)', {
+    return base('Soma Vm of ' + tr.trials + ' trials: trials per cell (up to ' + max + ', √ colour scale)', {
       tooltip: {
         trigger: 'item',
         formatter: (p) => xs[p.value[0]] + ' ms, ' + ys[p.value[1]] + ' mV: ' + p.value[3] + ' trials',
       },
-      grid: { left: 64, right: 80, top: 36, bottom: 48 },
+      grid: { left: 64, right: 28, top: 36, bottom: 48 },
       xAxis: { type: 'category', data: xs, name: 'time (ms)', nameLocation: 'middle', nameGap: 30 },
       yAxis: { type: 'category', data: ys, name: 'Vm (mV)', nameLocation: 'middle', nameGap: 44 },
       visualMap: {
-        min: 0, max: Math.sqrt(max), dimension: 2, right: 0, top: 'middle', itemHeight: 120,
-        text: [String(max), '0'], calculable: false, inRange: { color: DENSITY },
+        show: false, min: 0, max: Math.sqrt(max), dimension: 2, inRange: { color: DENSITY },
       },
       dataZoom: zoom(),
-      series: [{ type: 'heatmap', data: data, progressive: 0 }],
+      series: [{ type: 'heatmap', data: data, progressive: 0, progressiveThreshold: 1e9 }],
     });
   }
 
@@ -192,21 +191,20 @@
         }
       }
     }
-    return base('Synapse activations per trial: ' + p.name, {
+    return base('Synapse activations per trial: ' + p.name + ' (up to ' + fmt(max) + ', √ colour scale)', {
       tooltip: {
         trigger: 'item',
         formatter: (q) => xs[q.value[0]] + ' ms, ' + ys[q.value[1]] + ' µm: ' + fmt(q.value[3]) + ' per trial',
       },
-      grid: { left: 64, right: 80, top: 36, bottom: 48 },
+      grid: { left: 64, right: 28, top: 36, bottom: 48 },
       xAxis: { type: 'category', data: xs, name: 'time (ms, ' + fmt(h.tbin) + ' ms bins)', nameLocation: 'middle',
                nameGap: 30 },
       yAxis: { type: 'category', data: ys, name: 'soma distance (µm)', nameLocation: 'middle', nameGap: 44 },
       visualMap: {
-        min: 0, max: Math.sqrt(max) || 1, dimension: 2, right: 0, top: 'middle', itemHeight: 120,
-        text: [fmt(max), '0'], calculable: false, inRange: { color: HEAT },
+        show: false, min: 0, max: Math.sqrt(max) || 1, dimension: 2, inRange: { color: HEAT },
       },
       dataZoom: zoom(),
-      series: [{ type: 'heatmap', data: data, progressive: 0 }],
+      series: [{ type: 'heatmap', data: data, progressive: 0, progressiveThreshold: 1e9 }],
     });
   }
 
