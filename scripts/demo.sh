@@ -7,6 +7,8 @@
 #                                                     synthetic network (soma Vm + synapse activation stored)
 #   5. silico query window / psth                     the answer: trials that spiked in the response window,
 #                                                     and the PSTH around the deflection (docs/analysis.md)
+#   6. silico report ... -o report.html               the evoked demo as one self-contained HTML page
+#                                                     (docs/report.md); its path is the last line printed
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -35,3 +37,5 @@ echo "== silico query window $evoked --from 245 --to 265   (trials with a spike 
 "$silico" query window "$evoked" --from 245 --to 265
 echo "== silico query psth $evoked --from 235 --to 295 --bin 5   (spikes per trial and bin around the deflection)"
 "$silico" query psth "$evoked" --from 235 --to 295 --bin 5
+echo "== silico report $evoked -o report.html   (summary, PSTH, raster, traces, mean ± SD, synapse heat map)"
+"$silico" report "$evoked" -o report.html

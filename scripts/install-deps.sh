@@ -23,9 +23,15 @@ test_packages=(
   slurmctld slurmd slurm-client munge
   debootstrap  # container/build-rootfs.sh (docs/container.md)
   nginx wrk  # tests/e2e/sharing: a WebDAV lab cache started by the test; bench/: the cache server under load
+  chromium  # tests/report: the report is loaded and checked in headless Chromium
 )
 
 want=("${build_packages[@]}")
+# The report's plotting library comes from npm (report/web/package-lock.json, `npm ci` at build time).
+# Debian's nodejs/npm only when no node is on PATH: a NodeSource nodejs bundles npm and conflicts with Debian's.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  want+=(nodejs npm)
+fi
 if [[ "${1:-}" == "--with-tests" ]]; then
   want+=("${test_packages[@]}")
 fi

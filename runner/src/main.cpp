@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
     add_check_command(app, ctx);
     add_reduce_commands(app, ctx);
     add_sharing_commands(app, ctx);
+    add_report_commands(app, ctx);
 
     try {
         app.parse(argc, argv);

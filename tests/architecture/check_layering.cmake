@@ -18,7 +18,8 @@ set(layers
   "experiments/trial|core recipes store model neuron trial"
   "analysis|core recipes store model analysis"
   "python|core recipes store analysis"
-  "sharing|core store sharing")
+  "sharing|core store sharing"
+  "report|core recipes store analysis report")
 set(private_headers "rocksdb/" "git2" "openssl/" "hocdec.h" "nrnoc" "neuron/" "ocfunc.h" "section.h")
 
 set(violations "")

@@ -71,5 +71,7 @@ void add_check_command(CLI::App& app, CliContext& ctx);
 void add_anatomy_commands(CLI::App& app, CliContext& ctx);
 // silico serve / push / pull (sharing_commands.cpp).
 void add_sharing_commands(CLI::App& app, CliContext& ctx);
+// silico report / plot: the HTML report and single figures (report_commands.cpp, docs/report.md).
+void add_report_commands(CLI::App& app, CliContext& ctx);
 
 }  // namespace silico::runner

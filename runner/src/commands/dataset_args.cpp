@@ -47,14 +47,15 @@ std::unique_ptr<OpenedDataset> open_dataset(const std::string& spec, CliContext&
         if (report.missing)
             std::cerr << "silico: note: " << report.missing << " of " << report.planned
                       << " trials of the recipe are not in the store yet; they are left out\n";
-        return std::make_unique<OpenedDataset>(OpenedDataset{std::move(*st), std::move(*d)});
+        return std::make_unique<OpenedDataset>(
+            OpenedDataset{std::move(*st), std::move(*d), std::move(*loaded)});
     }
     auto d = analysis::read_dataset(*st, spec);
     if (!d) {
         ctx.report(d.error());
         return nullptr;
     }
-    return std::make_unique<OpenedDataset>(OpenedDataset{std::move(*st), std::move(*d)});
+    return std::make_unique<OpenedDataset>(OpenedDataset{std::move(*st), std::move(*d), std::nullopt});
 }
 
 }  // namespace silico::runner

@@ -1,9 +1,10 @@
-// DATASET on the command line, shared by `silico query`, `export` and `reduce`: a recipe file (its trials in the
+// DATASET on the command line, shared by `silico query`, `export`, `reduce`, `report` and `plot`: a recipe file (its trials in the
 // store, computed from the plan and the records) or the name of a stored dataset (an import), and the
 // selection options. The store opens read-only, so both run while `silico run` writes.
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,7 @@ Result<store::Store> open_reader(const CliContext& ctx);
 struct OpenedDataset {
     store::Store store;
     analysis::Dataset dataset;
+    std::optional<LoadedPlan> plan;  // when DATASET is a recipe
 };
 // The dataset named by `spec`: a recipe file (ends in .toml and exists) or a stored dataset's name. The store
 // opens read-only unless `writer` (`silico reduce fit` stores its model). Reports the failure (and a note on

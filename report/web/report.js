@@ -1,0 +1,330 @@
+// silico's report page: decodes the data build_report embedded (report/src/report_data.cpp) and draws each
+// figure with ECharts. Runs in the browser (the report, one figure's page) and in Node.js (render_svg.js:
+// ECharts' server-side SVG rendering for `silico plot ... -o FILE.svg`); the same option builders serve both.
+// Numeric arrays arrive as base64 little-endian float32.
+(function (root, factory) {
+  if (typeof module === 'object' && module.exports) module.exports = factory();
+  else root.SilicoReport = factory();
+})(typeof self !== 'undefined' ? self : this, function () {
+  'use strict';
+
+  // Series colours are saturated, axes and text grey: the browser test tells drawn data from axes by that.
+  const COLORS = { psth: '#c0392b', raster: '#1f4e9c', trace: '#1f6fb4', mean: '#b03a2e', band: '#e59866' };
+  const HEAT = ['#f7fbff', '#6baed6', '#2171b5', '#08306b', '#e6550d', '#a50f15'];
+  const DENSITY = ['#deebf7', '#6baed6', '#2171b5', '#08519c', '#f16913', '#d94801', '#7f2704'];
+
+  function f32(b64) {
+    if (!b64) return new Float32Array(0);
+    const bin = atob(b64);
+    const bytes = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; ++i) bytes[i] = bin.charCodeAt(i);
+    return new Float32Array(bytes.buffer);
+  }
+
+  // Four significant digits at most, no trailing zeros, no exponent for the ranges shown here.
+  function fmt(x) {
+    return Number.isInteger(x) ? String(x) : String(parseFloat(x.toPrecision(4)));
+  }
+
+  function base(title, extra) {
+    return Object.assign(
+      {
+        animation: false,
+        title: { text: title, left: 'center', textStyle: { fontSize: 13, fontWeight: 'normal', color: '#333' } },
+        grid: { left: 64, right: 28, top: 36, bottom: 48 },
+        tooltip: { trigger: 'item', confine: true },
+      },
+      extra
+    );
+  }
+
+  function valueAxis(name, extra) {
+    // The x axis stays at the bottom (not at y = 0, which would cross the traces); labels are rounded.
+    return Object.assign(
+      { type: 'value', name: name, nameLocation: 'middle', nameGap: 30, scale: true,
+        axisLine: { onZero: false }, axisLabel: { formatter: fmt } },
+      extra
+    );
+  }
+
+  function zoom() {
+    return [{ type: 'inside', xAxisIndex: 0, filterMode: 'none' }];
+  }
+
+  function psthOption(fig) {
+    const p = fig.group.psth;
+    const values = f32(p.values);
+    const data = new Array(values.length);
+    for (let k = 0; k < values.length; ++k) data[k] = [p.from + (k + 0.5) * p.bin, values[k]];
+    return base('PSTH (' + fmt(p.bin) + ' ms bins)', {
+      tooltip: { trigger: 'axis', valueFormatter: (v) => fmt(v) + ' spikes/trial' },
+      xAxis: valueAxis('time (ms)', { min: fig.range.from, max: fig.range.to, scale: false }),
+      yAxis: valueAxis('spikes per trial and bin', { nameGap: 44, scale: false }),
+      dataZoom: zoom(),
+      series: [
+        {
+          type: 'bar', data: data, barWidth: '100%', barCategoryGap: 0, itemStyle: { color: COLORS.psth },
+          markArea: {
+            silent: true, itemStyle: { color: 'rgba(120,120,120,0.12)' },
+            data: [[{ xAxis: fig.window.from }, { xAxis: fig.window.to }]],
+          },
+        },
+      ],
+    });
+  }
+
+  function rasterOption(fig) {
+    const r = fig.group.raster;
+    const t = f32(r.t), y = f32(r.y);
+    const data = new Array(t.length);
+    for (let i = 0; i < t.length; ++i) data[i] = [t[i], y[i]];
+    return base('Raster (' + fig.group.trials + ' trials, ' + r.spikes + ' spikes)', {
+      xAxis: valueAxis('time (ms)', { min: fig.range.from, max: fig.range.to, scale: false }),
+      yAxis: valueAxis('trial', { min: 0, max: Math.max(1, fig.group.trials), inverse: true, nameGap: 44 }),
+      dataZoom: zoom(),
+      series: [
+        {
+          type: 'scatter', data: data, symbolSize: fig.group.trials > 500 ? 2 : 4, large: true,
+          largeThreshold: 2000, itemStyle: { color: COLORS.raster },
+        },
+      ],
+    });
+  }
+
+  function linesOption(fig, tr) {
+    const t = f32(tr.t);
+    const series = tr.lines.map(function (b64) {
+      const v = f32(b64);
+      const data = new Array(v.length);
+      for (let i = 0; i < v.length; ++i) data[i] = [t[i], v[i]];
+      return {
+        type: 'line', data: data, showSymbol: false, silent: true, sampling: 'lttb',
+        lineStyle: { width: 0.8, opacity: tr.lines.length > 10 ? 0.35 : 0.7, color: COLORS.trace },
+      };
+    });
+    return base('Soma Vm, ' + tr.trials + ' trials overlaid', {
+      xAxis: valueAxis('time (ms)', { min: t[0], max: t[t.length - 1], scale: false }),
+      yAxis: valueAxis('Vm (mV)', { nameGap: 40 }),
+      dataZoom: zoom(),
+      series: series,
+    });
+  }
+
+  // Thousands of traces: each cell counts the trials whose line passes through it (analysis'
+  // query_trace_density), coloured on a square-root scale so that single trials stay visible.
+  function densityOption(fig, tr) {
+    const d = tr.density;
+    const counts = f32(d.counts);
+    const dt = (d.t1 - d.t0) / d.nt, dv = (d.vmax - d.vmin) / d.nv;
+    const xs = [], ys = [], data = [];
+    let max = 1;
+    for (let i = 0; i < d.nt; ++i) xs.push(fmt(d.t0 + (i + 0.5) * dt));
+    for (let j = 0; j < d.nv; ++j) ys.push(fmt(d.vmin + (j + 0.5) * dv));
+    for (let i = 0; i < d.nt; ++i) {
+      for (let j = 0; j < d.nv; ++j) {
+        const c = counts[i * d.nv + j];
+        if (c > 0) {
+          data.push([i, j, Math.sqrt(c), c]);
+          if (c > max) max = c;
+        }
+      }
+    }
+    return base('Soma Vm of ' + tr.trials + ' trials: trials per cell (up to ' + max + ', √ colour scale)', {
+      tooltip: {
+        trigger: 'item',
+        formatter: (p) => xs[p.value[0]] + ' ms, ' + ys[p.value[1]] + ' mV: ' + p.value[3] + ' trials',
+      },
+      grid: { left: 64, right: 28, top: 36, bottom: 48 },
+      xAxis: { type: 'category', data: xs, name: 'time (ms)', nameLocation: 'middle', nameGap: 30 },
+      yAxis: { type: 'category', data: ys, name: 'Vm (mV)', nameLocation: 'middle', nameGap: 44 },
+      visualMap: {
+        show: false, min: 0, max: Math.sqrt(max), dimension: 2, inRange: { color: DENSITY },
+      },
+      dataZoom: zoom(),
+      series: [{ type: 'heatmap', data: data, progressive: 0, progressiveThreshold: 1e9 }],
+    });
+  }
+
+  function tracesOption(fig) {
+    const tr = fig.group.traces;
+    return tr.mode === 'lines' ? linesOption(fig, tr) : densityOption(fig, tr);
+  }
+
+  function meanSdOption(fig) {
+    const m = fig.group.mean_sd;
+    const t = f32(m.t), mean = f32(m.mean), sd = f32(m.sd);
+    const lower = [], band = [], line = [];
+    for (let i = 0; i < t.length; ++i) {
+      lower.push([t[i], mean[i] - sd[i]]);
+      band.push([t[i], 2 * sd[i]]);
+      line.push([t[i], mean[i]]);
+    }
+    return base('Soma Vm, mean ± SD of ' + fig.group.trials + ' trials', {
+      tooltip: { trigger: 'axis', valueFormatter: (v) => fmt(v) + ' mV' },
+      xAxis: valueAxis('time (ms)', { min: t[0], max: t[t.length - 1], scale: false }),
+      yAxis: valueAxis('Vm (mV)', { nameGap: 40 }),
+      dataZoom: zoom(),
+      series: [
+        { name: 'mean − SD', type: 'line', data: lower, stack: 'sd', stackStrategy: 'all', showSymbol: false, lineStyle: { opacity: 0 },
+          tooltip: { show: false }, silent: true },
+        { name: '2 SD', type: 'line', data: band, stack: 'sd', stackStrategy: 'all', showSymbol: false, lineStyle: { opacity: 0 },
+          areaStyle: { color: COLORS.band, opacity: 0.55 }, silent: true },
+        { name: 'mean', type: 'line', data: line, showSymbol: false, lineStyle: { width: 1.2, color: COLORS.mean } },
+      ],
+    });
+  }
+
+  function heatmapOption(fig, panel) {
+    const h = fig.group.heatmap;
+    const p = h.panels[panel || 0];
+    const values = f32(p.values);
+    const xs = [], ys = [], data = [];
+    let max = 0;
+    for (let i = 0; i < h.nt; ++i) xs.push(fmt(h.t0 + i * h.tbin));
+    for (let j = 0; j < h.nd; ++j) ys.push(fmt(h.d0 + j * h.dbin));
+    for (let j = 0; j < h.nd; ++j) {
+      for (let i = 0; i < h.nt; ++i) {
+        const v = values[j * h.nt + i];
+        if (v > 0) {
+          data.push([i, j, Math.sqrt(v), v]);  // colour on a square-root scale: the evoked peak does not wash out the rest
+          if (v > max) max = v;
+        }
+      }
+    }
+    return base('Synapse activations per trial: ' + p.name + ' (up to ' + fmt(max) + ', √ colour scale)', {
+      tooltip: {
+        trigger: 'item',
+        formatter: (q) => xs[q.value[0]] + ' ms, ' + ys[q.value[1]] + ' µm: ' + fmt(q.value[3]) + ' per trial',
+      },
+      grid: { left: 64, right: 28, top: 36, bottom: 48 },
+      xAxis: { type: 'category', data: xs, name: 'time (ms, ' + fmt(h.tbin) + ' ms bins)', nameLocation: 'middle',
+               nameGap: 30 },
+      yAxis: { type: 'category', data: ys, name: 'soma distance (µm)', nameLocation: 'middle', nameGap: 44 },
+      visualMap: {
+        show: false, min: 0, max: Math.sqrt(max) || 1, dimension: 2, inRange: { color: HEAT },
+      },
+      dataZoom: zoom(),
+      series: [{ type: 'heatmap', data: data, progressive: 0, progressiveThreshold: 1e9 }],
+    });
+  }
+
+  const BUILDERS = { psth: psthOption, raster: rasterOption, traces: tracesOption, mean_sd: meanSdOption,
+                     heatmap: heatmapOption };
+  const ORDER = ['psth', 'raster', 'traces', 'mean_sd', 'heatmap'];
+
+  function figureOption(fig, panel) {
+    return BUILDERS[fig.kind](fig, panel);
+  }
+
+  // ----- the page (browser only)
+
+  function el(tag, attrs, text) {
+    const e = document.createElement(tag);
+    for (const k in attrs || {}) e.setAttribute(k, attrs[k]);
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  function table(header, rows) {
+    const t = el('table');
+    const head = el('tr');
+    header.forEach((h) => head.appendChild(el('th', {}, h)));
+    t.appendChild(head);
+    rows.forEach(function (row) {
+      const tr = el('tr');
+      row.forEach((c) => tr.appendChild(el('td', {}, String(c))));
+      t.appendChild(tr);
+    });
+    return t;
+  }
+
+  function windowRow(g) {
+    const w = g.window;
+    return [g.label, w.trials, w.spiking, (100 * w.fraction).toFixed(1) + ' %'];
+  }
+
+  function draw(echarts, container, option) {
+    const chart = echarts.init(container, null, { renderer: 'canvas' });
+    chart.setOption(option);
+    chart.getZr().flush();  // paint now, not at the next animation frame: the page is complete when loaded
+    return chart;
+  }
+
+  function heatmapControls(echarts, box, fig) {
+    const select = el('select', { 'aria-label': 'cell type' });
+    fig.group.heatmap.panels.forEach((p, i) => select.appendChild(el('option', { value: String(i) }, p.name)));
+    const chartBox = el('div', { class: 'silico-chart' });
+    box.appendChild(select);
+    box.appendChild(chartBox);
+    const chart = draw(echarts, chartBox, heatmapOption(fig, 0));
+    select.addEventListener('change', function () {
+      chart.setOption(heatmapOption(fig, Number(select.value)), true);
+      chart.getZr().flush();
+    });
+    return chart;
+  }
+
+  // The section joins the document before its charts are drawn: ECharts sizes a chart by its laid-out box.
+  function groupSection(root, data, g, gi, echarts, charts) {
+    const section = el('section', { class: 'silico-group', 'data-group': String(gi) });
+    root.appendChild(section);
+    section.appendChild(el('h2', {}, (data.group_columns || []).join(' / ') + ': ' + g.label + ' (' + g.trials +
+                                         ' trials)'));
+    const grid = el('div', { class: 'silico-figures' });
+    section.appendChild(grid);
+    ORDER.forEach(function (kind) {
+      if (!g[kind]) return;
+      const fig = { kind: kind, group: g, range: data.range, window: data.window };
+      const box = el('div', { class: 'silico-figure', 'data-kind': kind, 'data-group': String(gi) });
+      grid.appendChild(box);
+      if (kind === 'heatmap') {
+        charts.push(heatmapControls(echarts, box, fig));
+      } else {
+        const chartBox = el('div', { class: 'silico-chart' });
+        box.appendChild(chartBox);
+        charts.push(draw(echarts, chartBox, figureOption(fig)));
+      }
+    });
+    section.appendChild(el('h3', {}, 'Spikes in [' + data.window.from + ', ' + data.window.to + ') ms'));
+    section.appendChild(table(['group', 'trials', 'with a spike', 'fraction'], [windowRow(g)]));
+  }
+
+  function renderPage(data, echarts, root) {
+    const charts = [];
+    root.appendChild(el('h1', {}, 'silico report: ' + data.title));
+    const summary = table(['summary', ''], data.summary);
+    summary.classList.add('silico-summary');
+    root.appendChild(summary);
+    (data.notes || []).forEach((n) => root.appendChild(el('p', { class: 'silico-note' }, n)));
+    root.appendChild(el('h2', {}, 'Spikes in [' + data.window.from + ', ' + data.window.to + ') ms, per group'));
+    root.appendChild(table(['group', 'trials', 'with a spike', 'fraction'], data.groups.map(windowRow)));
+    data.groups.forEach((g, gi) => groupSection(root, data, g, gi, echarts, charts));
+    window.addEventListener('resize', () => charts.forEach((c) => c.resize()));
+    document.documentElement.setAttribute('data-silico-rendered', String(Math.round(performance.now())));
+    return charts;
+  }
+
+  // One figure alone, at its given size (the page `silico plot ... -o FILE.png` screenshots).
+  function renderFigure(fig, echarts, root) {
+    document.body.style.margin = '0';  // the screenshot is the figure's size exactly
+    const box = el('div', { class: 'silico-figure silico-alone', 'data-kind': fig.kind, 'data-group': '0' });
+    box.style.width = fig.width + 'px';
+    box.style.height = fig.height + 'px';
+    root.appendChild(box);
+    const chart = draw(echarts, box, figureOption(fig));
+    document.documentElement.setAttribute('data-silico-rendered', String(Math.round(performance.now())));
+    return chart;
+  }
+
+  // ----- SVG in Node.js (ECharts' server-side rendering)
+  function renderSvg(fig, echarts) {
+    const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: fig.width, height: fig.height });
+    chart.setOption(figureOption(fig));
+    const svg = chart.renderToSVGString();
+    chart.dispose();
+    return svg;
+  }
+
+  return { figureOption: figureOption, renderPage: renderPage, renderFigure: renderFigure, renderSvg: renderSvg,
+           decodeFloat32: f32 };
+});

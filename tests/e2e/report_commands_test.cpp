@@ -1,0 +1,211 @@
+// `silico report` and `silico plot` (runner/src/commands/report_commands.cpp), run as the real executable on
+// ISF's published data, and the reports loaded in headless Chromium: no console message, no network
+// request, and every figure's canvas holds drawn data (pixels of the series' saturated colours: axes and text
+// are grey). Screenshots land in <build>/test-artefacts/ (see docs/report.md).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
+#include "chromium.hpp"
+#include "temp_dir.hpp"
+
+namespace silico {
+namespace {
+
+namespace fs = std::filesystem;
+using store::testing::TempDir;
+using testing_support::read_text;
+using testing_support::run_shell;
+
+const std::string k_silico = std::string(SILICO_EXE);
+const std::string k_data = SILICO_SHARED_DIR "/isf/getting_started/example_data/simulation_data";
+const fs::path k_artefacts = fs::path(SILICO_BINARY_DIR) / "test-artefacts";
+
+// Counts, for every figure, the pixels of its canvases whose colour is saturated (a series was drawn), and
+// the resources the page loaded. Appended to a copy of the report by the test, not part of the product.
+const std::string k_probe = R"(<script>
+(function () {
+  document.querySelectorAll('.silico-figure').forEach(function (f) {
+    var colored = 0;
+    f.querySelectorAll('canvas').forEach(function (c) {
+      if (!c.width || !c.height) return;  // ECharts' unused layers
+      var d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      for (var i = 0; i < d.length; i += 4)
+        if (d[i + 3] > 0 && Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]) > 80) ++colored;
+    });
+    f.setAttribute('data-colored', String(colored));
+  });
+  document.documentElement.setAttribute('data-resources', String(performance.getEntriesByType('resource').length));
+})();
+</script>
+)";
+
+struct CliRun {
+    int status = -1;
+    std::string out, err;
+};
+
+struct Figure {
+    std::string kind;
+    int group = -1;
+    long colored = -1;
+};
+
+class ReportCommands : public ::testing::Test {
+  protected:
+    static void SetUpTestSuite() {
+        s_tmp = new TempDir;
+        fs::create_directories(k_artefacts);
+        auto spikes =
+            silico("import isf-spike-times '" + k_data + "/18000_trials/spike_times.csv' --as isf18000");
+        ASSERT_EQ(spikes.status, 0) << spikes.err;
+        auto simrun = silico("import isf-simrun '" + k_data +
+                             "/C2_evoked_UpState_INH_PW_1.0_SuW_0.5_C2center' --as c2");
+        ASSERT_EQ(simrun.status, 0) << simrun.err;
+    }
+    static void TearDownTestSuite() {
+        delete s_tmp;
+        s_tmp = nullptr;
+    }
+    void SetUp() override {
+        if (testing_support::chromium_path().empty()) GTEST_SKIP() << "chromium is not installed";
+    }
+
+    static CliRun silico(const std::string& args) {
+        const std::string err = (*s_tmp / "stderr").string();
+        auto run = run_shell("cd '" + s_tmp->path().string() + "' && '" + k_silico + "' --store s " + args +
+                             " 2> '" + err + "'");
+        return {run.status, run.out, read_text(err)};
+    }
+
+    // The report with the probe appended, loaded in Chromium; its figures as the probe saw them.
+    static testing_support::LoadedPage load(const fs::path& report, std::vector<Figure>& figures) {
+        std::string html = read_text(report);
+        const auto end = html.rfind("</body>");
+        html.insert(end == std::string::npos ? html.size() : end, k_probe);
+        const fs::path probed = report.parent_path() / (report.stem().string() + ".probed.html");
+        std::ofstream(probed, std::ios::binary) << html;
+        auto page = testing_support::load_page(probed, s_tmp->path());
+        const std::regex div(R"re(<div class="silico-figure( [^"]*)?"([^>]*)>)re");
+        const std::regex kind(R"re(data-kind="([a-z_]+)")re"), group(R"re(data-group="(\d+)")re"),
+            colored(R"re(data-colored="(\d+)")re");
+        for (std::sregex_iterator it(page.dom.begin(), page.dom.end(), div), e; it != e; ++it) {
+            const std::string attrs = (*it)[2];
+            std::smatch m;
+            Figure f;
+            if (std::regex_search(attrs, m, kind)) f.kind = m[1];
+            if (std::regex_search(attrs, m, group)) f.group = std::stoi(m[1]);
+            if (std::regex_search(attrs, m, colored)) f.colored = std::stol(m[1]);
+            figures.push_back(f);
+        }
+        return page;
+    }
+
+    static void expect_clean(const testing_support::LoadedPage& page) {
+        ASSERT_TRUE(page.started) << page.log;
+        EXPECT_TRUE(page.console.empty()) << "console: " << page.console.front();
+        EXPECT_TRUE(page.requests.empty()) << "the page asked the network for " << page.requests.front();
+        EXPECT_NE(page.dom.find("data-resources=\"0\""), std::string::npos) << "the page loaded a resource";
+        EXPECT_NE(page.dom.find("data-silico-rendered="), std::string::npos) << "the report did not finish";
+    }
+
+    static TempDir* s_tmp;
+};
+
+TempDir* ReportCommands::s_tmp = nullptr;
+
+TEST_F(ReportCommands, TheEighteenThousandTrialReportDrawsAPsthAndRasterPerWhiskerWithoutErrorOrRequest) {
+    auto made = silico("report isf18000 -o isf18000.html --group-by 'index~^([^_]+)'");
+    ASSERT_EQ(made.status, 0) << made.err;
+    const fs::path html = *s_tmp / "isf18000.html";
+    EXPECT_NE(made.out.find("isf18000.html (18000 trials, 10 groups)"), std::string::npos) << made.out;
+    EXPECT_LE(fs::file_size(html), 20u << 20);
+
+    std::vector<Figure> figures;
+    auto page = load(html, figures);
+    expect_clean(page);
+    ASSERT_EQ(figures.size(), 20u);  // PSTH and raster of B1 ... E2; no trial records: no traces
+    for (const auto& f : figures)
+        EXPECT_GT(f.colored, 100) << f.kind << " of group " << f.group << " is empty";
+    // The spikes-in-window table: C2's 840 of 1800 trials (ISF's spike_in_interval, tests/e2e/analysis).
+    EXPECT_NE(page.dom.find("<td>C2</td><td>1800</td><td>840</td><td>46.7 %</td>"), std::string::npos);
+    EXPECT_NE(page.dom.find("spike times only"), std::string::npos);
+    EXPECT_TRUE(
+        testing_support::screenshot(html, k_artefacts / "report_isf18000.png", 1400, 7000, s_tmp->path()));
+}
+
+TEST_F(ReportCommands, AnImportedSimrunDrawsTracesMeanSdAndTheSynapseHeatMap) {
+    auto made = silico("report c2 -o c2.html");
+    ASSERT_EQ(made.status, 0) << made.err;
+    std::vector<Figure> figures;
+    auto page = load(*s_tmp / "c2.html", figures);
+    expect_clean(page);
+    std::vector<std::string> kinds;
+    for (const auto& f : figures) {
+        kinds.push_back(f.kind);
+        EXPECT_GT(f.colored, 100) << f.kind << " is empty";
+    }
+    EXPECT_EQ(kinds, (std::vector<std::string>{"psth", "raster", "traces", "mean_sd", "heatmap"}));
+    // The summary names where the trials came from and the heat map offers every presynaptic cell type.
+    EXPECT_NE(page.dom.find("isf-simrun"), std::string::npos);
+    EXPECT_NE(page.dom.find("L5tt (EXC)"), std::string::npos);
+    EXPECT_TRUE(testing_support::screenshot(*s_tmp / "c2.html", k_artefacts / "report_c2_simrun.png", 1400,
+                                            1400, s_tmp->path()));
+}
+
+TEST_F(ReportCommands, ManyTrialsAreOverlaidAsADensity) {
+    // Six trials above a line limit of two: the traces figure is the density image, and it is drawn.
+    auto made = silico("report c2 -o c2_density.html --line-limit 2");
+    ASSERT_EQ(made.status, 0) << made.err;
+    EXPECT_NE(read_text(*s_tmp / "c2_density.html").find("\"mode\":\"density\""), std::string::npos);
+    std::vector<Figure> figures;
+    auto page = load(*s_tmp / "c2_density.html", figures);
+    expect_clean(page);
+    ASSERT_EQ(figures.size(), 5u);
+    EXPECT_EQ(figures[2].kind, "traces");
+    EXPECT_GT(figures[2].colored, 100);
+}
+
+TEST_F(ReportCommands, PlotWritesOneFigureAsSvgOrPng) {
+    auto svg =
+        silico("plot psth isf18000 --group-by 'index~^([^_]+)' --group C2 --from 200 --to 300 -o psth.svg");
+    ASSERT_EQ(svg.status, 0) << svg.err;
+    const std::string text = read_text(*s_tmp / "psth.svg");
+    EXPECT_TRUE(text.starts_with("<svg")) << text.substr(0, 200);
+    EXPECT_NE(text.find("PSTH (1 ms bins)"), std::string::npos);
+    EXPECT_GT(std::count(text.begin(), text.end(), '\n'), 20);  // bars, axes, labels: drawn content
+
+    auto heat = silico("plot heatmap c2 -o heat.svg");
+    ASSERT_EQ(heat.status, 0) << heat.err;
+    EXPECT_NE(read_text(*s_tmp / "heat.svg").find("Synapse activations per trial"), std::string::npos);
+
+    auto png = silico("plot mean-sd c2 -o mean_sd.png --width 800 --height 400");
+    ASSERT_EQ(png.status, 0) << png.err;
+    const std::string bytes = read_text(*s_tmp / "mean_sd.png");
+    ASSERT_GT(bytes.size(), 1000u);
+    EXPECT_EQ(bytes.substr(1, 3), "PNG");
+    fs::copy_file(*s_tmp / "mean_sd.png", k_artefacts / "plot_mean_sd_c2.png",
+                  fs::copy_options::overwrite_existing);
+}
+
+TEST_F(ReportCommands, BadRequestsNameWhatIsWrong) {
+    auto traces = silico("plot traces isf18000 -o t.svg");
+    EXPECT_EQ(traces.status, 2);
+    EXPECT_NE(traces.err.find("needs trial records"), std::string::npos) << traces.err;
+    auto kind = silico("plot violin isf18000 -o t.svg");
+    EXPECT_EQ(kind.status, 2);
+    EXPECT_NE(kind.err.find("unknown figure 'violin'"), std::string::npos) << kind.err;
+    auto group = silico("plot psth isf18000 --group-by 'index~^([^_]+)' --group Z9 -o t.svg");
+    EXPECT_EQ(group.status, 2);
+    EXPECT_NE(group.err.find("no group 'Z9' (groups: B1, B2"), std::string::npos) << group.err;
+    auto column = silico("report isf18000 -o r.html --group-by whisker");
+    EXPECT_EQ(column.status, 2);
+    EXPECT_NE(column.err.find("whisker"), std::string::npos) << column.err;
+    auto ext = silico("plot psth isf18000 -o t.pdf");
+    EXPECT_EQ(ext.status, 2);
+}
+
+}  // namespace
+}  // namespace silico
