@@ -212,7 +212,7 @@ def spike_lines(a, runs):
 
 
 def markdown(a, runs, meta):
-    lines = [BEGIN, '### Side by side with ISF (`bench/isf_side_by_side.py`)', '',
+    lines = [BEGIN, '#### The latest run', '',
              '```sh', 'ISF_MIRROR=GITDIR ' + meta['command'], '```', '',
              '%s to %s UTC, silico %s, ISF 6c2c82f (`../shared/isf_harness`), NEURON 8.2.2 (Debian), `lscpu`: %s, '
              '%d CPUs. Load (`uptime`) before: `%s`; after: `%s`. Medians of %d side-by-side runs (each case: ISF, '
