@@ -8,6 +8,13 @@ NEURON {
     RANGE decay, gamma, minCai, depth
 }
 
+: Speed, exactly: exp() is NEURON's hoc_Exp without its two wrapper calls, bit for bit (silico_exp.h).
+VERBATIM
+#undef exp
+#include "silico_exp.h"
+#define exp silico_exp
+ENDVERBATIM
+
 UNITS {
     (mV) = (millivolt)
     (mA) = (milliamp)

@@ -6,7 +6,15 @@ NEURON {
     SUFFIX Ca_HVA
     USEION ca READ eca WRITE ica
     RANGE gCa_HVAbar, gCa_HVA, ica, mInf, mTau, hInf, hTau
+    RANGE vrates
 }
+
+: Speed, exactly: exp() is NEURON's hoc_Exp without its two wrapper calls, bit for bit (silico_exp.h).
+VERBATIM
+#undef exp
+#include "silico_exp.h"
+#define exp silico_exp
+ENDVERBATIM
 
 UNITS {
     (S) = (siemens)
@@ -27,6 +35,7 @@ ASSIGNED {
     mTau (ms)
     hInf
     hTau (ms)
+    vrates (mV) : the argument of the last rates() call: mInf, mTau... hold the rates at it
 }
 
 STATE { m h }
@@ -44,6 +53,7 @@ DERIVATIVE states {
 }
 
 INITIAL {
+    vrates = 1e300 : no argument yet: rates() computes
     rates(v)
     m = mInf
     h = hInf
@@ -52,15 +62,20 @@ INITIAL {
 PROCEDURE rates(vm (mV)) {
     LOCAL u, am, bm, ah, bh
     UNITSOFF
-    u = vm
-    if (u == -27) { u = u + 0.0001 }
-    am = 0.055 * (-27 - u) / (exp((-27 - u) / 3.8) - 1)
-    bm = 0.94 * exp((-75 - u) / 17)
-    mInf = am / (am + bm)
-    mTau = 1 / (am + bm)
-    ah = 0.000457 * exp((-13 - u) / 50)
-    bh = 0.0065 / (exp((-u - 15) / 28) + 1)
-    hInf = ah / (ah + bh)
-    hTau = 1 / (ah + bh)
+    : Exact memo: the rates are a function of vm alone, and under CVODE _ode_matsol calls rates()
+    : again at the value _ode_spec has just used; then the values from that call are still here.
+    if (vm != vrates) {
+        vrates = vm
+        u = vm
+        if (u == -27) { u = u + 0.0001 }
+        am = 0.055 * (-27 - u) / (exp((-27 - u) / 3.8) - 1)
+        bm = 0.94 * exp((-75 - u) / 17)
+        mInf = am / (am + bm)
+        mTau = 1 / (am + bm)
+        ah = 0.000457 * exp((-13 - u) / 50)
+        bh = 0.0065 / (exp((-u - 15) / 28) + 1)
+        hInf = ah / (ah + bh)
+        hTau = 1 / (ah + bh)
+    }
     UNITSON
 }

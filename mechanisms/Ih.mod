@@ -6,7 +6,15 @@ NEURON {
     SUFFIX Ih
     NONSPECIFIC_CURRENT ihcn
     RANGE gIhbar, gIh, ihcn, ehcn, mInf, mTau
+    RANGE vrates
 }
+
+: Speed, exactly: exp() is NEURON's hoc_Exp without its two wrapper calls, bit for bit (silico_exp.h).
+VERBATIM
+#undef exp
+#include "silico_exp.h"
+#define exp silico_exp
+ENDVERBATIM
 
 UNITS {
     (S) = (siemens)
@@ -25,6 +33,7 @@ ASSIGNED {
     gIh (S/cm2)
     mInf
     mTau (ms)
+    vrates (mV) : the argument of the last rates() call: mInf, mTau... hold the rates at it
 }
 
 STATE { m }
@@ -41,6 +50,7 @@ DERIVATIVE states {
 }
 
 INITIAL {
+    vrates = 1e300 : no argument yet: rates() computes
     rates(v)
     m = mInf
 }
@@ -48,11 +58,16 @@ INITIAL {
 PROCEDURE rates(vm (mV)) {
     LOCAL u, am, bm
     UNITSOFF
-    u = vm
-    if (u == -154.9) { u = u + 0.0001 }
-    am = 0.001 * 6.43 * (u + 154.9) / (exp((u + 154.9) / 11.9) - 1)
-    bm = 0.001 * 193 * exp(u / 33.1)
-    mInf = am / (am + bm)
-    mTau = 1 / (am + bm)
+    : Exact memo: the rates are a function of vm alone, and under CVODE _ode_matsol calls rates()
+    : again at the value _ode_spec has just used; then the values from that call are still here.
+    if (vm != vrates) {
+        vrates = vm
+        u = vm
+        if (u == -154.9) { u = u + 0.0001 }
+        am = 0.001 * 6.43 * (u + 154.9) / (exp((u + 154.9) / 11.9) - 1)
+        bm = 0.001 * 193 * exp(u / 33.1)
+        mInf = am / (am + bm)
+        mTau = 1 / (am + bm)
+    }
     UNITSON
 }

@@ -6,7 +6,15 @@ NEURON {
     SUFFIX Im
     USEION k READ ek WRITE ik
     RANGE gImbar, gIm, ik, mInf, mTau
+    RANGE vrates
 }
+
+: Speed, exactly: exp() is NEURON's hoc_Exp without its two wrapper calls, bit for bit (silico_exp.h).
+VERBATIM
+#undef exp
+#include "silico_exp.h"
+#define exp silico_exp
+ENDVERBATIM
 
 UNITS {
     (S) = (siemens)
@@ -25,6 +33,7 @@ ASSIGNED {
     gIm (S/cm2)
     mInf
     mTau (ms)
+    vrates (mV) : the argument of the last rates() call: mInf, mTau... hold the rates at it
 }
 
 STATE { m }
@@ -41,6 +50,7 @@ DERIVATIVE states {
 }
 
 INITIAL {
+    vrates = 1e300 : no argument yet: rates() computes
     rates(v)
     m = mInf
 }
@@ -48,10 +58,15 @@ INITIAL {
 PROCEDURE rates(vm (mV)) {
     LOCAL qt, am, bm
     UNITSOFF
-    qt = 2.3^((34 - 21) / 10)
-    am = 3.3e-3 * exp(0.1 * (vm + 35))
-    bm = 3.3e-3 * exp(-0.1 * (vm + 35))
-    mInf = am / (am + bm)
-    mTau = 1 / ((am + bm) * qt)
+    : Exact memo: the rates are a function of vm alone, and under CVODE _ode_matsol calls rates()
+    : again at the value _ode_spec has just used; then the values from that call are still here.
+    if (vm != vrates) {
+        vrates = vm
+        qt = 2.3^((34 - 21) / 10)
+        am = 3.3e-3 * exp(0.1 * (vm + 35))
+        bm = 3.3e-3 * exp(-0.1 * (vm + 35))
+        mInf = am / (am + bm)
+        mTau = 1 / ((am + bm) * qt)
+    }
     UNITSON
 }

@@ -6,7 +6,15 @@ NEURON {
     SUFFIX K_Tst
     USEION k READ ek WRITE ik
     RANGE gK_Tstbar, gK_Tst, ik, mInf, mTau, hInf, hTau
+    RANGE vrates
 }
+
+: Speed, exactly: exp() is NEURON's hoc_Exp without its two wrapper calls, bit for bit (silico_exp.h).
+VERBATIM
+#undef exp
+#include "silico_exp.h"
+#define exp silico_exp
+ENDVERBATIM
 
 UNITS {
     (S) = (siemens)
@@ -27,6 +35,7 @@ ASSIGNED {
     mTau (ms)
     hInf
     hTau (ms)
+    vrates (mV) : the argument of the last rates() call: mInf, mTau... hold the rates at it
 }
 
 STATE { m h }
@@ -44,6 +53,7 @@ DERIVATIVE states {
 }
 
 INITIAL {
+    vrates = 1e300 : no argument yet: rates() computes
     rates(v)
     m = mInf
     h = hInf
@@ -52,11 +62,16 @@ INITIAL {
 PROCEDURE rates(vm (mV)) {
     LOCAL qt, u
     UNITSOFF
-    qt = 2.3^((34 - 21) / 10)
-    u = vm + 10
-    mInf = 1 / (1 + exp(-u / 19))
-    mTau = (0.34 + 0.92 * exp(-((u + 71) / 59)^2)) / qt
-    hInf = 1 / (1 + exp((u + 66) / 10))
-    hTau = (8 + 49 * exp(-((u + 73) / 23)^2)) / qt
+    : Exact memo: the rates are a function of vm alone, and under CVODE _ode_matsol calls rates()
+    : again at the value _ode_spec has just used; then the values from that call are still here.
+    if (vm != vrates) {
+        vrates = vm
+        qt = 2.3^((34 - 21) / 10)
+        u = vm + 10
+        mInf = 1 / (1 + exp(-u / 19))
+        mTau = (0.34 + 0.92 * exp(-((u + 71) / 59)^2)) / qt
+        hInf = 1 / (1 + exp((u + 66) / 10))
+        hTau = (8 + 49 * exp(-((u + 73) / 23)^2)) / qt
+    }
     UNITSON
 }

@@ -6,7 +6,15 @@ NEURON {
     SUFFIX NaTa_t
     USEION na READ ena WRITE ina
     RANGE gNaTa_tbar, gNaTa_t, ina, mInf, mTau, hInf, hTau
+    RANGE vrates
 }
+
+: Speed, exactly: exp() is NEURON's hoc_Exp without its two wrapper calls, bit for bit (silico_exp.h).
+VERBATIM
+#undef exp
+#include "silico_exp.h"
+#define exp silico_exp
+ENDVERBATIM
 
 UNITS {
     (S) = (siemens)
@@ -27,6 +35,7 @@ ASSIGNED {
     mTau (ms)
     hInf
     hTau (ms)
+    vrates (mV) : the argument of the last rates() call: mInf, mTau... hold the rates at it
 }
 
 STATE { m h }
@@ -44,6 +53,7 @@ DERIVATIVE states {
 }
 
 INITIAL {
+    vrates = 1e300 : no argument yet: rates() computes
     rates(v)
     m = mInf
     h = hInf
@@ -52,18 +62,23 @@ INITIAL {
 PROCEDURE rates(vm (mV)) {
     LOCAL qt, u, am, bm, ah, bh
     UNITSOFF
-    qt = 2.3^((34 - 21) / 10)
-    : The rates have removable singularities at -38 and -66 mV; step off them as the published model does.
-    u = vm
-    if (u == -38) { u = u + 0.0001 }
-    am = 0.182 * (u + 38) / (1 - exp(-(u + 38) / 6))
-    bm = 0.124 * (-u - 38) / (1 - exp(-(-u - 38) / 6))
-    mInf = am / (am + bm)
-    mTau = 1 / ((am + bm) * qt)
-    if (u == -66) { u = u + 0.0001 }
-    ah = -0.015 * (u + 66) / (1 - exp((u + 66) / 6))
-    bh = -0.015 * (-u - 66) / (1 - exp((-u - 66) / 6))
-    hInf = ah / (ah + bh)
-    hTau = 1 / ((ah + bh) * qt)
+    : Exact memo: the rates are a function of vm alone, and under CVODE _ode_matsol calls rates()
+    : again at the value _ode_spec has just used; then the values from that call are still here.
+    if (vm != vrates) {
+        vrates = vm
+        qt = 2.3^((34 - 21) / 10)
+        : The rates have removable singularities at -38 and -66 mV; step off them as the published model does.
+        u = vm
+        if (u == -38) { u = u + 0.0001 }
+        am = 0.182 * (u + 38) / (1 - exp(-(u + 38) / 6))
+        bm = 0.124 * (-u - 38) / (1 - exp(-(-u - 38) / 6))
+        mInf = am / (am + bm)
+        mTau = 1 / ((am + bm) * qt)
+        if (u == -66) { u = u + 0.0001 }
+        ah = -0.015 * (u + 66) / (1 - exp((u + 66) / 6))
+        bh = -0.015 * (-u - 66) / (1 - exp((-u - 66) / 6))
+        hInf = ah / (ah + bh)
+        hTau = 1 / ((ah + bh) * qt)
+    }
     UNITSON
 }

@@ -5,7 +5,15 @@ NEURON {
     SUFFIX Nap_Et2
     USEION na READ ena WRITE ina
     RANGE gNap_Et2bar, gNap_Et2, ina, mInf, mTau, hInf, hTau
+    RANGE vrates
 }
+
+: Speed, exactly: exp() is NEURON's hoc_Exp without its two wrapper calls, bit for bit (silico_exp.h).
+VERBATIM
+#undef exp
+#include "silico_exp.h"
+#define exp silico_exp
+ENDVERBATIM
 
 UNITS {
     (S) = (siemens)
@@ -26,6 +34,7 @@ ASSIGNED {
     mTau (ms)
     hInf
     hTau (ms)
+    vrates (mV) : the argument of the last rates() call: mInf, mTau... hold the rates at it
 }
 
 STATE { m h }
@@ -43,6 +52,7 @@ DERIVATIVE states {
 }
 
 INITIAL {
+    vrates = 1e300 : no argument yet: rates() computes
     rates(v)
     m = mInf
     h = hInf
@@ -51,18 +61,23 @@ INITIAL {
 PROCEDURE rates(vm (mV)) {
     LOCAL qt, u, am, bm, ah, bh
     UNITSOFF
-    qt = 2.3^((34 - 21) / 10)
-    u = vm
-    mInf = 1 / (1 + exp((u + 52.6) / -4.6))
-    if (u == -38) { u = u + 0.0001 }
-    am = 0.182 * (u + 38) / (1 - exp(-(u + 38) / 6))
-    bm = 0.124 * (-u - 38) / (1 - exp(-(-u - 38) / 6))
-    mTau = 6 / ((am + bm) * qt)
-    if (u == -17) { u = u + 0.0001 }
-    if (u == -64.4) { u = u + 0.0001 }
-    hInf = 1 / (1 + exp((u + 48.8) / 10))
-    ah = -2.88e-6 * (u + 17) / (1 - exp((u + 17) / 4.63))
-    bh = 6.94e-6 * (u + 64.4) / (1 - exp(-(u + 64.4) / 2.63))
-    hTau = 1 / ((ah + bh) * qt)
+    : Exact memo: the rates are a function of vm alone, and under CVODE _ode_matsol calls rates()
+    : again at the value _ode_spec has just used; then the values from that call are still here.
+    if (vm != vrates) {
+        vrates = vm
+        qt = 2.3^((34 - 21) / 10)
+        u = vm
+        mInf = 1 / (1 + exp((u + 52.6) / -4.6))
+        if (u == -38) { u = u + 0.0001 }
+        am = 0.182 * (u + 38) / (1 - exp(-(u + 38) / 6))
+        bm = 0.124 * (-u - 38) / (1 - exp(-(-u - 38) / 6))
+        mTau = 6 / ((am + bm) * qt)
+        if (u == -17) { u = u + 0.0001 }
+        if (u == -64.4) { u = u + 0.0001 }
+        hInf = 1 / (1 + exp((u + 48.8) / 10))
+        ah = -2.88e-6 * (u + 17) / (1 - exp((u + 17) / 4.63))
+        bh = 6.94e-6 * (u + 64.4) / (1 - exp(-(u + 64.4) / 2.63))
+        hTau = 1 / ((ah + bh) * qt)
+    }
     UNITSON
 }

@@ -6,7 +6,15 @@ NEURON {
     SUFFIX SKv3_1
     USEION k READ ek WRITE ik
     RANGE gSKv3_1bar, gSKv3_1, ik, mInf, mTau
+    RANGE vrates
 }
+
+: Speed, exactly: exp() is NEURON's hoc_Exp without its two wrapper calls, bit for bit (silico_exp.h).
+VERBATIM
+#undef exp
+#include "silico_exp.h"
+#define exp silico_exp
+ENDVERBATIM
 
 UNITS {
     (S) = (siemens)
@@ -25,6 +33,7 @@ ASSIGNED {
     gSKv3_1 (S/cm2)
     mInf
     mTau (ms)
+    vrates (mV) : the argument of the last rates() call: mInf, mTau... hold the rates at it
 }
 
 STATE { m }
@@ -41,13 +50,19 @@ DERIVATIVE states {
 }
 
 INITIAL {
+    vrates = 1e300 : no argument yet: rates() computes
     rates(v)
     m = mInf
 }
 
 PROCEDURE rates(vm (mV)) {
     UNITSOFF
-    mInf = 1 / (1 + exp((vm - 18.7) / -9.7))
-    mTau = 0.2 * 20 / (1 + exp((vm + 46.56) / -44.14))
+    : Exact memo: the rates are a function of vm alone, and under CVODE _ode_matsol calls rates()
+    : again at the value _ode_spec has just used; then the values from that call are still here.
+    if (vm != vrates) {
+        vrates = vm
+        mInf = 1 / (1 + exp((vm - 18.7) / -9.7))
+        mTau = 0.2 * 20 / (1 + exp((vm + 46.56) / -44.14))
+    }
     UNITSON
 }

@@ -9,6 +9,13 @@ NEURON {
     RANGE onset, tau0, tau1, imax, i, myv
 }
 
+: Speed, exactly: exp() is NEURON's hoc_Exp without its two wrapper calls, bit for bit (silico_exp.h).
+VERBATIM
+#undef exp
+#include "silico_exp.h"
+#define exp silico_exp
+ENDVERBATIM
+
 UNITS {
     (nA) = (nanoamp)
     (mV) = (millivolt)

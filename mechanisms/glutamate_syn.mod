@@ -23,14 +23,15 @@ NEURON {
 : Speed, exactly: nocmodl's cnexp code calls exp(dt*(-1/tau)) for every state of every instance at every
 : step, although the argument only changes when dt or a time constant does; that was most of an evoked
 : trial's run time. Each exp() call site in this file remembers its last argument and result (per thread),
-: so a repeated argument costs a compare and the result is bit for bit what hoc_Exp returns (the Mg block's
+: so a repeated argument costs a compare and the result is bit for bit what hoc_Exp returns (silico_exp.h) (the Mg block's
 : argument changes every call and simply misses). nocmodl defines exp as hoc_Exp before this block.
 VERBATIM
 #undef exp
+#include "silico_exp.h"
 #define exp(silico_arg_) __extension__({ \
     static __thread double silico_key_ = 0.0, silico_value_ = 1.0; \
     const double silico_x_ = (silico_arg_); \
-    if (silico_x_ != silico_key_) { silico_key_ = silico_x_; silico_value_ = hoc_Exp(silico_x_); } \
+    if (silico_x_ != silico_key_) { silico_key_ = silico_x_; silico_value_ = silico_exp(silico_x_); } \
     silico_value_; })
 ENDVERBATIM
 

@@ -77,7 +77,8 @@ Result<std::vector<MechanismFile>> read_mechanism_files(const fs::path& dir) {
     std::vector<MechanismFile> files;
     for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
          it.increment(ec)) {
-        if (!it->is_regular_file() || it->path().extension() != ".mod") continue;
+        const auto extension = it->path().extension();
+        if (!it->is_regular_file() || (extension != ".mod" && extension != ".h")) continue;
         std::ifstream in(it->path(), std::ios::binary);
         if (!in) return fail(Errc::io, "cannot read mechanism", it->path().string());
         std::ostringstream text;

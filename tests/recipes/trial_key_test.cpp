@@ -160,12 +160,24 @@ TEST_F(ModelRepository, UncommittedModelCodeWarnsOrIsRefused) {
 TEST_F(ModelRepository, MechanismFilesAreReadSortedFromTheSourceTree) {
     write("mechanisms/sub/ab.mod", "x");
     write("mechanisms/CMakeLists.txt", "not a mechanism");
+    write("mechanisms/mod_func.c.in", "not a mechanism either");
     auto files = read_mechanism_files(m_dir / "mechanisms");
     ASSERT_TRUE(files.has_value());
     ASSERT_EQ(files->size(), 2u);
     EXPECT_EQ((*files)[0].name, "hh.mod");
     EXPECT_EQ((*files)[1].name, "sub/ab.mod");
     EXPECT_FALSE(read_mechanism_files(m_dir / "nope").has_value());
+}
+
+TEST_F(ModelRepository, AHeaderTheMechanismsIncludeIsPartOfTheMechanismSet) {
+    auto before = read_mechanism_files(m_dir / "mechanisms");
+    ASSERT_TRUE(before.has_value());
+    write("mechanisms/silico_exp.h", "static inline double silico_exp(double x);\n");
+    auto after = read_mechanism_files(m_dir / "mechanisms");
+    ASSERT_TRUE(after.has_value());
+    ASSERT_EQ(after->size(), before->size() + 1);
+    EXPECT_EQ(after->back().name, "silico_exp.h");
+    EXPECT_NE(mechanism_set_digest(*after), mechanism_set_digest(*before));
 }
 
 TEST(ModelVersion, FallsBackToBuildValuesWithoutACheckout) {

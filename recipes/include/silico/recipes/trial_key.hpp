@@ -58,13 +58,15 @@ struct ModelVersion {
 // captured when this binary was built (silico::build_info()).
 ModelVersion read_model_version(const std::filesystem::path& source_dir);
 
-// One NMODL file of the mechanism set: its path relative to mechanisms/ and its bytes.
+// One source file of the mechanism set (a .mod, or a .h that mod files include): its path relative to
+// mechanisms/ and its bytes.
 struct MechanismFile {
     std::string name;
     std::string content;
 };
 
-// Every *.mod file below `dir`, sorted by relative path.
+// Every *.mod and *.h file below `dir` (a header such as silico_exp.h is compiled into the mechanisms),
+// sorted by relative path.
 Result<std::vector<MechanismFile>> read_mechanism_files(const std::filesystem::path& dir);
 
 // Digest of the mechanism set: tagged (name, content) fields in name order, so file order does not matter.
