@@ -22,6 +22,7 @@
 #include <nlohmann/json.hpp>
 #include <unordered_set>
 
+#include "named_item.hpp"
 #include "silico/core/little_endian.hpp"
 #include "silico/store/store.hpp"
 
@@ -352,18 +353,7 @@ Status write_dataset(store::Store& store, std::string_view name, const Dataset& 
     auto item = dataset_item_name(name);
     if (!item) return std::unexpected(item.error());
     const std::string bytes = dataset.encode();
-    auto existing = store.item_meta(*item);
-    if (existing) {
-        if (existing->blob.digest == sha256(bytes)) return {};
-        return fail(Errc::validation,
-                    "is already in the store with other content (" + existing->blob.digest.short_hex() +
-                        "); choose another name or remove it with `silico store rm " + *item + "`",
-                    "dataset " + std::string(name));
-    }
-    if (existing.error().code != Errc::not_found) return std::unexpected(existing.error());
-    auto put = store.put_item(*item, bytes, std::string(k_dataset_encoding));
-    if (!put) return std::unexpected(put.error());
-    return {};
+    return detail::put_item_once(store, *item, bytes, k_dataset_encoding, "dataset " + std::string(name));
 }
 
 Result<Dataset> read_dataset(const store::Store& store, std::string_view name) {

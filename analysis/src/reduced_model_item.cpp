@@ -2,6 +2,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "named_item.hpp"
 #include "silico/analysis/reduced_model.hpp"
 #include "silico/core/digest.hpp"
 #include "silico/store/store.hpp"
@@ -129,18 +130,8 @@ Status write_reduced_model(store::Store& store, std::string_view name, const Red
     auto item = reduced_model_item_name(name);
     if (!item) return std::unexpected(item.error());
     const std::string bytes = model.encode();
-    auto existing = store.item_meta(*item);
-    if (existing) {
-        if (existing->blob.digest == sha256(bytes)) return {};
-        return fail(Errc::validation,
-                    "is already in the store with other content (" + existing->blob.digest.short_hex() +
-                        "); choose another name or remove it with `silico store rm " + *item + "`",
-                    "reduced model " + std::string(name));
-    }
-    if (existing.error().code != Errc::not_found) return std::unexpected(existing.error());
-    auto put = store.put_item(*item, bytes, std::string(k_reduced_model_encoding));
-    if (!put) return std::unexpected(put.error());
-    return {};
+    return detail::put_item_once(store, *item, bytes, k_reduced_model_encoding,
+                                 "reduced model " + std::string(name));
 }
 
 Result<ReducedModel> read_reduced_model(const store::Store& store, std::string_view name) {
