@@ -16,6 +16,7 @@
 #include "executors/child_process.hpp"
 #include "silico/store/array.hpp"
 #include "silico/store/store.hpp"
+#include "silico_process.hpp"
 
 namespace silico::runner {
 namespace {
@@ -52,15 +53,10 @@ root = 11
 )";
 }
 
-CommandOutput silico(std::vector<std::string> args) {
-    args.insert(args.begin(), SILICO_EXE);
-    auto out = run_command(args);
-    EXPECT_TRUE(out.has_value());
-    return out ? *out : CommandOutput{};
-}
+using silico::testing::exit_code;
 
-int exit_code(const CommandOutput& out) {
-    return WIFEXITED(out.status) ? WEXITSTATUS(out.status) : -1;
+CommandOutput silico(std::vector<std::string> args) {
+    return silico::testing::run_silico(std::move(args));
 }
 
 TEST(NetworkRun, AnEvokedRecipeRunsThroughWorkersIntoTheStoreAndASecondRunIsAllCached) {

@@ -21,6 +21,7 @@
 #include "processes.hpp"
 #include "silico/store/array.hpp"
 #include "silico/store/store.hpp"
+#include "silico_process.hpp"
 
 extern char** environ;
 
@@ -58,15 +59,10 @@ class RunCommand : public ::testing::Test {
     }
 
     CommandOutput silico(std::vector<std::string> args) {
-        args.insert(args.begin(), SILICO_EXE);
-        auto out = run_command(args);
-        EXPECT_TRUE(out.has_value());
-        return out ? *out : CommandOutput{};
+        return silico::testing::run_silico(std::move(args));
     }
 
-    static int exit_code(const CommandOutput& out) {
-        return WIFEXITED(out.status) ? WEXITSTATUS(out.status) : -1;
-    }
+    static int exit_code(const CommandOutput& out) { return silico::testing::exit_code(out); }
 
     // later_trial: wait for the checkpoint of a second trial (the worker has run another trial before).
     void kill_worker_after_a_checkpoint_and_resume(const fs::path& recipe, const std::string& every_ms,

@@ -16,6 +16,7 @@
 #include "executors/child_process.hpp"
 #include "raw_db.hpp"
 #include "silico/store/store.hpp"
+#include "silico_process.hpp"
 
 namespace silico::runner {
 namespace {
@@ -47,14 +48,9 @@ class Sharing : public ::testing::Test {
     void TearDown() override { fs::remove_all(dir); }
 
     CommandOutput silico(std::vector<std::string> args) {
-        args.insert(args.begin(), SILICO_EXE);
-        auto out = run_command(args);
-        EXPECT_TRUE(out.has_value());
-        return out ? *out : CommandOutput{};
+        return silico::testing::run_silico(std::move(args));
     }
-    static int exit_code(const CommandOutput& out) {
-        return WIFEXITED(out.status) ? WEXITSTATUS(out.status) : -1;
-    }
+    static int exit_code(const CommandOutput& out) { return silico::testing::exit_code(out); }
 
     // `silico serve` on the store `name` with the write tokens; returns the port (-1 when it did not start).
     int serve(ServerProcess& server, const std::string& name, std::vector<std::string> extra = {}) {
