@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <regex>
@@ -357,7 +358,8 @@ Result<SimrunFolder> read_simrun_folder(const fs::path& dir, const std::string& 
 
         auto activation = store::encode_synapse_activation(store::SynapseActivationColumns::of(*synapses));
         if (!activation) return std::unexpected(activation.error().within(syn_file.string()));
-        for (auto& a : *activation) out.push_back({std::move(a.name), std::move(a.bytes)});
+        out.insert(out.end(), std::make_move_iterator(activation->begin()),
+                   std::make_move_iterator(activation->end()));
         if (auto c = cell_files.find(number); c != cell_files.end()) {
             auto cells_text = read_file(c->second);
             if (!cells_text) return std::unexpected(cells_text.error());
@@ -366,7 +368,8 @@ Result<SimrunFolder> read_simrun_folder(const fs::path& dir, const std::string& 
             key.add("cells", sha256(*cells_text));
             auto presynaptic = store::encode_presynaptic_spikes(store::PresynapticSpikeColumns::of(*cells));
             if (!presynaptic) return std::unexpected(presynaptic.error().within(c->second.string()));
-            for (auto& a : *presynaptic) out.push_back({std::move(a.name), std::move(a.bytes)});
+            out.insert(out.end(), std::make_move_iterator(presynaptic->begin()),
+                       std::make_move_iterator(presynaptic->end()));
         }
         if (neuron_bytes) {
             out.push_back({"parameters.neuron", *neuron_bytes});

@@ -272,10 +272,7 @@ class OutcomeCommitter {
         if (!outputs) return "undecodable result from " + outcome.worker + ": " + outputs.error().what();
         record.neuron_version = outputs->neuron_version;
         record.cpu_seconds = outputs->cpu_seconds;
-        std::vector<store::NamedBlob> blobs;
-        blobs.reserve(outputs->arrays.size());
-        for (auto& a : outputs->arrays) blobs.push_back({std::move(a.name), std::move(a.bytes)});
-        auto committed = m_store.commit_trial(trial.key, record, blobs);
+        auto committed = m_store.commit_trial(trial.key, record, outputs->arrays);
         if (!committed) return "commit failed: " + committed.error().what();
         return std::nullopt;
     }

@@ -28,6 +28,7 @@
 
 #include "silico/core/digest.hpp"
 #include "silico/core/error.hpp"
+#include "silico/store/trial_outputs.hpp"
 
 namespace silico::store {
 
@@ -110,11 +111,9 @@ void fill_provenance(TrialRecord& record);
 std::string encode_trial_record(const TrialRecord& record);
 Result<TrialRecord> decode_trial_record(std::string_view bytes);
 
-// One output of a trial, handed to commit_trial.
-struct NamedBlob {
-    std::string name;
-    std::string bytes;
-};
+// One output of a trial, handed to commit_trial: a worker's NamedArray as it is (trial_outputs.hpp), or any
+// other bytes under an output name (an imported run's parameter files).
+using NamedBlob = NamedArray;
 
 // Metadata of a named item (put_item): what ISF users know as a dumper's metadata.
 struct ItemMeta {
