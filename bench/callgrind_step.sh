@@ -48,8 +48,9 @@ for silico in "$@"; do
     worker=$(for f in "$out"/cg.*; do echo "$(grep -m1 '^summary:' "$f" | awk '{print $2}') $f"; done |
       sort -n | tail -1)
     total=${worker%% *}
-    fadvance=$(callgrind_annotate --inclusive=yes "${worker#* }" 2>/dev/null |
-      awk '/[:[:space:]]fadvance([[:space:]]|$)/ {gsub(",", "", $1); print $1; exit}')
+    # NEURON's symbols are C++ ("???:fadvance() [libnrniv.so]"); --threshold=100 lists every function.
+    fadvance=$(callgrind_annotate --inclusive=yes --threshold=100 "${worker#* }" 2>/dev/null |
+      awk '!found && index($0, ":fadvance() ") { gsub(",", "", $1); print $1; found = 1 }')
     printf '%-40s %-6s %18s %18s\n' "$silico" "$solver" "$total" "${fadvance:-?}"
   done
 done
