@@ -1,6 +1,7 @@
 // The trial outputs container (trial_outputs.hpp).
 #include "silico/store/trial_outputs.hpp"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "silico/core/little_endian.hpp"
@@ -93,6 +94,82 @@ Result<std::vector<NamedArray>> encode_presynaptic_spikes(const PresynapticSpike
                      add_output(out, "presynaptic_spikes.times", encode_spike_lists(c.times))})
         if (!s) return std::unexpected(s.error());
     return out;
+}
+
+namespace {
+
+// The array named `name` among `arrays`, decoded and of kind `kind`.
+Result<NumericArray> decode_named(std::span<const NamedArray> arrays, std::string_view name, ArrayKind kind) {
+    const auto it = std::ranges::find(arrays, name, &NamedArray::name);
+    if (it == arrays.end())
+        return fail(Errc::not_found, "no output " + std::string(name), "activation outputs");
+    auto array = decode_array(it->bytes);
+    if (!array) return std::unexpected(array.error().within(std::string(name)));
+    if (array->kind != kind) return fail(Errc::corruption, "is not of the encoder's kind", std::string(name));
+    return array;
+}
+
+Status rows_agree(std::string_view name, std::size_t rows, std::size_t population) {
+    if (rows == population) return {};
+    return fail(Errc::corruption,
+                "has " + std::to_string(rows) + " rows, the population " + std::to_string(population),
+                std::string(name));
+}
+
+// Columns of an i64 or f64 table, each of `rows` values.
+template <class Columns>
+Status table_shape(std::string_view name, const Columns& columns, std::size_t count, std::size_t rows) {
+    if (columns.size() != count)
+        return fail(Errc::corruption,
+                    "has " + std::to_string(columns.size()) + " columns, not " + std::to_string(count),
+                    std::string(name));
+    for (const auto& c : columns)
+        if (auto st = rows_agree(name, c.size(), rows); !st) return st;
+    return {};
+}
+
+}  // namespace
+
+Result<SynapseActivationColumns> decode_synapse_activation_columns(std::span<const NamedArray> arrays) {
+    const auto& names = k_synapse_activation_outputs;
+    auto population = decode_named(arrays, names[0], ArrayKind::strings);
+    auto ids = decode_named(arrays, names[1], ArrayKind::i64_table);
+    auto distance = decode_named(arrays, names[2], ArrayKind::f64_table);
+    auto label = decode_named(arrays, names[3], ArrayKind::strings);
+    auto times = decode_named(arrays, names[4], ArrayKind::spike_lists);
+    for (const auto* a : {&population, &ids, &distance, &label, &times})
+        if (!*a) return std::unexpected(a->error());
+    const std::size_t n = population->strings.size();
+    for (auto&& st :
+         {table_shape(names[1], ids->i64, 3, n), table_shape(names[2], distance->f64, 1, n),
+          rows_agree(names[3], label->strings.size(), n), rows_agree(names[4], times->f64.size(), n)})
+        if (!st) return std::unexpected(st.error());
+    SynapseActivationColumns c;
+    c.population = std::move(population->strings);
+    c.synapse_id = std::move(ids->i64[0]);
+    c.section_id = std::move(ids->i64[1]);
+    c.point_id = std::move(ids->i64[2]);
+    c.soma_distance = std::move(distance->f64[0]);
+    c.label = std::move(label->strings);
+    c.times = std::move(times->f64);
+    return c;
+}
+
+Result<PresynapticSpikeColumns> decode_presynaptic_spike_columns(std::span<const NamedArray> arrays) {
+    const auto& names = k_presynaptic_spike_outputs;
+    auto population = decode_named(arrays, names[0], ArrayKind::strings);
+    auto ids = decode_named(arrays, names[1], ArrayKind::i64_table);
+    auto times = decode_named(arrays, names[2], ArrayKind::spike_lists);
+    for (const auto* a : {&population, &ids, &times})
+        if (!*a) return std::unexpected(a->error());
+    const std::size_t n = population->strings.size();
+    for (auto&& st : {table_shape(names[1], ids->i64, 1, n), rows_agree(names[2], times->f64.size(), n)})
+        if (!st) return std::unexpected(st.error());
+    PresynapticSpikeColumns c;
+    c.population = std::move(population->strings);
+    c.cell_id = std::move(ids->i64[0]);
+    c.times = std::move(times->f64);
+    return c;
 }
 
 }  // namespace silico::store

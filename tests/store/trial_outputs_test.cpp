@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "silico/store/array.hpp"
 
 namespace silico::store {
@@ -83,6 +85,73 @@ TEST(TrialOutputs, PresynapticCellsBecomeThreeNamedColumns) {
     ASSERT_TRUE(population.has_value());
     EXPECT_EQ(population->strings, (std::vector<std::string>{"L4ss_C2"}));
     EXPECT_EQ((*arrays)[2].name, "presynaptic_spikes.times");
+}
+
+SynapseActivationColumns two_synapses() {
+    std::vector<Row> rows{{"L5tt_C2", "ApicalDendrite", 4, 17, 3, 512.5, {250.5, 260.0}},
+                          {"VPM_C2", "Dendrite", 9, 2, 0, 80.25, {}}};
+    return SynapseActivationColumns::of(rows);
+}
+
+TEST(TrialOutputs, DecodedSynapseActivationColumnsAreTheEncodedOnesInAnyOrder) {
+    const auto columns = two_synapses();
+    auto arrays = encode_synapse_activation(columns);
+    ASSERT_TRUE(arrays.has_value()) << arrays.error().what();
+    std::ranges::reverse(*arrays);
+    arrays->push_back({"soma.v", "not an activation output"});
+    auto decoded = decode_synapse_activation_columns(*arrays);
+    ASSERT_TRUE(decoded.has_value()) << decoded.error().what();
+    EXPECT_EQ(decoded->population, columns.population);
+    EXPECT_EQ(decoded->synapse_id, columns.synapse_id);
+    EXPECT_EQ(decoded->section_id, columns.section_id);
+    EXPECT_EQ(decoded->point_id, columns.point_id);
+    EXPECT_EQ(decoded->soma_distance, columns.soma_distance);
+    EXPECT_EQ(decoded->label, columns.label);
+    EXPECT_EQ(decoded->times, columns.times);
+}
+
+TEST(TrialOutputs, DecodingNamesAMissingOrMismatchedActivationOutput) {
+    auto arrays = encode_synapse_activation(two_synapses());
+    ASSERT_TRUE(arrays.has_value());
+    auto without_label = *arrays;
+    without_label.erase(without_label.begin() + 3);
+    auto missing = decode_synapse_activation_columns(without_label);
+    ASSERT_FALSE(missing.has_value());
+    EXPECT_EQ(missing.error().code, Errc::not_found);
+    EXPECT_NE(missing.error().what().find("synapse_activation.label"), std::string::npos)
+        << missing.error().what();
+
+    auto short_times = *arrays;
+    short_times[4].bytes = *encode_spike_lists({{1.0}});
+    auto mismatch = decode_synapse_activation_columns(short_times);
+    ASSERT_FALSE(mismatch.has_value());
+    EXPECT_EQ(mismatch.error().code, Errc::corruption);
+    EXPECT_NE(mismatch.error().what().find("synapse_activation.times"), std::string::npos)
+        << mismatch.error().what();
+
+    auto wrong_kind = *arrays;
+    wrong_kind[1].bytes = *encode_strings({"a", "b"});
+    auto kind = decode_synapse_activation_columns(wrong_kind);
+    ASSERT_FALSE(kind.has_value());
+    EXPECT_NE(kind.error().what().find("synapse_activation.ids"), std::string::npos) << kind.error().what();
+}
+
+TEST(TrialOutputs, DecodedPresynapticSpikeColumnsAreTheEncodedOnes) {
+    PresynapticSpikeColumns columns;
+    columns.population = {"L4ss_C2", "VPM_C2"};
+    columns.cell_id = {12, 3};
+    columns.times = {{245.5}, {250.0, 251.5}};
+    auto arrays = encode_presynaptic_spikes(columns);
+    ASSERT_TRUE(arrays.has_value()) << arrays.error().what();
+    auto decoded = decode_presynaptic_spike_columns(*arrays);
+    ASSERT_TRUE(decoded.has_value()) << decoded.error().what();
+    EXPECT_EQ(decoded->population, columns.population);
+    EXPECT_EQ(decoded->cell_id, columns.cell_id);
+    EXPECT_EQ(decoded->times, columns.times);
+    (*arrays)[1].bytes = *encode_i64_table({{12}});
+    auto mismatch = decode_presynaptic_spike_columns(*arrays);
+    ASSERT_FALSE(mismatch.has_value());
+    EXPECT_EQ(mismatch.error().code, Errc::corruption);
 }
 
 }  // namespace

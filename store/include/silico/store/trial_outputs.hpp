@@ -8,7 +8,9 @@
 // Truncated or trailing bytes are Errc::corruption, another format Errc::version.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -88,5 +90,19 @@ struct PresynapticSpikeColumns {
 // Each error names the output it was encoding.
 Result<std::vector<NamedArray>> encode_synapse_activation(const SynapseActivationColumns& columns);
 Result<std::vector<NamedArray>> encode_presynaptic_spikes(const PresynapticSpikeColumns& columns);
+
+// The output names the encoders write, for a reader that fetches a trial's blobs by name.
+inline constexpr std::array<std::string_view, 5> k_synapse_activation_outputs{
+    "synapse_activation.population", "synapse_activation.ids", "synapse_activation.soma_distance",
+    "synapse_activation.label", "synapse_activation.times"};
+inline constexpr std::array<std::string_view, 3> k_presynaptic_spike_outputs{
+    "presynaptic_spikes.population", "presynaptic_spikes.cell_id", "presynaptic_spikes.times"};
+
+// The one decoder of the activation outputs (the inverse of the encoders): from a trial's named arrays, in any
+// order, other names ignored, to the columns. Errc::not_found naming a missing output; Errc::corruption naming
+// the output that does not decode, has the wrong kind or column count, or another row count than the
+// population.
+Result<SynapseActivationColumns> decode_synapse_activation_columns(std::span<const NamedArray> arrays);
+Result<PresynapticSpikeColumns> decode_presynaptic_spike_columns(std::span<const NamedArray> arrays);
 
 }  // namespace silico::store
