@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <iterator>
 
 #include "export_detail.hpp"
 #include "silico/store/store.hpp"
@@ -112,53 +113,38 @@ std::pair<std::size_t, std::size_t> ActivationTable::entries_of(std::size_t k) c
 
 namespace {
 
-// The outputs of one trial's activation table, decoded.
-struct TrialActivations {
-    store::NumericArray population, ids, times, distance, label;
-};
-
-Result<TrialActivations> read_trial_activations(const store::Store& store, const store::TrialRecord& record,
-                                                const std::string& index, bool synapses) {
-    const std::string prefix = synapses ? "synapse_activation." : "presynaptic_spikes.";
-    TrialActivations a;
-    auto read = [&](const char* name, store::NumericArray& into) -> Status {
-        auto array = read_output(store, record, prefix + name, index);
-        if (!array) return std::unexpected(array.error());
-        into = std::move(*array);
-        return {};
-    };
-    for (auto st : {read("population", a.population), read(synapses ? "ids" : "cell_id", a.ids),
-                    read("times", a.times)})
-        if (!st) return std::unexpected(st.error());
-    if (synapses)
-        for (auto st : {read("soma_distance", a.distance), read("label", a.label)})
-            if (!st) return std::unexpected(st.error());
-    const std::size_t n = a.population.strings.size();
-    const std::size_t id_columns = synapses ? 3 : 1;
-    bool ok = a.ids.i64.size() == id_columns && a.times.f64.size() == n;
-    for (const auto& c : a.ids.i64) ok = ok && c.size() == n;
-    if (synapses)
-        ok = ok && a.distance.f64.size() == 1 && a.distance.f64[0].size() == n && a.label.strings.size() == n;
-    if (!ok) return fail(Errc::corruption, prefix + "* outputs have different row counts", "trial " + index);
-    return a;
-}
-
-void append(ActivationTable& table, std::size_t k, TrialActivations& a, bool synapses) {
-    const std::size_t n = a.population.strings.size();
-    for (std::size_t e = 0; e < n; ++e) {
-        table.trial.push_back(k);
-        table.type.push_back(std::move(a.population.strings[e]));
-        table.id.push_back(a.ids.i64[0][e]);
-        if (synapses) {
-            table.section.push_back(a.ids.i64[1][e]);
-            table.point.push_back(a.ids.i64[2][e]);
-            table.distance.push_back(a.distance.f64[0][e]);
-            table.label.push_back(std::move(a.label.strings[e]));
-        }
-        const auto& t = a.times.f64[e];
+void append_times(ActivationTable& table, const std::vector<std::vector<double>>& times) {
+    for (const auto& t : times) {
         table.times.insert(table.times.end(), t.begin(), t.end());
         table.offsets.push_back(table.times.size());
     }
+}
+
+void append(ActivationTable& table, std::size_t k, store::SynapseActivationColumns& c) {
+    table.trial.insert(table.trial.end(), c.population.size(), k);
+    std::ranges::move(c.population, std::back_inserter(table.type));
+    table.id.insert(table.id.end(), c.synapse_id.begin(), c.synapse_id.end());
+    table.section.insert(table.section.end(), c.section_id.begin(), c.section_id.end());
+    table.point.insert(table.point.end(), c.point_id.begin(), c.point_id.end());
+    table.distance.insert(table.distance.end(), c.soma_distance.begin(), c.soma_distance.end());
+    std::ranges::move(c.label, std::back_inserter(table.label));
+    append_times(table, c.times);
+}
+
+void append(ActivationTable& table, std::size_t k, store::PresynapticSpikeColumns& c) {
+    table.trial.insert(table.trial.end(), c.population.size(), k);
+    std::ranges::move(c.population, std::back_inserter(table.type));
+    table.id.insert(table.id.end(), c.cell_id.begin(), c.cell_id.end());
+    append_times(table, c.times);
+}
+
+template <class Columns>
+Status append_trial(ActivationTable& table, const store::Store& store, const store::TrialRecord& record,
+                    std::size_t k, const std::string& index) {
+    auto columns = read_activation_columns<Columns>(store, record, index);
+    if (!columns) return std::unexpected(columns.error());
+    append(table, k, *columns);
+    return {};
 }
 
 }  // namespace
@@ -169,9 +155,10 @@ Result<ActivationTable> read_activations(const store::Store& store, const Export
     for (std::size_t k = 0; k < rows.size(); ++k) {
         auto record = row_record(store, *rows.dataset, rows.rows[k]);
         if (!record) return std::unexpected(record.error());
-        auto a = read_trial_activations(store, *record, rows.index(k), synapses);
-        if (!a) return std::unexpected(a.error());
-        append(table, k, *a, synapses);
+        auto added =
+            synapses ? append_trial<store::SynapseActivationColumns>(table, store, *record, k, rows.index(k))
+                     : append_trial<store::PresynapticSpikeColumns>(table, store, *record, k, rows.index(k));
+        if (!added) return std::unexpected(added.error());
         if (options.progress) options.progress(k + 1, rows.size());
     }
     return table;

@@ -36,21 +36,11 @@ Result<std::vector<model::SynapseActivationRow>> synapse_rows(const store::Store
                                                               const std::string& index) {
     std::vector<model::SynapseActivationRow> out;
     if (!record.outputs.contains("synapse_activation.population")) return out;  // no network input
-    auto population = read_output(store, record, "synapse_activation.population", index);
-    auto ids = read_output(store, record, "synapse_activation.ids", index);
-    auto distance = read_output(store, record, "synapse_activation.soma_distance", index);
-    auto label = read_output(store, record, "synapse_activation.label", index);
-    auto times = read_output(store, record, "synapse_activation.times", index);
-    for (auto* r : {&population, &ids, &distance, &label, &times})
-        if (!*r) return std::unexpected(r->error());
-    const std::size_t n = population->strings.size();
-    if (ids->i64.size() != 3 || ids->i64[0].size() != n || distance->f64.size() != 1 ||
-        distance->f64[0].size() != n || label->strings.size() != n || times->f64.size() != n)
-        return fail(Errc::corruption, "synapse_activation.* outputs have different row counts",
-                    "trial " + index);
-    for (std::size_t e = 0; e < n; ++e)
-        out.push_back({population->strings[e], ids->i64[0][e], distance->f64[0][e], ids->i64[1][e],
-                       ids->i64[2][e], label->strings[e], times->f64[e]});
+    auto c = read_activation_columns<store::SynapseActivationColumns>(store, record, index);
+    if (!c) return std::unexpected(c.error());
+    for (std::size_t e = 0; e < c->population.size(); ++e)
+        out.push_back({std::move(c->population[e]), c->synapse_id[e], c->soma_distance[e], c->section_id[e],
+                       c->point_id[e], std::move(c->label[e]), std::move(c->times[e])});
     return out;
 }
 
@@ -59,17 +49,10 @@ Result<std::vector<model::PresynapticCellRow>> cell_rows(const store::Store& sto
                                                          const std::string& index) {
     std::vector<model::PresynapticCellRow> out;
     if (!record.outputs.contains("presynaptic_spikes.population")) return out;
-    auto population = read_output(store, record, "presynaptic_spikes.population", index);
-    auto ids = read_output(store, record, "presynaptic_spikes.cell_id", index);
-    auto times = read_output(store, record, "presynaptic_spikes.times", index);
-    for (auto* r : {&population, &ids, &times})
-        if (!*r) return std::unexpected(r->error());
-    const std::size_t n = population->strings.size();
-    if (ids->i64.size() != 1 || ids->i64[0].size() != n || times->f64.size() != n)
-        return fail(Errc::corruption, "presynaptic_spikes.* outputs have different row counts",
-                    "trial " + index);
-    for (std::size_t e = 0; e < n; ++e)
-        out.push_back({population->strings[e], ids->i64[0][e], times->f64[e]});
+    auto c = read_activation_columns<store::PresynapticSpikeColumns>(store, record, index);
+    if (!c) return std::unexpected(c.error());
+    for (std::size_t e = 0; e < c->population.size(); ++e)
+        out.push_back({std::move(c->population[e]), c->cell_id[e], std::move(c->times[e])});
     return out;
 }
 
