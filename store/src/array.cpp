@@ -404,30 +404,29 @@ Result<std::vector<std::int64_t>> to_i64(const Column& c) {
     return std::vector<std::int64_t>(c.words.begin(), c.words.end());
 }
 
-// Strings: the byte lengths and every byte, both integer columns.
+// Strings: the byte lengths and every byte, both integer columns. Read from the columns' words in place (a
+// string's bytes are 8-byte words, so a copy of them as int64 would be the largest buffer of a decode).
 Result<NumericArray> decode_strings(NumericArray array, const std::vector<Column>& columns,
                                     std::uint64_t nrows) {
     if (columns.size() != 2) return fail(Errc::corruption, "strings need 2 columns");
-    auto lengths = to_i64(columns[0]);
-    if (!lengths) return std::unexpected(lengths.error());
-    auto chars = to_i64(columns[1]);
-    if (!chars) return std::unexpected(chars.error());
-    if (lengths->size() != nrows) return fail(Errc::corruption, "string count differs from the header");
+    for (const auto& c : columns)
+        if (c.codec != codec_integer && c.codec != codec_raw)
+            return fail(Errc::corruption, "float64 column where int64 was expected");
+    const auto& lengths = columns[0].words;
+    const auto& chars = columns[1].words;
+    if (lengths.size() != nrows) return fail(Errc::corruption, "string count differs from the header");
+    if (std::ranges::any_of(chars, [](std::uint64_t c) { return c > 255; }))
+        return fail(Errc::corruption, "string byte out of range");
+    array.strings.reserve(lengths.size());
     std::size_t offset = 0;
-    for (std::int64_t n : *lengths) {
-        if (n < 0 || static_cast<std::size_t>(n) > chars->size() - offset)
-            return fail(Errc::corruption, "string lengths exceed the bytes");
-        std::string text;
-        text.reserve(static_cast<std::size_t>(n));
-        for (std::size_t i = 0; i < static_cast<std::size_t>(n); ++i) {
-            const std::int64_t c = (*chars)[offset + i];
-            if (c < 0 || c > 255) return fail(Errc::corruption, "string byte out of range");
-            text.push_back(static_cast<char>(static_cast<std::uint8_t>(c)));
-        }
-        array.strings.push_back(std::move(text));
+    for (const std::uint64_t n : lengths) {
+        if (n > chars.size() - offset) return fail(Errc::corruption, "string lengths exceed the bytes");
+        std::string& text = array.strings.emplace_back(static_cast<std::size_t>(n), '\0');
+        for (std::size_t i = 0; i < n; ++i)
+            text[i] = static_cast<char>(static_cast<std::uint8_t>(chars[offset + i]));
         offset += static_cast<std::size_t>(n);
     }
-    if (offset != chars->size()) return fail(Errc::corruption, "string lengths do not cover the bytes");
+    if (offset != chars.size()) return fail(Errc::corruption, "string lengths do not cover the bytes");
     return array;
 }
 
