@@ -7,6 +7,7 @@
 #include <charconv>
 #include <memory>
 #include <optional>
+#include <string_view>
 #include <unordered_map>
 
 namespace silico::analysis {
@@ -110,10 +111,13 @@ std::vector<std::size_t> Groups::rows(std::size_t g) const {
     return out;
 }
 
-Result<Groups> select(const Dataset& d, const SelectOptions& options) {
+namespace {
+
+// Rows passing every --where filter.
+Result<std::vector<char>> filter_rows(const Dataset& d, const std::vector<std::string>& where) {
     const std::size_t n = d.size();
     std::vector<char> keep(n, 1);
-    for (const auto& f : options.where) {
+    for (const auto& f : where) {
         const auto eq = f.find('=');
         if (eq == std::string::npos || eq == 0)
             return fail(Errc::invalid_argument, "a filter is COLUMN=VALUE", "--where " + f);
@@ -132,74 +136,90 @@ Result<Groups> select(const Dataset& d, const SelectOptions& options) {
                 if (keep[i] && column->text(i) != value) keep[i] = 0;
         }
     }
+    return keep;
+}
 
-    Groups g;
-    g.row_group.assign(n, -1);
-    if (options.group_by.empty()) {
-        g.columns = {"all"};
-        g.labels = {{"all"}};
-        g.sizes = {0};
-        for (std::size_t i = 0; i < n; ++i)
-            if (keep[i]) {
-                g.row_group[i] = 0;
-                ++g.sizes[0];
-            }
-        if (g.sizes[0] == 0)
-            return fail(Errc::invalid_argument, "no trial of the dataset passes the filters");
-        return g;
-    }
+// One grouping entry's label per kept row. A label is a view: into the dataset's index for index~REGEX (no
+// string is made per row: grouping 18,000 index strings is most of a first spike query), or into `texts`.
+struct EntryLabels {
+    std::vector<std::string> texts;
+    std::vector<std::string_view> of_row;
+    bool numeric = false;
+};
 
-    // Per grouping entry, a label per row; numeric columns sort numerically.
-    const std::size_t m = options.group_by.size();
-    std::vector<std::vector<std::string>> labels(m, std::vector<std::string>(n));
-    std::vector<bool> numeric(m, false);
-    for (std::size_t k = 0; k < m; ++k) {
-        const auto& entry = options.group_by[k];
-        if (entry.starts_with("index~")) {
-            auto re = IndexRegex::compile(entry.substr(6));
-            if (!re) return std::unexpected(re.error().within("--group-by"));
-            for (std::size_t i = 0; i < n; ++i) {
-                if (!keep[i]) continue;
-                auto hit = re->apply(d.index()[i]);
-                if (!hit) {
-                    keep[i] = 0;
-                    ++g.unmatched;
-                    continue;
-                }
-                labels[k][i] = std::string(*hit);
+Result<EntryLabels> label_rows(const Dataset& d, const std::string& entry, std::vector<char>& keep,
+                               std::size_t& unmatched) {
+    const std::size_t n = d.size();
+    EntryLabels out;
+    out.of_row.resize(n);
+    if (entry.starts_with("index~")) {
+        auto re = IndexRegex::compile(entry.substr(6));
+        if (!re) return std::unexpected(re.error().within("--group-by"));
+        for (std::size_t i = 0; i < n; ++i) {
+            if (!keep[i]) continue;
+            auto hit = re->apply(d.index()[i]);
+            if (!hit) {
+                keep[i] = 0;
+                ++unmatched;
+                continue;
             }
-            continue;
+            out.of_row[i] = *hit;
         }
-        auto column = find_column(d, entry, "group");
-        if (!column) return std::unexpected(column.error().within("--group-by " + entry));
-        numeric[k] = column->numeric();
-        for (std::size_t i = 0; i < n; ++i)
-            if (keep[i]) labels[k][i] = column->text(i);
+        return out;
     }
-    g.columns = options.group_by;
+    auto column = find_column(d, entry, "group");
+    if (!column) return std::unexpected(column.error().within("--group-by " + entry));
+    out.numeric = column->numeric();
+    out.texts.resize(n);  // sized once: the views below stay valid
+    for (std::size_t i = 0; i < n; ++i)
+        if (keep[i]) out.of_row[i] = out.texts[i] = column->text(i);
+    return out;
+}
 
-    // Distinct label tuples, then sorted (numeric entries by value).
-    std::unordered_map<std::string, std::int32_t> ids;
+// Distinct label tuples in order of first appearance, and each kept row's tuple (-1 for the others). One
+// entry (the usual case) is hashed by its view; several are joined with a separator first.
+struct Distinct {
     std::vector<std::vector<std::string>> tuples;
-    std::vector<std::int32_t> provisional(n, -1);
+    std::vector<std::int32_t> of_row;
+};
+
+Distinct distinct_tuples(const std::vector<EntryLabels>& labels, const std::vector<char>& keep) {
+    const std::size_t n = keep.size(), m = labels.size();
+    Distinct out;
+    out.of_row.assign(n, -1);
+    auto add = [&](auto& ids, const auto& key, std::size_t i) {
+        auto [it, inserted] = ids.try_emplace(key, static_cast<std::int32_t>(out.tuples.size()));
+        if (inserted) {
+            std::vector<std::string> t(m);
+            for (std::size_t k = 0; k < m; ++k) t[k] = std::string(labels[k].of_row[i]);
+            out.tuples.push_back(std::move(t));
+        }
+        out.of_row[i] = it->second;
+    };
+    if (m == 1) {
+        std::unordered_map<std::string_view, std::int32_t> ids;
+        for (std::size_t i = 0; i < n; ++i)
+            if (keep[i]) add(ids, labels[0].of_row[i], i);
+        return out;
+    }
+    std::unordered_map<std::string, std::int32_t> ids;
     std::string joined;
     for (std::size_t i = 0; i < n; ++i) {
         if (!keep[i]) continue;
         joined.clear();
         for (std::size_t k = 0; k < m; ++k) {
-            joined += labels[k][i];
+            joined += labels[k].of_row[i];
             joined.push_back('\x1f');
         }
-        auto [it, inserted] = ids.try_emplace(joined, static_cast<std::int32_t>(tuples.size()));
-        if (inserted) {
-            std::vector<std::string> t(m);
-            for (std::size_t k = 0; k < m; ++k) t[k] = labels[k][i];
-            tuples.push_back(std::move(t));
-        }
-        provisional[i] = it->second;
+        add(ids, joined, i);
     }
-    if (tuples.empty())
-        return fail(Errc::invalid_argument, "no trial of the dataset passes the filters and groups");
+    return out;
+}
+
+// The tuples sorted (numeric entries by value), as the groups' labels, sizes and each row's group.
+void rank_groups(Groups& g, Distinct& distinct, const std::vector<EntryLabels>& labels) {
+    const std::size_t m = labels.size();
+    auto& tuples = distinct.tuples;
     std::vector<std::int32_t> order(tuples.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<std::int32_t>(i);
     std::ranges::sort(order, [&](std::int32_t a, std::int32_t b) {
@@ -207,7 +227,7 @@ Result<Groups> select(const Dataset& d, const SelectOptions& options) {
             const auto& x = tuples[a][k];
             const auto& y = tuples[b][k];
             if (x == y) continue;
-            if (numeric[k]) {
+            if (labels[k].numeric) {
                 const auto nx = as_number(x), ny = as_number(y);
                 if (nx && ny) return *nx < *ny;
             }
@@ -218,13 +238,47 @@ Result<Groups> select(const Dataset& d, const SelectOptions& options) {
     std::vector<std::int32_t> rank(order.size());
     for (std::size_t r = 0; r < order.size(); ++r) rank[order[r]] = static_cast<std::int32_t>(r);
     g.labels.resize(tuples.size());
-    for (std::size_t r = 0; r < order.size(); ++r) g.labels[r] = tuples[order[r]];
+    for (std::size_t r = 0; r < order.size(); ++r) g.labels[r] = std::move(tuples[order[r]]);
     g.sizes.assign(tuples.size(), 0);
-    for (std::size_t i = 0; i < n; ++i)
-        if (provisional[i] >= 0) {
-            g.row_group[i] = rank[provisional[i]];
+    for (std::size_t i = 0; i < distinct.of_row.size(); ++i)
+        if (distinct.of_row[i] >= 0) {
+            g.row_group[i] = rank[distinct.of_row[i]];
             ++g.sizes[g.row_group[i]];
         }
+}
+
+}  // namespace
+
+Result<Groups> select(const Dataset& d, const SelectOptions& options) {
+    auto keep = filter_rows(d, options.where);
+    if (!keep) return std::unexpected(keep.error());
+    const std::size_t n = d.size();
+    Groups g;
+    g.row_group.assign(n, -1);
+    if (options.group_by.empty()) {
+        g.columns = {"all"};
+        g.labels = {{"all"}};
+        g.sizes = {0};
+        for (std::size_t i = 0; i < n; ++i)
+            if ((*keep)[i]) {
+                g.row_group[i] = 0;
+                ++g.sizes[0];
+            }
+        if (g.sizes[0] == 0)
+            return fail(Errc::invalid_argument, "no trial of the dataset passes the filters");
+        return g;
+    }
+    std::vector<EntryLabels> labels;
+    for (const auto& entry : options.group_by) {
+        auto l = label_rows(d, entry, *keep, g.unmatched);
+        if (!l) return std::unexpected(l.error());
+        labels.push_back(std::move(*l));
+    }
+    g.columns = options.group_by;
+    auto distinct = distinct_tuples(labels, *keep);
+    if (distinct.tuples.empty())
+        return fail(Errc::invalid_argument, "no trial of the dataset passes the filters and groups");
+    rank_groups(g, distinct, labels);
     return g;
 }
 
