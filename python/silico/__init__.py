@@ -45,8 +45,15 @@ def _strings(value):
 
 
 def _frame(table):
-    """A query's table (columns as `silico query --json` has them) as a DataFrame."""
-    return _pd.DataFrame(dict(zip(table["columns"], table["data"])), columns=table["columns"])
+    """A query's table (columns as `silico query --json` has them) as a DataFrame.
+
+    The dict keeps the columns' order, so no `columns=` is passed: with it, pandas 1.5 reindexes the frame it
+    built, six times the cost of building it (bench/RESULTS.md, "Python module"). Only repeated names (which
+    a dict would merge) take that path."""
+    columns, data = table["columns"], table["data"]
+    if len(set(columns)) != len(columns):
+        return _pd.DataFrame(dict(enumerate(data))).set_axis(columns, axis=1)
+    return _pd.DataFrame(dict(zip(columns, data)), copy=False)
 
 
 class Database:

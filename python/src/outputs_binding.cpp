@@ -1,15 +1,20 @@
 // Stored trial outputs in ISF's layouts, for rows [start, stop) of a dataset (one chunk of a dataset larger than
 // memory): soma or site traces as one trials x samples matrix, synapse activations and presynaptic spikes as
 // one row per synapse (or cell) with NaN-padded release times. Each array is decoded once into a buffer that
-// numpy then owns; the GIL is released while the store is read.
+// numpy then owns; the GIL is released while the store is read, and activations decode on every core
+// (row_decoder.hpp) with store/trial_outputs.hpp's decoder.
 #include <pybind11/stl.h>
 
 #include <algorithm>
+#include <array>
 #include <limits>
+#include <string_view>
 #include <unordered_map>
 
 #include "py_dataset.hpp"
+#include "row_decoder.hpp"
 #include "silico/store/array.hpp"
+#include "silico/store/trial_outputs.hpp"
 
 namespace silico::python {
 
@@ -140,23 +145,41 @@ struct PaddedLists {
     }
 };
 
-std::size_t rows_of(const store::NumericArray& a) {
-    if (a.kind == store::ArrayKind::strings) return a.strings.size();
-    if (a.kind == store::ArrayKind::spike_lists) return a.f64.size();
-    if (!a.f64.empty()) return a.f64[0].size();
-    return a.i64.empty() ? 0 : a.i64[0].size();
+// The outputs `names` of row `row`'s trial as stored (not yet decoded); Errc::not_found listing the outputs the
+// trial has. Returns errors rather than raising: it runs on the decoder threads.
+template <std::size_t N>
+Result<std::vector<store::NamedArray>> fetch_outputs(const store::Store& st, const PyDataset& self,
+                                                     std::size_t row,
+                                                     const std::array<std::string_view, N>& names) {
+    const auto& index = self.data().index()[row];
+    auto record = st.find_trial(self.data().keys()[row]);
+    if (!record) return std::unexpected(record.error().within("trial " + index));
+    std::vector<store::NamedArray> out;
+    out.reserve(N);
+    for (const auto name : names) {
+        auto it = record->outputs.find(std::string(name));
+        if (it == record->outputs.end()) {
+            std::string have;
+            for (const auto& [n, b] : record->outputs) have += (have.empty() ? "" : ", ") + n;
+            return fail(Errc::not_found, "has no output " + std::string(name) + " (outputs: " + have + ")",
+                        "trial " + index);
+        }
+        auto bytes = st.get_blob(it->second.digest);
+        if (!bytes) return std::unexpected(bytes.error().within("trial " + index + ": " + std::string(name)));
+        out.push_back({std::string(name), std::move(*bytes)});
+    }
+    return out;
 }
 
-void check_rows(const std::vector<const store::NumericArray*>& arrays, std::size_t columns_i64,
-                const std::string& what, const std::string& index) {
-    const std::size_t n = rows_of(*arrays[0]);
-    for (const auto* a : arrays)
-        if (rows_of(*a) != n)
-            raise(Error{Errc::corruption, what + " outputs have different row counts", "trial " + index});
-    if (arrays[1]->i64.size() != columns_i64)
-        raise(Error{Errc::corruption,
-                    what + " ids have " + std::to_string(arrays[1]->i64.size()) + " columns",
-                    "trial " + index});
+// Row `row`'s activation columns, decoded by store/trial_outputs.hpp's decoder.
+template <class Columns, std::size_t N, class Decoder>
+Result<Columns> decode_row(const store::Store& st, const PyDataset& self, std::size_t row,
+                           const std::array<std::string_view, N>& names, Decoder decoder) {
+    auto arrays = fetch_outputs(st, self, row, names);
+    if (!arrays) return std::unexpected(arrays.error());
+    auto columns = decoder(*arrays);
+    if (!columns) return std::unexpected(columns.error().within("trial " + self.data().index()[row]));
+    return columns;
 }
 
 py::dict synapse_activation(const PyDataset& self, py::ssize_t start, py::ssize_t stop) {
@@ -170,28 +193,21 @@ py::dict synapse_activation(const PyDataset& self, py::ssize_t start, py::ssize_
         const auto lease = self.store();
         const store::Store& st = *lease;
         py::gil_scoped_release unlocked;
-        for (std::size_t i = lo; i < hi; ++i) {
-            const auto& index = self.data().index()[i];
-            const auto record = record_of(st, self, i);
-            auto population = read_output(st, record, "synapse_activation.population", index);
-            auto ids = read_output(st, record, "synapse_activation.ids", index);
-            auto dist = read_output(st, record, "synapse_activation.soma_distance", index);
-            auto labels = read_output(st, record, "synapse_activation.label", index);
-            auto release = read_output(st, record, "synapse_activation.times", index);
-            check_rows({&population, &ids, &dist, &labels, &release}, 3, "synapse_activation", index);
-            if (dist.f64.size() != 1)
-                raise(Error{Errc::corruption, "soma_distance is not one column", "trial " + index});
-            for (std::size_t k = 0; k < population.strings.size(); ++k) {
-                row.push_back(static_cast<std::int64_t>(i));
-                type.add(population.strings[k]);
-                label.add(labels.strings[k]);
-                synapse_id.push_back(ids.i64[0][k]);
-                section_id.push_back(ids.i64[1][k]);
-                point_id.push_back(ids.i64[2][k]);
-                distance.push_back(dist.f64[0][k]);
-                times.add(release.f64[k]);
-            }
-        }
+        auto decode = [&](std::size_t i) {
+            return decode_row<store::SynapseActivationColumns>(
+                st, self, i, store::k_synapse_activation_outputs, store::decode_synapse_activation_columns);
+        };
+        auto take = [&](std::size_t i, const store::SynapseActivationColumns& c) {
+            row.insert(row.end(), c.population.size(), static_cast<std::int64_t>(i));
+            for (const auto& p : c.population) type.add(p);
+            for (const auto& l : c.label) label.add(l);
+            synapse_id.insert(synapse_id.end(), c.synapse_id.begin(), c.synapse_id.end());
+            section_id.insert(section_id.end(), c.section_id.begin(), c.section_id.end());
+            point_id.insert(point_id.end(), c.point_id.begin(), c.point_id.end());
+            distance.insert(distance.end(), c.soma_distance.begin(), c.soma_distance.end());
+            for (const auto& t : c.times) times.add(t);
+        };
+        check(decode_rows_in_order(lo, hi, decode, take));
     }
     py::dict out;
     out["row"] = to_numpy(std::move(row));
@@ -215,20 +231,17 @@ py::dict presynaptic_activation(const PyDataset& self, py::ssize_t start, py::ss
         const auto lease = self.store();
         const store::Store& st = *lease;
         py::gil_scoped_release unlocked;
-        for (std::size_t i = lo; i < hi; ++i) {
-            const auto& index = self.data().index()[i];
-            const auto record = record_of(st, self, i);
-            auto population = read_output(st, record, "presynaptic_spikes.population", index);
-            auto ids = read_output(st, record, "presynaptic_spikes.cell_id", index);
-            auto spikes = read_output(st, record, "presynaptic_spikes.times", index);
-            check_rows({&population, &ids, &spikes}, 1, "presynaptic_spikes", index);
-            for (std::size_t k = 0; k < population.strings.size(); ++k) {
-                row.push_back(static_cast<std::int64_t>(i));
-                type.add(population.strings[k]);
-                cell_id.push_back(ids.i64[0][k]);
-                times.add(spikes.f64[k]);
-            }
-        }
+        auto decode = [&](std::size_t i) {
+            return decode_row<store::PresynapticSpikeColumns>(st, self, i, store::k_presynaptic_spike_outputs,
+                                                              store::decode_presynaptic_spike_columns);
+        };
+        auto take = [&](std::size_t i, const store::PresynapticSpikeColumns& c) {
+            row.insert(row.end(), c.population.size(), static_cast<std::int64_t>(i));
+            for (const auto& p : c.population) type.add(p);
+            cell_id.insert(cell_id.end(), c.cell_id.begin(), c.cell_id.end());
+            for (const auto& t : c.times) times.add(t);
+        };
+        check(decode_rows_in_order(lo, hi, decode, take));
     }
     py::dict out;
     out["row"] = to_numpy(std::move(row));
