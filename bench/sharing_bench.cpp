@@ -87,6 +87,8 @@ struct Cache {
     double bytes_per_trial = 0;
 };
 
+Cache* g_cache = nullptr;  // set once cache() built it, so main can stop its servers
+
 Cache& cache() {
     static Cache out;  // filled in place: the servers cannot move
     static const bool ready = [] {
@@ -108,6 +110,7 @@ Cache& cache() {
         out.plain.emplace(*out.store, sharing::ServerOptions{});
         out.tls.emplace(*out.store,
                         sharing::ServerOptions{.tls_cert = out.cert, .tls_key = root / "key.pem"});
+        g_cache = &out;
         return true;
     }();
     (void)ready;
@@ -190,4 +193,18 @@ BENCHMARK(BM_ServerRequests32Clients)
 
 }  // namespace
 
-BENCHMARK_MAIN();
+// The servers are stopped before static destruction: their last log line must not reach a logger spdlog has
+// already destroyed (which crashed the benchmark at exit).
+int main(int argc, char** argv) {
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    if (g_cache) {
+        g_cache->tls.reset();
+        g_cache->plain.reset();
+        g_cache->store.reset();
+        fs::remove_all(bench_root());
+    }
+    return 0;
+}

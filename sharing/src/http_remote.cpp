@@ -79,6 +79,9 @@ class HttpRemote final : public Remote {
         return std::optional<std::string>(std::move(response->body()));
     }
 
+    Result<std::vector<std::optional<std::string>>> get_many(Area area,
+                                                             const std::vector<Digest>& keys) override;
+
     Result<bool> contains(Area area, const Digest& key) override {
         auto response = request(http::verb::head, path(area, key), {});
         if (!response) return std::unexpected(response.error());
@@ -165,6 +168,14 @@ class HttpRemote final : public Remote {
     }
 
     Status connect();
+    // One round of get_many: writes GETs of keys[from..] (at most k_pipeline) at once, then reads their
+    // answers into `out`, returning how many arrived; an error only when none did.
+    Result<std::size_t> pipeline_round(Area area, const std::vector<Digest>& keys, std::size_t from,
+                                       std::vector<std::optional<std::string>>& out);
+    template <class Stream>
+    beast::error_code write_raw(Stream& stream, const std::string& bytes);
+    template <class Stream>
+    beast::error_code read_one(Stream& stream, http::response_parser<http::string_body>& parser);
     Result<Response> request(http::verb verb, const std::string& target, std::string body);
     Result<Response> exchange(http::request<http::string_body>& req, bool head);
     template <class Stream>
@@ -290,6 +301,97 @@ Result<Response> HttpRemote::exchange(http::request<http::string_body>& req, boo
     return response;
 }
 
+template <class Stream>
+beast::error_code HttpRemote::write_raw(Stream& stream, const std::string& bytes) {
+    bool done = false;
+    beast::error_code ec;
+    net::async_write(stream, net::buffer(bytes), [&](beast::error_code e, std::size_t) {
+        ec = e;
+        done = true;
+    });
+    return drive(done, ec);
+}
+
+template <class Stream>
+beast::error_code HttpRemote::read_one(Stream& stream, http::response_parser<http::string_body>& parser) {
+    bool done = false;
+    beast::error_code ec;
+    http::async_read(stream, m_buffer, parser, [&](beast::error_code e, std::size_t) {
+        ec = e;
+        done = true;
+    });
+    return drive(done, ec);
+}
+
+constexpr std::size_t k_pipeline = 32;  // requests in flight on one connection
+
+Result<std::size_t> HttpRemote::pipeline_round(Area area, const std::vector<Digest>& keys, std::size_t from,
+                                               std::vector<std::optional<std::string>>& out) {
+    const std::size_t n = std::min(k_pipeline, keys.size() - from);
+    std::string requests;
+    for (std::size_t i = from; i < from + n; ++i) {
+        http::request<http::empty_body> req{http::verb::get, path(area, keys[i]), 11};
+        req.set(http::field::host, m_url.host);
+        req.set(http::field::user_agent, "silico");
+        if (!m_options.token.empty()) req.set(http::field::authorization, "Bearer " + m_options.token);
+        std::ostringstream text;
+        text << req;
+        requests += text.str();
+    }
+    if (auto ec = m_tls ? write_raw(*m_tls, requests) : write_raw(*m_plain, requests)) {
+        close();
+        return std::unexpected(transport("GET " + path(area, keys[from]), ec));
+    }
+    std::size_t got = 0;
+    for (; got < n; ++got) {
+        http::response_parser<http::string_body> parser;
+        parser.body_limit(m_options.max_response_bytes);
+        const auto ec = m_tls ? read_one(*m_tls, parser) : read_one(*m_plain, parser);
+        if (ec == http::error::body_limit)
+            return fail(Errc::failed,
+                        "the response exceeds " + std::to_string(m_options.max_response_bytes) + " bytes",
+                        describe());
+        if (ec) {
+            close();
+            if (got == 0) return std::unexpected(transport("GET " + path(area, keys[from]), ec));
+            return got;  // the server closed the connection after some answers: the caller asks again
+        }
+        Response response = parser.release();
+        const std::string target = path(area, keys[from + got]);
+        if (response.result() == http::status::ok) {
+            out[from + got] = std::move(response.body());
+        } else if (response.result() != http::status::not_found) {
+            close();
+            return refusal(response, "GET", target);
+        }
+        if (!response.keep_alive()) {
+            close();
+            return got + 1;
+        }
+    }
+    return got;
+}
+
+Result<std::vector<std::optional<std::string>>> HttpRemote::get_many(Area area,
+                                                                     const std::vector<Digest>& keys) {
+    std::vector<std::optional<std::string>> out(keys.size());
+    std::size_t done = 0;
+    while (done < keys.size()) {
+        const bool reused = m_plain || m_tls;
+        if (!reused)
+            if (auto ok = connect(); !ok) return std::unexpected(ok.error());
+        auto got = pipeline_round(area, keys, done, out);
+        // A kept-alive connection the server closed while idle fails at once: once more, on a fresh one.
+        if (!got && got.error().code == Errc::io && reused) {
+            if (auto ok = connect(); !ok) return std::unexpected(ok.error());
+            got = pipeline_round(area, keys, done, out);
+        }
+        if (!got) return std::unexpected(got.error());
+        done += *got;
+    }
+    return out;
+}
+
 Result<Response> HttpRemote::request(http::verb verb, const std::string& target, std::string body) {
     http::request<http::string_body> req{verb, target, 11};
     req.set(http::field::host, m_url.host);
@@ -316,6 +418,17 @@ Result<Response> HttpRemote::request(http::verb verb, const std::string& target,
 }
 
 }  // namespace
+
+Result<std::vector<std::optional<std::string>>> Remote::get_many(Area area, const std::vector<Digest>& keys) {
+    std::vector<std::optional<std::string>> out;
+    out.reserve(keys.size());
+    for (const auto& key : keys) {
+        auto bytes = get(area, key);
+        if (!bytes) return std::unexpected(bytes.error());
+        out.push_back(std::move(*bytes));
+    }
+    return out;
+}
 
 std::string_view to_string(Area area) {
     return area == Area::cas ? "cas" : "ac";

@@ -33,14 +33,75 @@ std::string record_problem(const store::TrialRecord& record,
 
 // One trial fetched and checked; `refusal` says why it was refused, `transport` why the remote failed.
 struct Fetched {
-    std::optional<store::TrialRecord> record;  // absent: the remote holds none (or refused/failed)
-    std::vector<store::NamedBlob> outputs;
+    std::optional<store::VerifiedTrial> trial;  // absent: the remote holds none (or refused/failed)
     std::uint64_t bytes = 0;
     std::string refusal;
     std::optional<Error> transport;
+    std::optional<Error> local;  // the local store failed
 };
 
-Fetched fetch_trial(Remote& remote, const WantedTrial& wanted) {
+// The record's blobs that neither the local store nor a trial of `group` (fetched, not yet committed) holds,
+// each once: the time column is shared by many trials and fetched once.
+Result<std::vector<Digest>> blobs_to_fetch(const store::Store& store, const store::TrialRecord& record,
+                                           const std::vector<store::VerifiedTrial>& group) {
+    std::vector<Digest> out;
+    const auto in_group = [&](const Digest& d) {
+        return std::any_of(group.begin(), group.end(), [&](const store::VerifiedTrial& t) {
+            return std::any_of(t.blobs.begin(), t.blobs.end(), [&](const auto& b) { return b.first == d; });
+        });
+    };
+    for (const auto& [name, ref] : record.outputs) {
+        if (std::find(out.begin(), out.end(), ref.digest) != out.end() || in_group(ref.digest)) continue;
+        auto held = store.has_blob(ref.digest);
+        if (!held) return std::unexpected(held.error());
+        if (!*held) out.push_back(ref.digest);
+    }
+    return out;
+}
+
+// Why the bytes the remote sent for `digest` cannot be the blob `ref` of output `name`; empty when they can.
+// The SHA-256 computed here is the one the store is then given (commit_verified_trials does not hash again).
+std::string blob_problem(const std::string& name, const store::BlobRef& ref, const std::string& bytes) {
+    if (const Digest actual = sha256(bytes); actual != ref.digest)
+        return "output '" + name + "': the bytes the remote sent for blob " + ref.digest.hex() + " hash to " +
+               actual.hex();
+    if (bytes.size() != ref.size)
+        return "output '" + name + "': blob " + ref.digest.hex() + " has " + std::to_string(bytes.size()) +
+               " bytes, the record says " + std::to_string(ref.size);
+    return {};
+}
+
+// Fetches the blobs `digests` (pipelined) and checks each against the record's outputs naming it.
+void fetch_blobs(Remote& remote, const std::vector<Digest>& digests, const store::TrialRecord& record,
+                 Fetched& f) {
+    auto blobs = remote.get_many(Area::cas, digests);
+    if (!blobs && blobs.error().code == Errc::failed) {  // the server answered, but not with the blob
+        f.refusal = blobs.error().what();
+        return;
+    }
+    if (!blobs) {
+        f.transport = blobs.error();
+        return;
+    }
+    for (std::size_t i = 0; i < digests.size(); ++i) {
+        const auto named = std::find_if(record.outputs.begin(), record.outputs.end(),
+                                        [&](const auto& o) { return o.second.digest == digests[i]; });
+        if (!(*blobs)[i]) {
+            f.refusal =
+                "output '" + named->first + "' names blob " + digests[i].hex() + ", which the remote lacks";
+            return;
+        }
+        if (auto problem = blob_problem(named->first, named->second, *(*blobs)[i]); !problem.empty()) {
+            f.refusal = problem;
+            return;
+        }
+        f.bytes += (*blobs)[i]->size();
+        f.trial->blobs.emplace_back(digests[i], std::move(*(*blobs)[i]));
+    }
+}
+
+Fetched fetch_trial(const store::Store& store, Remote& remote, const WantedTrial& wanted,
+                    const std::vector<store::VerifiedTrial>& group) {
     Fetched f;
     auto bytes = remote.get(Area::ac, wanted.key);
     if (!bytes && bytes.error().code == Errc::failed) {
@@ -61,35 +122,14 @@ Fetched fetch_trial(Remote& remote, const WantedTrial& wanted) {
         f.refusal = problem;
         return f;
     }
-    for (const auto& [name, ref] : record->outputs) {
-        auto blob = remote.get(Area::cas, ref.digest);
-        if (!blob && blob.error().code == Errc::failed) {  // the server answered, but not with the blob
-            f.refusal = "output '" + name + "': " + blob.error().what();
-            return f;
-        }
-        if (!blob) {
-            f.transport = blob.error();
-            return f;
-        }
-        if (!*blob) {
-            f.refusal = "output '" + name + "' names blob " + ref.digest.hex() + ", which the remote lacks";
-            return f;
-        }
-        if (sha256(**blob) != ref.digest) {
-            f.refusal = "output '" + name + "': the bytes the remote sent for blob " + ref.digest.hex() +
-                        " hash to " + sha256(**blob).hex();
-            return f;
-        }
-        if ((*blob)->size() != ref.size) {
-            f.refusal = "output '" + name + "': blob " + ref.digest.hex() + " has " +
-                        std::to_string((*blob)->size()) + " bytes, the record says " +
-                        std::to_string(ref.size);
-            return f;
-        }
-        f.bytes += (*blob)->size();
-        f.outputs.push_back({name, std::move(**blob)});
+    auto missing = blobs_to_fetch(store, *record, group);
+    if (!missing) {
+        f.local = missing.error();
+        return f;
     }
-    f.record = std::move(*record);
+    f.trial = store::VerifiedTrial{wanted.key, std::move(*record), {}};
+    fetch_blobs(remote, *missing, f.trial->record, f);
+    if (!f.refusal.empty() || f.transport) f.trial.reset();
     return f;
 }
 
@@ -105,40 +145,61 @@ struct PullState {
     std::optional<Error> error;
 };
 
-void pull_one(PullState& state, Remote& remote, const WantedTrial& wanted) {
-    Fetched f = fetch_trial(remote, wanted);
+// Trials fetched and verified by one thread, committed together: one synced write per group. A crash
+// loses at most the group in flight; each trial is atomic (store.hpp commit_verified_trials).
+constexpr std::size_t k_commit_group = 16;
+
+struct Group {
+    std::vector<store::VerifiedTrial> trials;
+    std::vector<std::uint64_t> bytes;
+};
+
+void commit_group(PullState& state, Group& group) {
+    if (group.trials.empty()) return;
+    std::vector<Digest> keys;
+    for (const auto& t : group.trials) keys.push_back(t.key);
+    auto results = state.store.commit_verified_trials(std::move(group.trials));
     std::lock_guard guard(state.mutex);
-    if (f.transport) {
+    if (!results) {
+        if (!state.error) state.error = results.error();
+        state.stop = true;
+    }
+    for (std::size_t i = 0; results && i < keys.size(); ++i) {
+        const auto& committed = (*results)[i];
+        if (committed) {
+            ++state.report.pulled;
+            state.report.bytes += group.bytes[i];
+            state.report.pulled_keys.push_back(keys[i]);
+            continue;
+        }
+        // The record contradicts this store (a seed claimed by another key, a held blob of another size).
+        ++state.report.refused;
+        state.report.warnings.push_back("trial " + keys[i].hex() + " refused: " + committed.error().what());
+    }
+    group = {};
+}
+
+// Fetches one trial into `group`, or counts why it is not there.
+void pull_one(PullState& state, Remote& remote, const WantedTrial& wanted, Group& group) {
+    Fetched f = fetch_trial(state.store, remote, wanted, group.trials);
+    if (f.trial) {
+        group.trials.push_back(std::move(*f.trial));
+        group.bytes.push_back(f.bytes);
+        return;
+    }
+    std::lock_guard guard(state.mutex);
+    if (f.local) {
+        if (!state.error) state.error = f.local;
+        state.stop = true;
+    } else if (f.transport) {
         if (!state.report.remote_failure) state.report.remote_failure = f.transport->what();
         state.stop = true;
-        return;
-    }
-    if (!f.refusal.empty()) {
+    } else if (!f.refusal.empty()) {
         ++state.report.refused;
         state.report.warnings.push_back("trial " + wanted.key.hex() + " refused: " + f.refusal);
-        return;
-    }
-    if (!f.record) {
+    } else {
         ++state.report.absent;
-        return;
     }
-    const auto outputs = f.record->outputs;
-    auto committed = state.store.commit_trial(wanted.key, std::move(*f.record), f.outputs);
-    if (!committed) {
-        // A seed already claimed locally by another key: the remote's record contradicts this store.
-        if (committed.error().code == Errc::validation) {
-            ++state.report.refused;
-            state.report.warnings.push_back("trial " + wanted.key.hex() +
-                                            " refused: " + committed.error().what());
-            return;
-        }
-        if (!state.error) state.error = committed.error();
-        state.stop = true;
-        return;
-    }
-    ++state.report.pulled;
-    state.report.bytes += f.bytes;
-    state.report.pulled_keys.push_back(wanted.key);
 }
 
 void pull_worker(PullState& state, const RemoteOptions& options) {
@@ -149,11 +210,14 @@ void pull_worker(PullState& state, const RemoteOptions& options) {
         state.stop = true;
         return;
     }
+    Group group;
     while (!state.stop) {
         const std::size_t i = state.next++;
-        if (i >= state.wanted.size()) return;
-        pull_one(state, **remote, state.wanted[i]);
+        if (i >= state.wanted.size()) break;
+        pull_one(state, **remote, state.wanted[i], group);
+        if (group.trials.size() >= k_commit_group) commit_group(state, group);
     }
+    commit_group(state, group);  // what was verified before a remote failure is kept
 }
 
 }  // namespace

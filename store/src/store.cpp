@@ -6,10 +6,12 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <fstream>
+#include <map>
 #include <thread>
 
 #include "blob_codec.hpp"
@@ -266,20 +268,24 @@ Result<BlobRef> Store::Impl::stage_blob(rocksdb::WriteBatch& batch, std::string_
     return ref;
 }
 
-Result<TrialRecord> Store::Impl::commit_locked(rocksdb::WriteBatch& batch, const Digest& key,
-                                               TrialRecord record) {
-    auto existing = get(cf_trials, key.view());
-    if (!existing) return std::unexpected(existing.error());
-    if (*existing) return decode_record(**existing);  // already complete: the first record stays
+Result<TrialRecord> Store::Impl::stage_record_locked(rocksdb::WriteBatch& batch, const Digest& key,
+                                                     TrialRecord record, StagedSeeds* staged) {
     if (auto ok = check_seed_fields(record, key); !ok) return std::unexpected(ok.error());
     if (record.seed) {
         const bool isf = record.seed_mode == SeedMode::isf;
         const std::string registration =
             isf ? isf_seed_key(*record.seed, *record.sweep, *record.condition) : seed_key(*record.seed);
-        auto owner = get(cf_seeds, registration);
-        if (!owner) return std::unexpected(owner.error());
-        if (*owner && **owner != key.view()) {
-            auto other = Digest::from_bytes(**owner);
+        std::optional<std::string> holder;
+        const auto in_batch = staged ? staged->find(registration) : StagedSeeds::iterator{};
+        if (staged && in_batch != staged->end()) {
+            holder = std::string(in_batch->second.view());
+        } else {
+            auto owner = get(cf_seeds, registration);
+            if (!owner) return std::unexpected(owner.error());
+            holder = std::move(*owner);
+        }
+        if (holder && *holder != key.view()) {
+            auto other = Digest::from_bytes(*holder);
             const std::string what = isf ? "ISF process seed " + std::to_string(*record.seed) + ", sweep " +
                                                std::to_string(*record.sweep) + " of condition " +
                                                record.condition->hex()
@@ -292,13 +298,24 @@ Result<TrialRecord> Store::Impl::commit_locked(rocksdb::WriteBatch& batch, const
                         "store " + dir.string());
         }
         batch.Put(cf(cf_seeds), registration, slice(key.view()));
+        if (staged) staged->emplace(registration, key);
     }
     record.status = TrialStatus::complete;
     record.format_version = k_record_format_version;
     batch.Put(cf(cf_trials), slice(key.view()), encode_record(record));
+    return record;
+}
+
+Result<TrialRecord> Store::Impl::commit_locked(rocksdb::WriteBatch& batch, const Digest& key,
+                                               TrialRecord record) {
+    auto existing = get(cf_trials, key.view());
+    if (!existing) return std::unexpected(existing.error());
+    if (*existing) return decode_record(**existing);  // already complete: the first record stays
+    auto staged = stage_record_locked(batch, key, std::move(record), nullptr);
+    if (!staged) return staged;
     auto s = db->Write(write_options(), &batch);
     if (!s.ok()) return std::unexpected(rocks_error(s, dir, "committing trial " + key.hex()));
-    return record;
+    return staged;
 }
 
 // ---------------------------------------------------------------- Store
@@ -435,6 +452,118 @@ Result<TrialRecord> Store::commit_record(const Digest& key, TrialRecord record) 
     }
     rocksdb::WriteBatch batch;
     return m_impl->commit_locked(batch, key, std::move(record));
+}
+
+// A verified trial's blobs, compressed before the store's write lock is taken (compression is the costly
+// part, and pulling threads should not wait for each other's).
+struct PreparedTrial {
+    VerifiedTrial trial;
+    std::map<Digest, std::string> frames;  // digest -> zstd frame of the blobs the store lacked
+};
+
+namespace {
+
+PreparedTrial prepare_verified(const Store& store, VerifiedTrial trial, int zstd_level) {
+    PreparedTrial p{std::move(trial), {}};
+    for (const auto& [digest, bytes] : p.trial.blobs) {
+        auto held = store.has_blob(digest);
+        if (held && *held) continue;  // a read error shows again when the trial is staged
+        if (!p.frames.contains(digest)) p.frames.emplace(digest, compress_blob(bytes, zstd_level));
+    }
+    return p;
+}
+
+}  // namespace
+
+// Stages one prepared trial into `batch`; `blobs` holds the stored sizes of blobs staged by earlier trials.
+Result<TrialRecord> Store::Impl::stage_verified_locked(rocksdb::WriteBatch& batch, PreparedTrial& p,
+                                                       std::map<Digest, std::uint64_t>& blobs,
+                                                       StagedSeeds& seeds) {
+    const Digest& key = p.trial.key;
+    for (auto& [name, ref] : p.trial.record.outputs) {
+        const auto given = std::find_if(p.trial.blobs.begin(), p.trial.blobs.end(),
+                                        [&](const auto& b) { return b.first == ref.digest; });
+        if (given != p.trial.blobs.end() && given->second.size() != ref.size)
+            return fail(Errc::invalid_argument,
+                        "output '" + name + "' says blob " + ref.digest.hex() + " has " +
+                            std::to_string(ref.size) + " bytes, but was given " +
+                            std::to_string(given->second.size()),
+                        "trial " + key.hex());
+        if (auto staged = blobs.find(ref.digest); staged != blobs.end()) {
+            ref.stored_size = staged->second;
+            continue;
+        }
+        rocksdb::PinnableSlice frame;
+        auto s = db->Get(rocksdb::ReadOptions(), cf(cf_blobs), slice(ref.digest.view()), &frame);
+        if (!s.ok() && !s.IsNotFound())
+            return std::unexpected(rocks_error(s, dir, "reading blob " + ref.digest.hex()));
+        if (s.ok()) {
+            const std::uint64_t size = blob_content_size(std::string_view(frame.data(), frame.size()));
+            if (size != ref.size)
+                return fail(Errc::invalid_argument,
+                            "output '" + name + "' says blob " + ref.digest.hex() + " has " +
+                                std::to_string(ref.size) + " bytes, but the store's has " +
+                                std::to_string(size),
+                            "trial " + key.hex());
+            ref.stored_size = frame.size();
+            continue;
+        }
+        auto prepared = p.frames.find(ref.digest);
+        if (given == p.trial.blobs.end() || prepared == p.frames.end())
+            return fail(Errc::not_found,
+                        "output '" + name + "' names blob " + ref.digest.hex() +
+                            ", which was neither given nor is in the store",
+                        "trial " + key.hex());
+        auto staged = stage_frame(batch, ref.digest, prepared->second);
+        if (!staged) return std::unexpected(staged.error());
+        ref.stored_size = staged->stored_size;
+        blobs.emplace(ref.digest, staged->stored_size);
+    }
+    return stage_record_locked(batch, key, std::move(p.trial.record), &seeds);
+}
+
+Result<std::vector<Result<TrialRecord>>> Store::commit_verified_trials(std::vector<VerifiedTrial> trials) {
+    if (auto ok = m_impl->require_writer("commit trials"); !ok) return std::unexpected(ok.error());
+    std::vector<PreparedTrial> prepared;
+    prepared.reserve(trials.size());
+    for (auto& t : trials)
+        prepared.push_back(prepare_verified(*this, std::move(t), m_impl->options.zstd_level));
+    std::lock_guard guard(m_impl->write_mutex);
+    rocksdb::WriteBatch batch;
+    std::map<Digest, std::uint64_t> blobs;  // staged in `batch`: digest -> stored size
+    Impl::StagedSeeds seeds;
+    std::map<Digest, TrialRecord> records;  // staged in `batch`
+    std::vector<Result<TrialRecord>> out;
+    for (auto& p : prepared) {
+        if (auto it = records.find(p.trial.key); it != records.end()) {
+            out.emplace_back(it->second);  // the same key twice in one group: the first record stays
+            continue;
+        }
+        auto existing = m_impl->get(cf_trials, p.trial.key.view());
+        if (!existing) return std::unexpected(existing.error());
+        if (*existing) {
+            out.push_back(decode_record(**existing));
+            continue;
+        }
+        // A trial that fails a check leaves nothing of itself in the batch or in the staged maps.
+        batch.SetSavePoint();
+        const auto blobs_before = blobs;
+        const auto seeds_before = seeds;
+        auto staged = m_impl->stage_verified_locked(batch, p, blobs, seeds);
+        if (staged) {
+            records.emplace(p.trial.key, *staged);
+        } else {
+            (void)batch.RollbackToSavePoint();
+            blobs = blobs_before;
+            seeds = seeds_before;
+        }
+        out.push_back(std::move(staged));
+    }
+    if (batch.Count() > 0) {
+        auto s = m_impl->db->Write(m_impl->write_options(), &batch);
+        if (!s.ok()) return std::unexpected(rocks_error(s, m_impl->dir, "committing a group of trials"));
+    }
+    return out;
 }
 
 Status Store::record_failure(const Digest& key, TrialRecord record) {

@@ -5,6 +5,7 @@
 #include <rocksdb/db.h>
 
 #include <array>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -53,6 +54,8 @@ const std::shared_ptr<rocksdb::Cache>& block_cache();
 // Maps a RocksDB status to a silico error naming the store and the operation.
 Error rocks_error(const rocksdb::Status& status, const std::filesystem::path& dir, std::string_view what);
 
+struct PreparedTrial;  // store.cpp
+
 struct Store::Impl {
     std::filesystem::path dir;
     Options options;
@@ -75,6 +78,17 @@ struct Store::Impl {
     // Stages the frame of a blob whose digest was verified by the caller.
     Result<BlobRef> stage_frame(rocksdb::WriteBatch& batch, const Digest& digest,
                                 std::string_view frame) const;
+    // Seed registrations staged in a batch that is not written yet (commit_verified_trials' groups).
+    using StagedSeeds = std::map<std::string, Digest>;
+    // The checks and puts of a new complete record (seed fields, seed registration, the record) into
+    // `batch`, without writing it; `staged` (optional) holds the registrations of earlier trials in `batch`.
+    // Caller holds write_mutex and has checked the key is not complete yet.
+    Result<TrialRecord> stage_record_locked(rocksdb::WriteBatch& batch, const Digest& key, TrialRecord record,
+                                            StagedSeeds* staged);
+    // One trial of commit_verified_trials into `batch` (store.cpp): its outputs checked against what was
+    // given, held or staged, new blobs staged, then stage_record_locked. Caller holds write_mutex.
+    Result<TrialRecord> stage_verified_locked(rocksdb::WriteBatch& batch, PreparedTrial& prepared,
+                                              std::map<Digest, std::uint64_t>& blobs, StagedSeeds& seeds);
     // The commit of commit_trial and import: caller holds write_mutex; blobs referenced by `record`
     // must be in the store or in `batch`.
     Result<TrialRecord> commit_locked(rocksdb::WriteBatch& batch, const Digest& key, TrialRecord record);

@@ -195,6 +195,100 @@ TEST(StoreTrials, DuplicateOutputNamesAreRejected) {
     EXPECT_FALSE(*store->contains(key_of(1)));
 }
 
+// A trial as sharing/'s pull hands it over: the record names the blobs, the bytes come with the digest the
+// caller computed.
+VerifiedTrial verified(int i, std::uint64_t seed,
+                       const std::vector<std::pair<std::string, std::string>>& outs, bool give_bytes = true) {
+    VerifiedTrial t{key_of(i), record_with_seed(seed), {}};
+    for (const auto& [name, bytes] : outs) {
+        t.record.outputs[name] = BlobRef{sha256(bytes), bytes.size()};
+        if (give_bytes) t.blobs.emplace_back(sha256(bytes), bytes);
+    }
+    return t;
+}
+
+TEST(StoreVerifiedTrials, AGroupIsCommittedAndEachTrialReadsBackLikeACommittedOne) {
+    TempDir tmp;
+    auto store = Store::open(tmp.path());
+    std::vector<VerifiedTrial> group;
+    group.push_back(verified(1, 11, {{"time", "shared time"}, {"soma.v", "volts one"}}));
+    // The second trial does not carry the shared blob: the first of the same group stages it.
+    auto second = verified(2, 12, {{"time", "shared time"}, {"soma.v", "volts two"}});
+    second.blobs.erase(second.blobs.begin());
+    group.push_back(std::move(second));
+    auto results = store->commit_verified_trials(std::move(group));
+    ASSERT_TRUE(results) << results.error().what();
+    ASSERT_EQ(results->size(), 2u);
+    for (const auto& r : *results) ASSERT_TRUE(r) << r.error().what();
+    auto found = store->find_trial(key_of(2));
+    ASSERT_TRUE(found) << found.error().what();
+    EXPECT_EQ(found->seed, 12u);
+    EXPECT_GT(found->outputs.at("soma.v").stored_size, 0u);
+    EXPECT_EQ(*store->get_blob(found->outputs.at("time").digest), "shared time");
+    EXPECT_EQ(*store->get_blob(found->outputs.at("soma.v").digest), "volts two");
+    EXPECT_TRUE(store->verify()->ok());
+}
+
+TEST(StoreVerifiedTrials, ATrialFailingACheckIsRefusedAloneAndLeavesNothingBehind) {
+    TempDir tmp;
+    auto store = Store::open(tmp.path());
+    ASSERT_TRUE(store->commit_trial(key_of(9), record_with_seed(99), {{"v", "held"}}));
+    std::vector<VerifiedTrial> group;
+    group.push_back(verified(1, 11, {{"v", "fine"}}));
+    group.push_back(verified(2, 99, {{"v", "seed taken by trial 9"}}));
+    group.push_back(verified(3, 11, {{"v", "seed taken by trial 1 of this group"}}));
+    group.push_back(verified(4, 14, {{"v", "never given, never held"}}, false));
+    auto wrong_size = verified(5, 15, {{"v", "sizes differ"}});
+    wrong_size.record.outputs["v"].size = 3;
+    group.push_back(std::move(wrong_size));
+    auto results = store->commit_verified_trials(std::move(group));
+    ASSERT_TRUE(results) << results.error().what();
+    ASSERT_EQ(results->size(), 5u);
+    EXPECT_TRUE((*results)[0]);
+    ASSERT_FALSE((*results)[1]);
+    EXPECT_EQ((*results)[1].error().code, Errc::validation);
+    ASSERT_FALSE((*results)[2]);
+    EXPECT_EQ((*results)[2].error().code, Errc::validation);
+    EXPECT_NE((*results)[2].error().what().find(key_of(1).hex()), std::string::npos);
+    ASSERT_FALSE((*results)[3]);
+    EXPECT_EQ((*results)[3].error().code, Errc::not_found);
+    ASSERT_FALSE((*results)[4]);
+    EXPECT_EQ((*results)[4].error().code, Errc::invalid_argument);
+    EXPECT_TRUE(*store->contains(key_of(1)));
+    for (int refused : {2, 3, 4, 5}) EXPECT_FALSE(*store->contains(key_of(refused))) << refused;
+    // A refused trial's blobs were rolled back with it: nothing unreferenced is left for gc.
+    EXPECT_FALSE(*store->has_blob(sha256("seed taken by trial 9")));
+    EXPECT_TRUE(store->gc(true)->unreferenced.empty());
+}
+
+TEST(StoreVerifiedTrials, AKeyCompleteAlreadyKeepsItsFirstRecord) {
+    TempDir tmp;
+    auto store = Store::open(tmp.path());
+    ASSERT_TRUE(store->commit_trial(key_of(1), record_with_seed(7), {{"v", "first"}}));
+    std::vector<VerifiedTrial> group;
+    group.push_back(verified(1, 7, {{"v", "second"}}));
+    group.push_back(verified(1, 7, {{"v", "third"}}));
+    auto results = store->commit_verified_trials(std::move(group));
+    ASSERT_TRUE(results) << results.error().what();
+    for (const auto& r : *results) {
+        ASSERT_TRUE(r) << r.error().what();
+        EXPECT_EQ(r->outputs.at("v").digest, sha256("first"));
+    }
+    EXPECT_FALSE(*store->has_blob(sha256("second")));
+}
+
+TEST(StoreVerifiedTrials, AReaderStoreCannotCommit) {
+    TempDir tmp;
+    { auto writer = Store::open(tmp.path()); }
+    auto reader = Store::open(tmp.path(), {.read_only = true});
+    ASSERT_TRUE(reader) << reader.error().what();
+    std::vector<VerifiedTrial> group;
+    group.push_back(verified(1, 7, {{"v", "x"}}));
+    auto results = reader->commit_verified_trials(std::move(group));
+    ASSERT_FALSE(results);
+    EXPECT_EQ(results.error().code, Errc::invalid_argument);
+}
+
 TEST(StoreTrials, IterationVisitsEveryCompleteTrialInKeyOrder) {
     TempDir tmp;
     auto store = Store::open(tmp.path());

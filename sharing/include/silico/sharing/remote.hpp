@@ -49,6 +49,11 @@ class Remote {
     virtual std::string describe() const = 0;
     // The bytes under AREA/KEY; std::nullopt when the server holds none (404).
     virtual Result<std::optional<std::string>> get(Area area, const Digest& key) = 0;
+    // get() of every key, in order. The http backend pipelines them (all requests written on the kept-alive
+    // connection before the answers are read: one round trip instead of one per key, and still plain
+    // HTTP/1.1 GETs, so any server of this layout answers them). The first failure is the error.
+    virtual Result<std::vector<std::optional<std::string>>> get_many(Area area,
+                                                                     const std::vector<Digest>& keys);
     // HEAD: whether the server holds AREA/KEY.
     virtual Result<bool> contains(Area area, const Digest& key) = 0;
     // PUT; a refusal (401, 400, 413, ...) is Errc::failed carrying the status and the server's message.

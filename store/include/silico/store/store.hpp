@@ -24,6 +24,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "silico/core/digest.hpp"
@@ -114,6 +115,17 @@ Result<TrialRecord> decode_trial_record(std::string_view bytes);
 // One output of a trial, handed to commit_trial: a worker's NamedArray as it is (trial_outputs.hpp), or any
 // other bytes under an output name (an imported run's parameter files).
 using NamedBlob = NamedArray;
+
+// A complete trial received from elsewhere (sharing/'s pull), for Store::commit_verified_trials. `record`
+// names every output by digest and size. `blobs` holds the bytes of the outputs the store may lack, each
+// under the SHA-256 the CALLER computed over exactly these bytes (never a digest taken from the sender): the
+// store trusts that digest and does not hash the bytes again. An output not in `blobs` must already be in
+// the store (or in `blobs` of an earlier trial of the same call) with the size the record states.
+struct VerifiedTrial {
+    Digest key;
+    TrialRecord record;
+    std::vector<std::pair<Digest, std::string>> blobs;  // (sha256(bytes) as computed by the caller, bytes)
+};
 
 // Metadata of a named item (put_item): what ISF users know as a dumper's metadata.
 struct ItemMeta {
@@ -248,6 +260,15 @@ class Store {
     // Errc::invalid_argument naming the output and digest otherwise, nothing written); the stored sizes are
     // taken from this store. Seeds and idempotence as in commit_trial.
     Result<TrialRecord> commit_record(const Digest& key, TrialRecord record);
+    // Commits several verified trials (see VerifiedTrial) in ONE synced WriteBatch: one fsync for the group
+    // instead of one per trial. Each trial stays atomic (its blobs, seed and record are in the same batch),
+    // and a crash loses the whole group or none of it, so a caller should pass only trials it has fully
+    // received (a few dozen at most). Per trial, in order: the committed record (or the existing one when
+    // the key is complete already, as commit_trial), or that trial's error (Errc::not_found /
+    // Errc::invalid_argument for an output neither given nor held or with another size, Errc::validation for
+    // a seed another key holds, also one claimed by an earlier trial of the same group), which leaves the
+    // other trials unaffected. Only a failing write is an error of the whole call.
+    Result<std::vector<Result<TrialRecord>>> commit_verified_trials(std::vector<VerifiedTrial> trials);
     // The record of a complete trial; Errc::not_found when the trial is not complete.
     Result<TrialRecord> find_trial(const Digest& key) const;
     // Whether the trial is complete: a bloom-filtered point lookup (see bench/RESULTS.md).
