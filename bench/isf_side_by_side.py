@@ -3,7 +3,7 @@
 
     ISF_MIRROR=GITDIR bench/isf_side_by_side.py [--runs 3] [--trials 3]
         [--cases evoked,fast,step_fixed,step_cvode,throughput] [--evoked-tstop 300] [--step-tstop 3000]
-        [--fast-dt 0.1] [--throughput-trials 12] [--silico build/runner/silico] [--results bench/RESULTS.md]
+        [--fast-dt 0.05] [--throughput-trials 12] [--silico build/runner/silico] [--results bench/RESULTS.md]
 
 GITDIR is the bare mirror of github:mpinb/in_silico_framework (the search tool's fetch). The script
 1. runs ../shared/isf_harness/setup.sh (idempotent: ISF into /tmp/isf-src, its mechanisms, runnable .params);
@@ -60,7 +60,7 @@ def parse_args(argv):
     ap.add_argument('--cases', default=','.join(CASES))
     ap.add_argument('--evoked-tstop', type=float, default=300.0)
     ap.add_argument('--step-tstop', type=float, default=3000.0)
-    ap.add_argument('--fast-dt', type=float, default=0.1, help='dt of the fast case (default 0.1)')
+    ap.add_argument('--fast-dt', type=float, default=0.05, help='dt of the fast case (default 0.05, docs/neuron.md "Fast mode")')
     ap.add_argument('--throughput-trials', type=int, default=12,
                     help='evoked trials of each throughput measurement (even; default 12)')
     ap.add_argument('--silico', default=os.path.join(SOURCE, 'build', 'runner', 'silico'))
