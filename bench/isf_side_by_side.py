@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """ISF and silico on the same cases, one after the other, on this machine (issue 17).
 
-    ISF_MIRROR=GITDIR bench/isf_side_by_side.py [--runs 3] [--trials 3] [--cases evoked,step_fixed,step_cvode]
-        [--evoked-tstop 300] [--step-tstop 3000] [--silico build/runner/silico] [--results bench/RESULTS.md]
+    ISF_MIRROR=GITDIR bench/isf_side_by_side.py [--runs 3] [--trials 3]
+        [--cases evoked,fast,step_fixed,step_cvode,throughput] [--evoked-tstop 300] [--step-tstop 3000]
+        [--fast-dt 0.05] [--throughput-trials 12] [--silico build/runner/silico] [--results bench/RESULTS.md]
 
 GITDIR is the bare mirror of github:mpinb/in_silico_framework (the search tool's fetch). The script
 1. runs ../shared/isf_harness/setup.sh (idempotent: ISF into /tmp/isf-src, its mechanisms, runnable .params);
@@ -17,6 +18,13 @@ The cases (what ../shared/isf_harness/README.md describes for ISF):
               random stream (`seeds.mode = "isf"`, seed 1234 on both sides), modern units (NEURON 8.2 default)
   step_fixed  cell 86, 0.793 nA soma step 500-2500 ms, tstop 3000, fixed dt 0.025
   step_cvode  the same with CVODE (NEURON's default tolerances)
+  fast        silico's evoked recipe in the fast mode ([simulation.fast] secondorder = 2, dt --fast-dt) against
+              ISF's evoked process (the one of the `evoked` case of the same run when both are selected)
+  throughput  campaign throughput, evoked trials per core-hour with 1 and 2 workers: silico runs
+              --throughput-trials trials with `--executor local:1`, then `local:2` (independent seeds, as a
+              campaign would); ISF runs them in one harness process, then in two harness processes side by
+              side with half the trials each (seeds 1234 and 1235). Trials per core-hour = trials / (wall
+              hours x workers); each ISF process pays its own mapping of the anatomical synapses (trial 0)
 
 Wall seconds are whole processes (start-up, cell build, network set-up, simulation, silico's store commits),
 so they are what a campaign pays; CPU seconds (user + sys of the process and its children) are less
@@ -39,7 +47,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.dirname(HERE)
 SHARED = os.path.abspath(os.path.join(SOURCE, '..', 'shared'))
 HARNESS = os.path.join(SHARED, 'isf_harness')
-CASES = ('evoked', 'step_fixed', 'step_cvode')
+CASES = ('evoked', 'fast', 'step_fixed', 'step_cvode', 'throughput')
+PAIRED = ('evoked', 'fast', 'step_fixed', 'step_cvode')  # one ISF process against one silico run
 BEGIN = '<!-- isf-side-by-side:begin -->'
 END = '<!-- isf-side-by-side:end -->'
 
@@ -51,6 +60,9 @@ def parse_args(argv):
     ap.add_argument('--cases', default=','.join(CASES))
     ap.add_argument('--evoked-tstop', type=float, default=300.0)
     ap.add_argument('--step-tstop', type=float, default=3000.0)
+    ap.add_argument('--fast-dt', type=float, default=0.05, help='dt of the fast case (default 0.05, docs/neuron.md "Fast mode")')
+    ap.add_argument('--throughput-trials', type=int, default=12,
+                    help='evoked trials of each throughput measurement (even; default 12)')
     ap.add_argument('--silico', default=os.path.join(SOURCE, 'build', 'runner', 'silico'))
     ap.add_argument('--results', default=os.path.join(HERE, 'RESULTS.md'),
                     help='markdown file whose side-by-side block is replaced ("-": print only)')
@@ -63,6 +75,8 @@ def parse_args(argv):
         ap.error('unknown case(s) %s; choose from %s' % (bad, ', '.join(CASES)))
     if a.runs < 1 or a.trials < 1:
         ap.error('--runs and --trials must be >= 1')
+    if a.throughput_trials < 2 or a.throughput_trials % 2:
+        ap.error('--throughput-trials must be even and >= 2 (two ISF processes share them)')
     if not os.access(a.silico, os.X_OK):
         ap.error('no silico executable at %s (build it, or pass --silico)' % a.silico)
     if a.json_out is None:
@@ -90,14 +104,22 @@ def timed(cmd, **kw):
     return p, wall, cpu
 
 
-def run_isf(a, case, log):
+def isf_command(a, case, trials, seed=1234):
     cmd = ['/usr/bin/python3', os.path.join(HARNESS, 'time_isf.py'), '--case', case,
            '--tstop', repr(tstop_of(a, case))]
     if case == 'evoked':
-        cmd += ['--trials', str(a.trials)]
+        cmd += ['--trials', str(trials), '--seed', str(seed)]
+    return cmd
+
+
+def isf_env():
     env = dict(os.environ)
     env.pop('PYTHONHOME', None)
-    p, wall, cpu = timed(cmd, stderr=log, env=env)
+    return env
+
+
+def run_isf(a, case, log):
+    p, wall, cpu = timed(isf_command(a, case, a.trials), stderr=log, env=isf_env())
     if p.returncode != 0:
         sys.exit('isf_side_by_side: time_isf.py --case %s failed (%d); see %s' % (case, p.returncode, log.name))
     r = json.loads(p.stdout)['cases'][case]
@@ -112,43 +134,82 @@ def run_isf(a, case, log):
 
 
 def tstop_of(a, case):
-    return a.evoked_tstop if case == 'evoked' else a.step_tstop
+    return a.evoked_tstop if case in ('evoked', 'fast', 'throughput') else a.step_tstop
 
 
-def recipe_text(a, case):
+def recipe_text(a, case, trials=None, seeds='isf'):
+    """silico's recipe for a case; `evoked`, `fast` and `throughput` are the evoked protocol."""
+    evoked = case in ('evoked', 'fast', 'throughput')
+    if trials is None:
+        trials = a.trials if evoked else 1
     isf = os.path.join(SHARED, 'isf')
     data = '[IN_SILICO_FRAMEWORK_DIR]/getting_started/example_data'
     lines = ['[paths]', 'IN_SILICO_FRAMEWORK_DIR = %s' % json.dumps(isf), '',
              '[experiment]', 'name = "isf-side-by-side-%s"' % case.replace('_', '-'),
-             'protocol = "%s"' % ('evoked' if case == 'evoked' else 'current_step'), '',
+             'protocol = "%s"' % ('evoked' if evoked else 'current_step'), '',
              '[cell]', 'biophysics = "%s/biophysical_constraints/86_C2_center.param.TEMPLATE"' % data, '']
-    if case == 'evoked':
+    if evoked:
         lines += ['[input]', 'network = "%s/functional_constraints/network.param.TEMPLATE"' % data, '']
     else:
         lines += ['[[stimulus.step]]', 'amplitude = 0.793', 'delay = 500.0', 'duration = 2000.0', '']
-    lines += ['[simulation]', 'tstop = %r' % tstop_of(a, case), 'dt = 0.025',
+    lines += ['[simulation]', 'tstop = %r' % tstop_of(a, case), 'dt = %r' % (a.fast_dt if case == 'fast' else 0.025),
               'solver = "%s"' % ('cvode' if case == 'step_cvode' else 'fixed'),
-              'temperature = 34.0', 'v_init = -75.0', 'units = "modern"',
-              'trials = %d' % (a.trials if case == 'evoked' else 1), '']
-    if case == 'evoked':
+              'temperature = 34.0', 'v_init = -75.0', 'units = "modern"', 'trials = %d' % trials, '']
+    if case == 'fast':
+        lines += ['[simulation.fast]', 'secondorder = 2', '']
+    if evoked:
         lines += ['[[record.site]]', 'name = "apical"',
                   'landmarks = "%s/apical_proximal_distal_rec_sites.landmarkAscii"' % data, '',
-                  '[seeds]', 'mode = "isf"', 'root = 1234', '']
+                  '[seeds]', 'mode = "%s"' % seeds, 'root = 1234', '']
     return '\n'.join(lines)
 
 
-def run_silico(a, case, log, work):
-    recipe = os.path.join(work, case + '.toml')
+def silico_run(a, log, work, name, text, workers):
+    """`silico run` of a recipe on an empty store: (recipe, store, completed process, wall s, CPU s)."""
+    recipe = os.path.join(work, name + '.toml')
     with open(recipe, 'w') as f:
-        f.write(recipe_text(a, case))
+        f.write(text)
     store = tempfile.mkdtemp(prefix='store-', dir=work)
-    cmd = [a.silico, '--store', store, 'run', recipe, '--executor', 'local:1', '--json']
+    cmd = [a.silico, '--store', store, 'run', recipe, '--executor', 'local:%d' % workers, '--json']
     p, wall, cpu = timed(cmd, stderr=log)
     if p.returncode != 0:
         sys.exit('isf_side_by_side: %s failed (%d); see %s' % (' '.join(cmd), p.returncode, log.name))
+    return recipe, store, p, wall, cpu
+
+
+def run_silico(a, case, log, work):
+    recipe, store, p, wall, cpu = silico_run(a, log, work, case, recipe_text(a, case), 1)
     spikes = query_spikes(a, recipe, store, log)
-    return {'wall_s': wall, 'cpu_s': cpu, 'spikes': spikes if case == 'evoked' else spikes[0],
+    return {'wall_s': wall, 'cpu_s': cpu, 'spikes': spikes if case in ('evoked', 'fast') else spikes[0],
             'run': json.loads(p.stdout)}
+
+
+def isf_parallel(a, log, processes):
+    """`processes` harness processes side by side, each a share of the trials: (wall s, CPU s)."""
+    share = a.throughput_trials // processes
+    ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.monotonic()
+    running = [subprocess.Popen(isf_command(a, 'evoked', share, 1234 + k), stdout=subprocess.DEVNULL,
+                                stderr=log, env=isf_env()) for k in range(processes)]
+    codes = [p.wait() for p in running]
+    wall = time.monotonic() - t0
+    ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if any(codes):
+        sys.exit('isf_side_by_side: a throughput harness process failed (%s); see %s' % (codes, log.name))
+    return wall, (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime)
+
+
+def run_throughput(a, log, work):
+    """Evoked trials per core-hour, ISF and silico, with 1 and 2 workers."""
+    out = {}
+    for workers in (1, 2):
+        iw, ic = isf_parallel(a, log, workers)
+        text = recipe_text(a, 'throughput', trials=a.throughput_trials, seeds='independent')
+        _, _, _, sw, sc = silico_run(a, log, work, 'throughput-%d' % workers, text, workers)
+        per_core_hour = lambda wall: a.throughput_trials / (wall * workers / 3600.0)
+        out[str(workers)] = {'isf': {'wall_s': iw, 'cpu_s': ic, 'per_core_hour': per_core_hour(iw)},
+                             'silico': {'wall_s': sw, 'cpu_s': sc, 'per_core_hour': per_core_hour(sw)}}
+    return out
 
 
 def query_spikes(a, recipe, store, log):
@@ -184,7 +245,7 @@ def median(xs):
 def summary_table(a, runs):
     rows = ['| case | ISF wall (runs) | silico wall (runs) | wall ratio | ISF CPU | silico CPU | CPU ratio |',
             '|---|---|---|---|---|---|---|']
-    for case in a.cases:
+    for case in [c for c in a.cases if c in PAIRED]:
         iw = [r[case]['isf']['wall_s'] for r in runs]
         sw = [r[case]['silico']['wall_s'] for r in runs]
         ic = [r[case]['isf']['cpu_s'] for r in runs]
@@ -196,15 +257,36 @@ def summary_table(a, runs):
     return rows
 
 
+def throughput_table(a, runs):
+    if 'throughput' not in a.cases:
+        return []
+    rows = ['', 'Campaign throughput: %d evoked trials × %g ms (set-up included), evoked trials per core-hour '
+            '= trials / (wall hours × workers), medians of %d runs:' % (a.throughput_trials, a.evoked_tstop,
+                                                                       len(runs)), '',
+            '| workers | ISF wall (runs) | silico wall (runs) | ISF trials / core-hour | silico trials / core-hour '
+            '| silico / ISF |', '|---|---|---|---|---|---|']
+    fmt = lambda xs: ' / '.join('%.1f' % x for x in xs)
+    for workers in ('1', '2'):
+        iw = [r['throughput'][workers]['isf']['wall_s'] for r in runs]
+        sw = [r['throughput'][workers]['silico']['wall_s'] for r in runs]
+        ih = median([r['throughput'][workers]['isf']['per_core_hour'] for r in runs])
+        sh = median([r['throughput'][workers]['silico']['per_core_hour'] for r in runs])
+        rows.append('| %s | %.1f s (%s) | %.1f s (%s) | **%.0f** | **%.0f** | **%.2f** |' % (
+            workers, median(iw), fmt(iw), median(sw), fmt(sw), ih, sh, sh / ih))
+    return rows
+
+
 def label(a, case):
     if case == 'evoked':
         return 'evoked, %d trials × %g ms (one process)' % (a.trials, a.evoked_tstop)
+    if case == 'fast':
+        return 'evoked in the fast mode (silico: secondorder 2, dt %g; ISF: its evoked process)' % a.fast_dt
     return '%g ms step, %s' % (a.step_tstop, 'CVODE' if case == 'step_cvode' else 'fixed dt 0.025')
 
 
 def spike_lines(a, runs):
     out = []
-    for case in a.cases:
+    for case in [c for c in a.cases if c in PAIRED]:
         isf, sil = runs[-1][case]['isf']['spikes'], runs[-1][case]['silico']['spikes']
         out.append('- %s: ISF spikes %s; silico %s%s' % (case, json.dumps(isf), json.dumps(sil),
                                                        ' (identical)' if isf == sil else ''))
@@ -221,6 +303,7 @@ def markdown(a, runs, meta):
                  meta['start'], meta['end'], meta['commit'], meta['cpu'], os.cpu_count(), meta['load_start'],
                  meta['load_end'], len(runs)), '']
     lines += summary_table(a, runs)
+    lines += throughput_table(a, runs)
     lines += ['', 'Soma spike times (ms) of the last run, for the record:'] + spike_lines(a, runs)
     lines += [END]
     return '\n'.join(lines) + '\n'
@@ -243,6 +326,17 @@ def write_results(path, block):
         f.write(text)
 
 
+def run_case(a, case, run, log, work):
+    load = os.getloadavg()
+    if case == 'throughput':
+        return dict(run_throughput(a, log, work), load_before=load)
+    if case == 'fast' and 'evoked' in run:
+        isf = run['evoked']['isf']  # the same ISF process: the fast mode is silico's alone
+    else:
+        isf = run_isf(a, 'evoked' if case == 'fast' else case, log)
+    return {'load_before': load, 'isf': isf, 'silico': run_silico(a, case, log, work)}
+
+
 def main():
     a = parse_args(sys.argv[1:])
     setup_isf(a)
@@ -255,11 +349,10 @@ def main():
         for i in range(a.runs):
             run = {}
             for case in a.cases:
-                run[case] = {'load_before': os.getloadavg(), 'isf': run_isf(a, case, log),
-                             'silico': run_silico(a, case, log, work)}
-                print('[side-by-side] run %d %s: ISF %.2f s wall %.2f s CPU, silico %.2f s wall %.2f s CPU' % (
-                    i + 1, case, run[case]['isf']['wall_s'], run[case]['isf']['cpu_s'],
-                    run[case]['silico']['wall_s'], run[case]['silico']['cpu_s']), file=sys.stderr, flush=True)
+                run[case] = run_case(a, case, run, log, work)
+                print('[side-by-side] run %d %s: %s' % (i + 1, case, json.dumps(
+                    {k: v for k, v in run[case].items() if k != 'load_before'}, default=str)[:300]),
+                    file=sys.stderr, flush=True)
             runs.append(run)
             # after every run, so that an interrupted session keeps the runs it completed
             meta['load_end'] = uptime()

@@ -2,6 +2,11 @@
 // evoked trial (tStop 345 ms, fixed dt 0.025), recording soma Vm and the synapse activation table; and the
 // per-trial encoding and decoding of such a trial's request. Results: bench/RESULTS.md, "Synaptic input".
 // Run with --benchmark_repetitions=5.
+//
+// BM_Floor_*: NEURON's own cost per compartment-step (CPU ns of fadvance per step / compartments), exact mode
+// (implicit Euler, dt 0.025) and fast mode (secondorder 2, dt 0.1): a passive 1000-compartment cable, cell 86
+// without synapses, and cell 86 with one evoked trial's synapses (bench/RESULTS.md, "NEURON's floor"):
+//   build/bench/replay_bench --benchmark_filter=Floor --benchmark_repetitions=3
 #include <benchmark/benchmark.h>
 
 #include <ctime>
@@ -57,6 +62,74 @@ Cell& cell_86() {
     }();
     return *c;
 }
+
+// Total compartments (segments) of every section in NEURON.
+double compartments(ex::Simulator& sim) {
+    if (!sim.hoc("{silico_nseg_ = 0  forall silico_nseg_ += nseg}")) return 0;
+    auto n = sim.eval("silico_nseg_");
+    return n ? *n : 0;
+}
+
+// The integration of the two modes a recipe can ask for (docs/recipes.md, "Fast mode").
+ex::Integration floor_integration(bool fast, double tstop) {
+    ex::Integration run;
+    run.tstop = tstop;
+    run.dt = fast ? 0.1 : 0.025;
+    run.secondorder = fast ? 2 : 0;
+    return run;
+}
+
+// Runs `spec` once per iteration and reports CPU ns per step and per compartment-step. CPU time, since the
+// machine is shared; Stimulus::run's time outside NEURON (copying two traces out) is < 1 % (RESULTS.md).
+void floor_runs(benchmark::State& state, ex::Simulator& sim, ex::StimulusSpec spec) {
+    const double n = compartments(sim);
+    auto protocol = ex::Stimulus::install(sim, std::move(spec));
+    if (!protocol) return state.SkipWithError(protocol.error().what().c_str());
+    double cpu = 0;
+    std::size_t steps = 0;
+    for (auto _ : state) {
+        const double t0 = cpu_now();
+        auto run = protocol->run();
+        cpu += cpu_now() - t0;
+        if (!run) return state.SkipWithError(run.error().what().c_str());
+        steps += run->steps;
+    }
+    state.counters["compartments"] = n;
+    state.counters["ns_per_step"] = 1e9 * cpu / static_cast<double>(steps);
+    state.counters["ns_per_compartment_step"] = 1e9 * cpu / static_cast<double>(steps) / n;
+}
+
+// A 10 mm passive cable in 1000 compartments, alone in NEURON (registered before anything builds cell 86).
+void BM_Floor_PassiveCable(benchmark::State& state) {
+    auto sim = ex::Simulator::instance();
+    if (!sim) return state.SkipWithError("NEURON did not start");
+    if (!(*sim)->hoc(
+            "{create silico_cable_}\n{silico_cable_ {L = 10000  diam = 2  nseg = 1000  Ra = 100  cm = 1  "
+            "insert pas  g_pas = 1e-4  e_pas = -75}}"))
+        return state.SkipWithError("cable not created");
+    ex::StimulusSpec spec;
+    spec.integration = floor_integration(state.range(0) != 0, 300.0);
+    spec.probes.push_back({"v", {"silico_cable_", 0.5}, "v"});
+    floor_runs(state, **sim, std::move(spec));
+    if (!(*sim)->hoc("{silico_cable_ delete_section()}")) state.SkipWithError("cable not deleted");
+}
+BENCHMARK(BM_Floor_PassiveCable)
+    ->ArgName("fast")
+    ->Arg(0)
+    ->Arg(1)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3);
+
+// Cell 86 at rest: its channels and calcium dynamics, no synapse in NEURON yet.
+void BM_Floor_Cell86(benchmark::State& state) {
+    auto& c = cell_86();
+    if (!c.cell) return state.SkipWithError("cell 86 could not be built");
+    ex::StimulusSpec spec;
+    spec.integration = floor_integration(state.range(0) != 0, 300.0);
+    spec.probes.push_back({"soma.v", {c.cell->hoc_name(c.cell->model().soma_id()), 0.5}, "v"});
+    floor_runs(state, *c.simulator, std::move(spec));
+}
+BENCHMARK(BM_Floor_Cell86)->ArgName("fast")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(2);
 
 // Everything a worker does once before its first trial, given the cell: network parameters and .con files,
 // the .syn file and placement on the cell, the network model and its slot pools (sized by one trial of
@@ -153,6 +226,31 @@ void BM_EvokedTrial(benchmark::State& state) {
     state.counters["receptors"] = static_cast<double>((*n)->model->receptor_count());
 }
 BENCHMARK(BM_EvokedTrial)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+
+// Cell 86 with ISF's network: one evoked trial's activity (isf RNG, seed 20240) loaded into the pools, then
+// the same 300 ms run again and again (VecStim replays its events after every finitialize).
+void BM_Floor_Cell86WithSynapses(benchmark::State& state) {
+    auto& c = cell_86();
+    if (!c.cell) return state.SkipWithError("cell 86 could not be built");
+    auto n = set_up(c);
+    if (!n) return state.SkipWithError(n.error().what().c_str());
+    ex::IsfRandomState rng(20240);
+    auto activity = ex::generate_activity_isf((*n)->network, rng);
+    if (!activity) return state.SkipWithError(activity.error().what().c_str());
+    if (auto s = (*n)->model->load(*activity, (*n)->sites); !s)
+        return state.SkipWithError(s.error().what().c_str());
+    ex::StimulusSpec spec;
+    spec.integration = floor_integration(state.range(0) != 0, 300.0);
+    spec.probes.push_back({"soma.v", {c.cell->hoc_name(c.cell->model().soma_id()), 0.5}, "v"});
+    floor_runs(state, *c.simulator, std::move(spec));
+    state.counters["receptors"] = static_cast<double>((*n)->model->receptor_count());
+}
+BENCHMARK(BM_Floor_Cell86WithSynapses)
+    ->ArgName("fast")
+    ->Arg(0)
+    ->Arg(1)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(2);
 
 }  // namespace
 

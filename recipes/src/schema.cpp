@@ -26,6 +26,12 @@ std::string fraction(const Json& v) {
 std::string at_least_one(const Json& v) {
     return v.get<std::int64_t>() >= 1 ? "" : "must be at least 1";
 }
+std::string second_order(const Json& v) {
+    const auto n = v.get<std::int64_t>();
+    return n == 1 || n == 2
+               ? ""
+               : "must be 1 or 2 (NEURON's secondorder; 0 is the exact mode: leave out [simulation.fast])";
+}
 std::string non_negative_integer(const Json& v) {
     return v.get<std::int64_t>() >= 0 ? "" : "must not be negative";
 }
@@ -226,6 +232,13 @@ const Fields& recipe_schema() {
         table("pulse", Type::table_array, &k_pulse, "current pulses"),
         table("epsp", Type::table_array, &k_epsp, "epsp-shaped currents"),
     });
+    static const Fields k_fast = sorted({
+        def(swept(
+                checked(f("secondorder", Type::integer,
+                          "NEURON's secondorder for the fixed step: 1 Crank-Nicolson, 2 also ionic currents"),
+                        second_order)),
+            2),
+    });
     static const Fields k_simulation = sorted({
         req(swept(checked(f("tstop", Type::number, "ms"), positive))),
         def(swept(checked(f("dt", Type::number, "ms"), positive)), 0.025),
@@ -237,6 +250,7 @@ const Fields& recipe_schema() {
         def(swept(choice("units", {"modern", "legacy"},
                          "physical constants: NEURON 8.2 (CODATA 2018) or NEURON 7 (legacy)")),
             "modern"),
+        table("fast", Type::table, &k_fast, "opt-in fast mode (not exact; its error is in docs/recipes.md)"),
     });
     static const Fields k_site = sorted({
         req(checked(f("name", Type::string, "site name"), not_empty)),

@@ -119,6 +119,7 @@ Spec to_spec(const Json& doc, const Recipe& recipe) {
     s.simulation.trials = sim["trials"].get<std::int64_t>();
     s.simulation.atol = sim["atol"].get<double>();
     s.simulation.units = sim["units"] == "legacy" ? Units::legacy : Units::modern;
+    if (sim.contains("fast")) s.simulation.fast = FastSpec{sim["fast"]["secondorder"].get<std::int64_t>()};
 
     const Json& r = doc["record"];
     s.record.soma = r["soma"].get<bool>();
@@ -213,10 +214,10 @@ void check_spec(const Spec& s, const Recipe& recipe, const std::string& where, D
             }
             break;
     }
-    if (sim.solver == Solver::cvode && sim.atol != 1e-3) {
-        error("simulation.atol",
-              "simulation.atol other than 1e-3 is not supported yet (CVODE runs with "
-              "NEURON's default absolute tolerance)");
+    if (sim.solver == Solver::cvode && sim.fast) {
+        error("simulation.fast",
+              "[simulation.fast] sets the fixed step's secondorder and needs solver = \"fixed\"; "
+              "with solver = \"cvode\" a looser simulation.atol is the faster setting");
     }
     const bool network_protocol =
         s.experiment.protocol == Protocol::evoked || s.experiment.protocol == Protocol::replay;

@@ -148,7 +148,8 @@ Json spec_json(const Spec& s) {
                        {"v_init", m.v_init},
                        {"trials", m.trials},
                        {"atol", m.atol},
-                       {"units", std::string(to_string(m.units))}};
+                       {"units", std::string(to_string(m.units))},
+                       {"fast", m.fast ? Json{{"secondorder", m.fast->secondorder}} : Json(nullptr)}};
     Json sites = Json::array();
     for (const auto& site : s.record.sites)
         sites.push_back({{"name", site.name},
@@ -215,6 +216,8 @@ Spec spec_of(const Json& j) {
     s.simulation.trials = m.at("trials").get<std::int64_t>();
     s.simulation.atol = m.at("atol").get<double>();
     s.simulation.units = enum_of(m.at("units"), {Units::modern, Units::legacy});
+    if (auto f = m.find("fast"); f != m.end() && !f->is_null())
+        s.simulation.fast = FastSpec{f->at("secondorder").get<std::int64_t>()};
     const auto& r = j.at("record");
     s.record.soma = r.at("soma").get<bool>();
     s.record.soma_variables = r.at("soma_variables").get<std::vector<std::string>>();

@@ -102,12 +102,35 @@ TEST_F(Planning, EveryParameterChangesTheKey) {
         {"biophysics = \"cell.param\"\n",
          "biophysics = \"cell.param\"\n[[cell.modify]]\nfunction = \"scale_apical\"\n"},
         {"[cell]\n", "[cell]\nmorphology = \"other.hoc\"\n"},
+        {"tstop = 200.0", "tstop = 200.0\n[simulation.fast]"},
+        {"tstop = 200.0", "tstop = 200.0\n[simulation.fast]\nsecondorder = 1"},
+        {"tstop = 200.0", "tstop = 200.0\nsolver = \"cvode\"\natol = 1e-2"},
     };
     for (const auto& [from, to] : edits) {
         const auto keys = keys_of(replaced(k_base_recipe, from, to));
         ASSERT_EQ(keys.size(), 1u) << to;
         EXPECT_NE(keys[0], base[0]) << "unchanged by: " << to;
     }
+}
+
+TEST_F(Planning, AnExactRecipeHasNoFastModeInItsCanonicalFormSoItsKeysStayAsTheyWere) {
+    auto exact = parse(k_base_recipe);
+    ASSERT_TRUE(exact.has_value()) << all(exact.error());
+    // The [simulation] keys an exact recipe hashes: exactly those it had before the fast mode existed.
+    const Json canonical = Json::parse(exact->canonical);
+    std::vector<std::string> names;
+    for (const auto& item : canonical.at("simulation").items()) names.push_back(item.key());
+    EXPECT_EQ(names, (std::vector<std::string>{"atol", "dt", "solver", "temperature", "trials", "tstop",
+                                               "units", "v_init"}));
+    // An empty [simulation.fast] is its defaults written out (secondorder 2), and a fast key is not exact's.
+    const auto fast = keys_of(std::string(k_base_recipe) + "[simulation.fast]\n");
+    EXPECT_EQ(fast, keys_of(std::string(k_base_recipe) + "[simulation.fast]\nsecondorder = 2\n"));
+    EXPECT_NE(fast, keys_of(k_base_recipe));
+    auto conditions = expand_conditions(m_last);
+    ASSERT_TRUE(conditions.has_value());
+    ASSERT_TRUE(conditions->at(0).spec.simulation.fast.has_value());
+    EXPECT_EQ(conditions->at(0).spec.simulation.fast->secondorder, 2);
+    EXPECT_FALSE(expand_conditions(*exact)->at(0).spec.simulation.fast.has_value());
 }
 
 TEST_F(Planning, AnyInputFileByteChangesTheKey) {

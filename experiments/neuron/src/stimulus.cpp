@@ -49,6 +49,11 @@ Status validate(const StimulusSpec& spec) {
         return fail(Errc::invalid_argument, fmt::format("dt must be positive, not {}", run.dt));
     if (!finite(run.v_init) || !finite(run.celsius))
         return fail(Errc::invalid_argument, "v_init and celsius must be finite numbers");
+    if (run.secondorder < 0 || run.secondorder > 2)
+        return fail(Errc::invalid_argument,
+                    fmt::format("secondorder must be 0, 1 or 2, not {}", run.secondorder));
+    if (run.solver == Solver::cvode && !(finite(run.atol) && run.atol > 0))
+        return fail(Errc::invalid_argument, fmt::format("atol must be positive, not {}", run.atol));
     for (std::size_t i = 0; i < spec.clamps.size(); ++i) {
         const CurrentClamp& c = spec.clamps[i];
         const std::string what = fmt::format("current clamp {}", i);
@@ -275,10 +280,15 @@ Result<RunResult> Stimulus::run(const CheckpointOptions* checkpoint) {
     const Integration& run = m_spec.integration;
     // cache_efficient in both modes: the node order then never depends on which protocol ran before, so a
     // trial's result depends on its own settings only.
+    // secondorder is written in both modes: a fast-mode trial must not leave it set for the next exact one.
     const std::string solver =
         run.solver == Solver::fixed_step
-            ? fmt::format("{{cvode.active(0)  cvode.cache_efficient(1)  dt = {}}}", run.dt)
-            : std::string("{cvode.active(1)  cvode.cache_efficient(1)  cvode.atol(1e-3)  cvode.rtol(0)}");
+            ? fmt::format("{{cvode.active(0)  cvode.cache_efficient(1)  secondorder = {}  dt = {}}}",
+                          run.secondorder, run.dt)
+            : fmt::format(
+                  "{{cvode.active(1)  cvode.cache_efficient(1)  secondorder = 0  cvode.atol({})  "
+                  "cvode.rtol(0)}}",
+                  run.atol);
     if (auto ok = sim.hoc(solver); !ok) return std::unexpected(ok.error());
     if (auto ok = sim.hoc(
             fmt::format("{{celsius = {}  v_init = {}  tstop = {}}}", run.celsius, run.v_init, run.tstop));

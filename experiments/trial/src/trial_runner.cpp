@@ -132,6 +132,8 @@ struct TrialRunner::Impl {
         p.integration.tstop = s.simulation.tstop;
         p.integration.v_init = s.simulation.v_init;
         p.integration.celsius = s.simulation.temperature;
+        p.integration.secondorder = s.simulation.fast ? static_cast<int>(s.simulation.fast->secondorder) : 0;
+        p.integration.atol = s.simulation.atol;
         for (const auto& step : s.stimulus.steps) {
             auto at = resolve(step.at);
             if (!at) return std::unexpected(at.error().within("stimulus.step"));

@@ -135,6 +135,18 @@ TEST_F(ProtocolTest, CvodeTakesVariableStepsAndFiresLikeFixedStep) {
     EXPECT_NEAR(cvode_spikes.front(), fixed_spikes.front(), 0.5);
 }
 
+TEST_F(ProtocolTest, ALooserCvodeToleranceTakesFewerSteps) {
+    StimulusSpec tight = step(1.0, 150);
+    tight.integration.solver = Solver::cvode;
+    StimulusSpec loose = tight;
+    loose.integration.atol = 1e-2;
+    auto a = install(tight).run();
+    auto b = install(loose).run();
+    ASSERT_TRUE(a && b);
+    EXPECT_LT(b->steps, a->steps);
+    EXPECT_EQ(spike_count(*b), spike_count(*a));
+}
+
 TEST_F(ProtocolTest, EpspOnADendriteDepolarisesTheSoma) {
     StimulusSpec spec;
     spec.integration.tstop = 60;
@@ -169,6 +181,36 @@ TEST_F(ProtocolTest, RerunningGivesBitIdenticalTraces) {
     ASSERT_TRUE(first && second);
     EXPECT_EQ(first->time, second->time);
     EXPECT_EQ(first->find("soma.v")->values, second->find("soma.v")->values);
+}
+
+// The fast mode's integrator: Crank-Nicolson (secondorder 2) at dt 0.1 lands nearer a fine-step reference than
+// implicit Euler at the same dt, and setting it on one run leaves the next exact run bit for bit as before.
+TEST_F(ProtocolTest, SecondOrderAtACoarseStepIsCloserToAFineStepAndLeavesExactRunsUntouched) {
+    const auto first_spike = [](const RunResult& r) {
+        const auto spikes = detect_spikes(r.time, r.find("soma.v")->values);
+        return spikes.empty() ? -1.0 : spikes.front();
+    };
+    auto exact = install(step(0.8, 120)).run();
+    StimulusSpec fine = step(0.8, 120);
+    fine.integration.dt = 0.001;
+    fine.integration.secondorder = 2;
+    auto reference = install(fine).run();
+    StimulusSpec euler = step(0.8, 120);
+    euler.integration.dt = 0.1;
+    StimulusSpec crank = euler;
+    crank.integration.secondorder = 2;
+    auto coarse_euler = install(euler).run();
+    auto coarse_crank = install(crank).run();
+    auto exact_again = install(step(0.8, 120)).run();
+    ASSERT_TRUE(exact && reference && coarse_euler && coarse_crank && exact_again);
+    const double truth = first_spike(*reference);
+    ASSERT_GT(truth, 50.0);
+    const double crank_error = std::abs(first_spike(*coarse_crank) - truth);
+    const double euler_error = std::abs(first_spike(*coarse_euler) - truth);
+    EXPECT_LT(crank_error, euler_error) << "Crank-Nicolson " << first_spike(*coarse_crank) << ", Euler "
+                                        << first_spike(*coarse_euler) << ", reference " << truth;
+    EXPECT_EQ(exact_again->time, exact->time);
+    EXPECT_EQ(exact_again->find("soma.v")->values, exact->find("soma.v")->values);
 }
 
 TEST_F(ProtocolTest, DestroyingAProtocolRemovesItsStimulus) {
@@ -215,6 +257,13 @@ TEST_F(ProtocolTest, ImpossibleSettingsAreRejectedBeforeTouchingNeuron) {
     StimulusSpec twice = step(1.0);
     twice.probes.push_back(twice.probes[0]);
     EXPECT_EQ(Stimulus::install(sim(), twice).error().code, Errc::invalid_argument);
+    StimulusSpec bad_order = step(1.0);
+    bad_order.integration.secondorder = 3;
+    EXPECT_EQ(Stimulus::install(sim(), bad_order).error().code, Errc::invalid_argument);
+    StimulusSpec bad_atol = step(1.0);
+    bad_atol.integration.solver = Solver::cvode;
+    bad_atol.integration.atol = 0;
+    EXPECT_EQ(Stimulus::install(sim(), bad_atol).error().code, Errc::invalid_argument);
     StimulusSpec bad_epsp = step(1.0);
     bad_epsp.epsps.push_back({{"soma", 0.5}, 10.0, 0.5, 5.0, 5.0});
     EXPECT_EQ(Stimulus::install(sim(), bad_epsp).error().code, Errc::invalid_argument);

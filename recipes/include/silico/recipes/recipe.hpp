@@ -136,15 +136,24 @@ struct StimulusSpec {
     std::vector<Epsp> epsps;
 };
 
+// The opt-in fast mode (`[simulation.fast]`, docs/recipes.md): settings that trade a measured error for speed.
+// Absent in an exact recipe, so it changes neither an exact recipe's canonical form nor its keys.
+struct FastSpec {
+    // NEURON's `secondorder` for the fixed step: 1 Crank-Nicolson for v, 2 also ionic currents and
+    // concentrations at the half step; second-order accurate, so a coarser simulation.dt stays close to exact.
+    std::int64_t secondorder = 2;
+};
+
 struct SimulationSpec {
     double tstop = 0;   // ms
     double dt = 0.025;  // ms (fixed step; initial step for cvode)
     Solver solver = Solver::fixed;
-    double temperature = 34;      // °C, NEURON celsius
-    double v_init = -75;          // mV
-    std::int64_t trials = 1;      // trials per condition
-    double atol = 1e-3;           // cvode absolute tolerance
-    Units units = Units::modern;  // physical constants, set per trial (process-wide NEURON state)
+    double temperature = 34;       // °C, NEURON celsius
+    double v_init = -75;           // mV
+    std::int64_t trials = 1;       // trials per condition
+    double atol = 1e-3;            // cvode absolute tolerance
+    Units units = Units::modern;   // physical constants, set per trial (process-wide NEURON state)
+    std::optional<FastSpec> fast;  // absent: the exact mode (implicit Euler, secondorder 0)
 };
 
 struct RecordSite {

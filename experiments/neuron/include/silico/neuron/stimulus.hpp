@@ -22,7 +22,7 @@ namespace silico::experiments {
 
 enum class Solver {
     fixed_step,  // implicit Euler with step dt (cvode.active(0))
-    cvode,       // NEURON's variable-step CVODE with its default tolerances (atol 1e-3, rtol 0)
+    cvode,       // NEURON's variable-step CVODE (rtol 0, absolute tolerance `atol`; NEURON's default 1e-3)
 };
 
 struct Integration {
@@ -31,6 +31,10 @@ struct Integration {
     double tstop = 100.0;   // ms
     double v_init = -75.0;  // mV, finitialize's initial membrane potential
     double celsius = 34.0;  // degC; matters for Nernst potentials (eca), not for the Hay channels
+    // NEURON's `secondorder` for fixed_step: 0 implicit Euler (ISF, the exact mode), 1 Crank-Nicolson, 2 also
+    // ionic currents at the half step. Set on every run, since it is global hoc state.
+    int secondorder = 0;
+    double atol = 1e-3;  // CVODE's absolute tolerance (cvode only)
 };
 
 // NEURON's IClamp: amplitude (nA) from delay to delay + duration (ms). A step or a pulse.
