@@ -52,6 +52,16 @@ rm -rf "${root:?}$files_to"
 mkdir -p "$root$files_to"
 tar -C "$src/$files_from" --exclude=./build --exclude='./build-*' -cf - . | tar -C "$root$files_to" -xf -
 cp /etc/resolv.conf "$root/etc/resolv.conf"
+# The build host's own certificate authorities, like its resolv.conf: a host whose HTTPS passes through a
+# TLS-intercepting proxy trusts the proxy's CA in /usr/local/share/ca-certificates, and `npm ci` in the root
+# must trust it too. The root's ca-certificates (installed by %post) adds them to its bundle, and node reads
+# that bundle through NODE_EXTRA_CA_CERTS. A host without local CAs passes nothing.
+extra_ca=
+if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+  mkdir -p "$root/usr/local/share/ca-certificates"
+  cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
+  extra_ca=/etc/ssl/certs/ca-certificates.crt
+fi
 
 environment=$(section environment)
 post=$(section post)
@@ -62,11 +72,15 @@ unshare --mount --propagation private /bin/bash -euo pipefail -c '
   mount -t proc proc "$root/proc"
   mount --rbind /dev "$root/dev"
   mount -t tmpfs tmpfs "$root/tmp"
+  # A root reused from a failed attempt may hold ca-certificates already: refresh its bundle.
+  if [[ -x "$root/usr/sbin/update-ca-certificates" ]]; then
+    chroot "$root" /usr/sbin/update-ca-certificates >/dev/null
+  fi
   chroot "$root" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-    HOME=/root /bin/bash -c "$2
+    HOME=/root ${5:+NODE_EXTRA_CA_CERTS=$5} /bin/bash -c "$2
 $3"
   echo "build-rootfs: running %test"
   chroot "$root" /usr/bin/env -i PATH=/usr/local/bin:/usr/bin:/bin /bin/bash -c "$2
 $4"
-' build-rootfs "$root" "$environment" "$post" "$test_section"
+' build-rootfs "$root" "$environment" "$post" "$test_section" "$extra_ca"
 echo "build-rootfs: done; chroot $root /usr/local/bin/silico --version"
