@@ -226,162 +226,229 @@ Result<store::NamedBlob> array_output(std::string name, Result<std::string> byte
     return store::NamedBlob{std::move(name), std::move(*bytes)};
 }
 
-Result<SimrunFolder> read_simrun_folder(const fs::path& dir, const std::string& relative, double threshold) {
-    using namespace silico::experiments;
-    const std::string where = "simrun folder " + dir.string();
-    std::map<std::int64_t, fs::path> synapse_files, cell_files;
-    fs::path soma_file, neuron_param, network_param;
-    std::vector<std::pair<std::string, fs::path>> dend_files;
+// The files of one simrun folder, by role (sorted by name, so a folder reads the same on every file system).
+struct SimrunFiles {
+    std::map<std::int64_t, fs::path> synapses, cells;  // by trial number
+    fs::path soma, neuron_param, network_param;
+    std::vector<std::pair<std::string, fs::path>> dendrites;  // file name, path
+};
+
+Result<SimrunFiles> classify_simrun_files(const fs::path& dir, const std::string& where) {
     static const std::regex synapses_re(R"(simulation_run(\d+)_synapses\.csv)");
     static const std::regex cells_re(R"(simulation_run(\d+)_presynaptic_cells\.csv)");
     std::vector<fs::path> entries;
     for (const auto& e : fs::directory_iterator(dir))
         if (e.is_regular_file()) entries.push_back(e.path());
     std::ranges::sort(entries);
+    SimrunFiles files;
     for (const auto& p : entries) {
         const std::string f = p.filename().string();
         std::smatch m;
         if (std::regex_match(f, m, synapses_re)) {
-            synapse_files[std::stoll(m[1].str())] = p;
+            files.synapses[std::stoll(m[1].str())] = p;
         } else if (std::regex_match(f, m, cells_re)) {
-            cell_files[std::stoll(m[1].str())] = p;
+            files.cells[std::stoll(m[1].str())] = p;
         } else if (f.ends_with("_vm_all_traces.csv")) {
-            if (!soma_file.empty())
+            if (!files.soma.empty())
                 return fail(Errc::parse,
-                            "two soma trace files: " + soma_file.filename().string() + " and " + f, where);
-            soma_file = p;
+                            "two soma trace files: " + files.soma.filename().string() + " and " + f, where);
+            files.soma = p;
         } else if (f.ends_with("_vm_dend_traces.csv")) {
-            dend_files.emplace_back(f, p);
+            files.dendrites.emplace_back(f, p);
         } else if (f.ends_with("_neuron_model.param") || f.ends_with("_neuron_model.param.TEMPLATE")) {
-            neuron_param = p;
+            files.neuron_param = p;
         } else if (f.ends_with("_network_model.param") || f.ends_with("_network_model.param.TEMPLATE")) {
-            network_param = p;
+            files.network_param = p;
         }
     }
-    if (synapse_files.empty())
+    return files;
+}
+
+// ISF numbers a folder's trials by their synapse files; a presynaptic-cells file, where the folder has any,
+// must exist for every one of them, and none without its synapse file.
+Status check_trial_files(const SimrunFiles& files, const std::string& where) {
+    using namespace silico::experiments;
+    if (files.synapses.empty())
         return fail(Errc::parse, "no simulation_run*_synapses.csv: ISF numbers the trials by these files",
                     where);
-    if (!cell_files.empty())
-        for (const auto& [n, f] : synapse_files)
-            if (!cell_files.contains(n))
+    if (!files.cells.empty())
+        for (const auto& [n, f] : files.synapses)
+            if (!files.cells.contains(n))
                 return fail(Errc::parse,
                             "missing " + presynaptic_cells_file_name(n) + " (other trials have one)", where);
-    for (const auto& [n, f] : cell_files)
-        if (!synapse_files.contains(n))
+    for (const auto& [n, f] : files.cells)
+        if (!files.synapses.contains(n))
             return fail(Errc::parse, f.filename().string() + " has no " + synapse_activation_file_name(n),
                         where);
-    const std::string soma_name = soma_file.filename().string();
-    const std::string prefix =
-        soma_name.substr(0, soma_name.size() - std::string_view("vm_all_traces.csv").size());
+    return {};
+}
 
-    auto soma = read_vm_traces_file(soma_file);
-    if (!soma) return std::unexpected(soma.error());
-    if (soma->runs.size() != synapse_files.size())
-        return fail(Errc::parse,
-                    std::to_string(synapse_files.size()) + " synapse activation files but " + soma_name +
-                        " has " + std::to_string(soma->runs.size()) + " trace columns",
-                    where);
-    struct Site {
-        std::string name;
-        VmTraces traces;
-        Digest digest;
-    };
-    std::vector<Site> sites;
-    for (const auto& [f, p] : dend_files) {
+// A dendritic recording site of the folder: its traces, one column per trial, and the digest of its file.
+struct SimrunSite {
+    std::string name;
+    experiments::VmTraces traces;
+    Digest digest;
+};
+
+// The sites' files must hold a column per soma trace, sampled at the soma's times.
+Result<std::vector<SimrunSite>> read_sites(const SimrunFiles& files, const experiments::VmTraces& soma,
+                                           const std::string& prefix, const std::string& where) {
+    const std::string soma_name = files.soma.filename().string();
+    std::vector<SimrunSite> sites;
+    for (const auto& [f, p] : files.dendrites) {
         std::string label = f.substr(0, f.size() - std::string_view("_vm_dend_traces.csv").size());
         if (label.starts_with(prefix)) label = label.substr(prefix.size());
-        auto traces = read_vm_traces_file(p);
+        auto traces = experiments::read_vm_traces_file(p);
         if (!traces) return std::unexpected(traces.error());
-        if (traces->runs.size() != soma->runs.size())
+        if (traces->runs.size() != soma.runs.size())
             return fail(Errc::parse,
                         f + " has " + std::to_string(traces->runs.size()) + " trace columns, " + soma_name +
-                            " has " + std::to_string(soma->runs.size()),
+                            " has " + std::to_string(soma.runs.size()),
                         where);
-        if (traces->t != soma->t)
+        if (traces->t != soma.t)
             return fail(Errc::parse, f + " is sampled at other times than " + soma_name, where);
         auto text = read_file(p);
         if (!text) return std::unexpected(text.error());
         sites.push_back({label, std::move(*traces), sha256(*text)});
     }
-    auto soma_text = read_file(soma_file);
-    if (!soma_text) return std::unexpected(soma_text.error());
-    const Digest soma_digest = sha256(*soma_text);
-    std::optional<std::string> neuron_bytes, network_bytes;
-    if (!neuron_param.empty()) {
-        auto b = read_file(neuron_param);
-        if (!b) return std::unexpected(b.error());
-        neuron_bytes = std::move(*b);
-    }
-    if (!network_param.empty()) {
-        auto b = read_file(network_param);
-        if (!b) return std::unexpected(b.error());
-        network_bytes = std::move(*b);
-    }
-    auto time = store::encode_f64_table({soma->t});
-    if (!time) return std::unexpected(time.error().within(soma_name));
+    return sites;
+}
 
+// The bytes of a file the folder may lack (the parameter copies): nullopt when `file` is empty.
+Result<std::optional<std::string>> read_optional_file(const fs::path& file) {
+    if (file.empty()) return std::optional<std::string>{};
+    auto bytes = read_file(file);
+    if (!bytes) return std::unexpected(bytes.error());
+    return std::optional<std::string>{std::move(*bytes)};
+}
+
+// What every trial of a folder shares: the soma traces (a column per trial), the sites, the time axis and the
+// parameter copies, each with the digest that goes into the trial keys.
+struct SimrunShared {
+    std::string soma_name;
+    experiments::VmTraces soma;
+    Digest soma_digest;
+    std::vector<SimrunSite> sites;
+    std::string time;  // the encoded time axis
+    std::optional<std::string> neuron_param, network_param;
+};
+
+Result<SimrunShared> read_shared(const SimrunFiles& files, const std::string& where) {
+    SimrunShared shared;
+    shared.soma_name = files.soma.filename().string();
+    const std::string prefix =
+        shared.soma_name.substr(0, shared.soma_name.size() - std::string_view("vm_all_traces.csv").size());
+    auto soma = experiments::read_vm_traces_file(files.soma);
+    if (!soma) return std::unexpected(soma.error());
+    if (soma->runs.size() != files.synapses.size())
+        return fail(Errc::parse,
+                    std::to_string(files.synapses.size()) + " synapse activation files but " +
+                        shared.soma_name + " has " + std::to_string(soma->runs.size()) + " trace columns",
+                    where);
+    shared.soma = std::move(*soma);
+    auto sites = read_sites(files, shared.soma, prefix, where);
+    if (!sites) return std::unexpected(sites.error());
+    shared.sites = std::move(*sites);
+    auto soma_text = read_file(files.soma);
+    if (!soma_text) return std::unexpected(soma_text.error());
+    shared.soma_digest = sha256(*soma_text);
+    auto neuron = read_optional_file(files.neuron_param);
+    if (!neuron) return std::unexpected(neuron.error());
+    shared.neuron_param = std::move(*neuron);
+    auto network = read_optional_file(files.network_param);
+    if (!network) return std::unexpected(network.error());
+    shared.network_param = std::move(*network);
+    auto time = store::encode_f64_table({shared.soma.t});
+    if (!time) return std::unexpected(time.error().within(shared.soma_name));
+    shared.time = std::move(*time);
+    return shared;
+}
+
+// The presynaptic cells of a trial, encoded into `out` and hashed into its key.
+Status add_presynaptic_cells(const fs::path& file, recipes::KeyBuilder& key,
+                             std::vector<store::NamedBlob>& out) {
+    auto cells_text = read_file(file);
+    if (!cells_text) return std::unexpected(cells_text.error());
+    auto cells = experiments::parse_presynaptic_cells(*cells_text, file.string());
+    if (!cells) return std::unexpected(cells.error());
+    key.add("cells", sha256(*cells_text));
+    auto presynaptic = store::encode_presynaptic_spikes(store::PresynapticSpikeColumns::of(*cells));
+    if (!presynaptic) return std::unexpected(presynaptic.error().within(file.string()));
+    out.insert(out.end(), std::make_move_iterator(presynaptic->begin()),
+               std::make_move_iterator(presynaptic->end()));
+    return {};
+}
+
+// Trial `number`, the folder's trace column `column`: its outputs, its spikes, and its key, a digest of
+// every file byte it was read from.
+Result<SimrunTrial> read_simrun_trial(const SimrunFiles& files, const SimrunShared& shared,
+                                      const std::string& relative, std::int64_t number, std::size_t column,
+                                      double threshold) {
+    SimrunTrial trial;
+    trial.number = number;
+    char padded[32];
+    std::snprintf(padded, sizeof padded, "%06lld", static_cast<long long>(number));
+    trial.index = relative + "/" + padded;
+    recipes::KeyBuilder key(k_isf_import_key_format);
+    key.add("index", trial.index);
+
+    const fs::path& syn_file = files.synapses.at(number);
+    auto syn_text = read_file(syn_file);
+    if (!syn_text) return std::unexpected(syn_text.error());
+    auto synapses = experiments::parse_synapse_activation(*syn_text, syn_file.string());
+    if (!synapses) return std::unexpected(synapses.error());
+    key.add("synapses", sha256(*syn_text));
+    key.add("soma", shared.soma_digest).add("column", static_cast<std::uint64_t>(column));
+    for (const auto& s : shared.sites) key.add("site:" + s.name, s.digest);
+
+    auto& out = trial.outputs;
+    out.push_back({"time", shared.time});
+    auto v = array_output("soma.v", store::encode_f64_table({shared.soma.runs[column]}));
+    if (!v) return std::unexpected(v.error().within(shared.soma_name));
+    out.push_back(std::move(*v));
+    for (const auto& s : shared.sites) {
+        auto sv = array_output(s.name + ".v", store::encode_f64_table({s.traces.runs[column]}));
+        if (!sv) return std::unexpected(sv.error());
+        out.push_back(std::move(*sv));
+    }
+    trial.spikes = experiments::detect_spikes(shared.soma.t, shared.soma.runs[column], threshold);
+    auto spikes = array_output("spikes", store::encode_spike_lists({trial.spikes}));
+    if (!spikes) return std::unexpected(spikes.error());
+    out.push_back(std::move(*spikes));
+
+    auto activation = store::encode_synapse_activation(store::SynapseActivationColumns::of(*synapses));
+    if (!activation) return std::unexpected(activation.error().within(syn_file.string()));
+    out.insert(out.end(), std::make_move_iterator(activation->begin()),
+               std::make_move_iterator(activation->end()));
+    if (auto c = files.cells.find(number); c != files.cells.end())
+        if (auto st = add_presynaptic_cells(c->second, key, out); !st) return std::unexpected(st.error());
+    if (shared.neuron_param) {
+        out.push_back({"parameters.neuron", *shared.neuron_param});
+        key.add("parameters.neuron", sha256(*shared.neuron_param));
+    }
+    if (shared.network_param) {
+        out.push_back({"parameters.network", *shared.network_param});
+        key.add("parameters.network", sha256(*shared.network_param));
+    }
+    trial.key = key.finish();
+    return trial;
+}
+
+Result<SimrunFolder> read_simrun_folder(const fs::path& dir, const std::string& relative, double threshold) {
+    const std::string where = "simrun folder " + dir.string();
+    auto files = classify_simrun_files(dir, where);
+    if (!files) return std::unexpected(files.error());
+    if (auto st = check_trial_files(*files, where); !st) return std::unexpected(st.error());
+    auto shared = read_shared(*files, where);
+    if (!shared) return std::unexpected(shared.error());
     SimrunFolder folder;
     folder.dir = dir;
     folder.relative = relative;
     std::size_t column = 0;
-    for (const auto& [number, syn_file] : synapse_files) {
-        SimrunTrial trial;
-        trial.number = number;
-        char padded[32];
-        std::snprintf(padded, sizeof padded, "%06lld", static_cast<long long>(number));
-        trial.index = relative + "/" + padded;
-        recipes::KeyBuilder key(k_isf_import_key_format);
-        key.add("index", trial.index);
-
-        auto syn_text = read_file(syn_file);
-        if (!syn_text) return std::unexpected(syn_text.error());
-        auto synapses = parse_synapse_activation(*syn_text, syn_file.string());
-        if (!synapses) return std::unexpected(synapses.error());
-        key.add("synapses", sha256(*syn_text));
-        key.add("soma", soma_digest).add("column", static_cast<std::uint64_t>(column));
-        for (const auto& s : sites) key.add("site:" + s.name, s.digest);
-
-        auto& out = trial.outputs;
-        out.push_back({"time", *time});
-        auto v = array_output("soma.v", store::encode_f64_table({soma->runs[column]}));
-        if (!v) return std::unexpected(v.error().within(soma_name));
-        out.push_back(std::move(*v));
-        for (const auto& s : sites) {
-            auto sv = array_output(s.name + ".v", store::encode_f64_table({s.traces.runs[column]}));
-            if (!sv) return std::unexpected(sv.error());
-            out.push_back(std::move(*sv));
-        }
-        trial.spikes = detect_spikes(soma->t, soma->runs[column], threshold);
-        auto spikes = array_output("spikes", store::encode_spike_lists({trial.spikes}));
-        if (!spikes) return std::unexpected(spikes.error());
-        out.push_back(std::move(*spikes));
-
-        auto activation = store::encode_synapse_activation(store::SynapseActivationColumns::of(*synapses));
-        if (!activation) return std::unexpected(activation.error().within(syn_file.string()));
-        out.insert(out.end(), std::make_move_iterator(activation->begin()),
-                   std::make_move_iterator(activation->end()));
-        if (auto c = cell_files.find(number); c != cell_files.end()) {
-            auto cells_text = read_file(c->second);
-            if (!cells_text) return std::unexpected(cells_text.error());
-            auto cells = parse_presynaptic_cells(*cells_text, c->second.string());
-            if (!cells) return std::unexpected(cells.error());
-            key.add("cells", sha256(*cells_text));
-            auto presynaptic = store::encode_presynaptic_spikes(store::PresynapticSpikeColumns::of(*cells));
-            if (!presynaptic) return std::unexpected(presynaptic.error().within(c->second.string()));
-            out.insert(out.end(), std::make_move_iterator(presynaptic->begin()),
-                       std::make_move_iterator(presynaptic->end()));
-        }
-        if (neuron_bytes) {
-            out.push_back({"parameters.neuron", *neuron_bytes});
-            key.add("parameters.neuron", sha256(*neuron_bytes));
-        }
-        if (network_bytes) {
-            out.push_back({"parameters.network", *network_bytes});
-            key.add("parameters.network", sha256(*network_bytes));
-        }
-        trial.key = key.finish();
-        folder.trials.push_back(std::move(trial));
-        ++column;
+    for (const auto& trial_files : files->synapses) {
+        auto trial = read_simrun_trial(*files, *shared, relative, trial_files.first, column++, threshold);
+        if (!trial) return std::unexpected(trial.error());
+        folder.trials.push_back(std::move(*trial));
     }
     return folder;
 }
