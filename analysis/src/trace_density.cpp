@@ -2,19 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <optional>
 
-#include "trial_outputs.hpp"
+#include "trace_walk.hpp"
 
 namespace silico::analysis {
 
 namespace {
-
-struct GroupState {
-    std::optional<Digest> time_digest;
-    std::string first_index;
-    std::vector<std::size_t> time_bin;  // per sample
-};
 
 Status check_options(const TraceDensityOptions& o) {
     if (o.time_bins == 0 || o.value_bins == 0)
@@ -63,28 +56,6 @@ void add_line(const TraceDensityOptions& o, const std::vector<std::size_t>& bin_
     }
 }
 
-// The row's time samples, checked against (or adopted as) the group's.
-Status adopt_time(const store::Store& store, const store::TrialRecord& record, const std::string& index,
-                  const TraceDensityOptions& o, GroupState& state, TraceDensityGroup& out) {
-    auto ref = record.outputs.find("time");
-    if (ref == record.outputs.end()) return fail(Errc::not_found, "has no output time", "trial " + index);
-    if (state.time_digest) {
-        if (ref->second.digest == *state.time_digest) return {};
-        return fail(Errc::invalid_argument,
-                    "is sampled at other times than trial " + state.first_index + " of the same group",
-                    "trial " + index);
-    }
-    auto t = detail::read_output(store, record, "time", index);
-    if (!t) return std::unexpected(t.error());
-    if (t->f64.size() != 1) return fail(Errc::corruption, "time is not one column", "trial " + index);
-    out.time = std::move(t->f64[0]);
-    state.time_digest = ref->second.digest;
-    state.first_index = index;
-    state.time_bin = time_bins_of(out.time, o.time_bins);
-    out.counts.assign(o.time_bins * o.value_bins, 0);
-    return {};
-}
-
 }  // namespace
 
 Result<TraceDensityResult> query_trace_density(const store::Store& store, const Dataset& dataset,
@@ -96,30 +67,22 @@ Result<TraceDensityResult> query_trace_density(const store::Store& store, const 
     if (!groups) return std::unexpected(groups.error());
     const std::string output = options.site + "." + options.variable;
     TraceDensityResult r{options, groups->columns, std::vector<TraceDensityGroup>(groups->count())};
-    std::vector<GroupState> states(groups->count());
-    for (std::size_t i = 0; i < dataset.size(); ++i) {
-        const std::int32_t g = groups->row_group[i];
-        if (g < 0) continue;
-        const auto& index = dataset.index()[i];
-        auto record = detail::row_record(store, dataset, i);
-        if (!record) return std::unexpected(record.error());
+    std::vector<std::vector<std::size_t>> time_bin(groups->count());  // per group: each sample's time bin
+    auto add = [&](std::size_t g, const std::vector<double>& time, bool first,
+                   std::vector<double>& v) -> Status {
         auto& out = r.groups[g];
-        if (auto st = adopt_time(store, *record, index, options, states[g], out); !st)
-            return std::unexpected(st.error());
-        auto trace = detail::read_output(store, *record, output, index);
-        if (!trace) return std::unexpected(trace.error());
-        if (trace->kind != store::ArrayKind::f64_table || trace->f64.size() != 1)
-            return fail(Errc::invalid_argument, output + " is not one trace", "trial " + index);
-        auto& v = trace->f64[0];
-        if (v.size() != out.time.size())
-            return fail(Errc::corruption,
-                        output + " has " + std::to_string(v.size()) + " samples, time has " +
-                            std::to_string(out.time.size()),
-                        "trial " + index);
-        add_line(options, states[g].time_bin, v, out.counts);
+        if (first) {
+            out.time = time;
+            out.counts.assign(options.time_bins * options.value_bins, 0);
+            time_bin[g] = time_bins_of(time, options.time_bins);
+        }
+        add_line(options, time_bin[g], v, out.counts);
         if (out.traces.size() < options.keep_traces) out.traces.push_back(std::move(v));
         ++out.trials;
-    }
+        return {};
+    };
+    if (auto st = detail::walk_traces(store, dataset, *groups, output, add); !st)
+        return std::unexpected(st.error());
     for (std::size_t g = 0; g < r.groups.size(); ++g) r.groups[g].labels = groups->labels[g];
     return r;
 }

@@ -1,13 +1,12 @@
 #include "silico/analysis/traces.hpp"
 
 #include <cmath>
-#include <optional>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 
-#include "trial_outputs.hpp"
+#include "trace_walk.hpp"
 
 namespace silico::analysis {
 
@@ -16,8 +15,6 @@ namespace {
 // Running sums about a shift (the group's first trace), so the variance keeps its digits: sum of d and d^2
 // with d = v - shift.
 struct Accumulator {
-    std::optional<Digest> time_digest;
-    std::string first_index;
     std::vector<double> time, shift, sum, sum2;
     std::size_t n = 0;
 };
@@ -55,40 +52,11 @@ Result<TraceResult> query_traces(const store::Store& store, const Dataset& datas
     TraceResult r;
     r.options = options;
     r.columns = groups->columns;
-    for (std::size_t i = 0; i < dataset.size(); ++i) {
-        const std::int32_t g = groups->row_group[i];
-        if (g < 0) continue;
-        const auto& index = dataset.index()[i];
-        auto record = detail::row_record(store, dataset, i);
-        if (!record) return std::unexpected(record.error());
+    auto add = [&](std::size_t g, const std::vector<double>& time, bool first,
+                   std::vector<double>& v) -> Status {
         auto& a = acc[g];
-        auto time_ref = record->outputs.find("time");
-        if (time_ref == record->outputs.end())
-            return fail(Errc::not_found, "has no output time", "trial " + index);
-        if (!a.time_digest) {
-            auto t = detail::read_output(store, *record, "time", index);
-            if (!t) return std::unexpected(t.error());
-            if (t->f64.size() != 1) return fail(Errc::corruption, "time is not one column", "trial " + index);
-            a.time = std::move(t->f64[0]);
-            a.time_digest = time_ref->second.digest;
-            a.first_index = index;
-        } else if (time_ref->second.digest != *a.time_digest) {
-            return fail(Errc::invalid_argument,
-                        "is sampled at other times than trial " + a.first_index + " of the same group",
-                        "trial " + index);
-        }
-        auto trace = detail::read_output(store, *record, output, index);
-        if (!trace) return std::unexpected(trace.error());
-        if (trace->kind != store::ArrayKind::f64_table || trace->f64.size() != 1)
-            return fail(Errc::invalid_argument,
-                        output + " is not one trace (use --site for a site's recording)", "trial " + index);
-        const auto& v = trace->f64[0];
-        if (v.size() != a.time.size())
-            return fail(Errc::corruption,
-                        output + " has " + std::to_string(v.size()) + " samples, time has " +
-                            std::to_string(a.time.size()),
-                        "trial " + index);
-        if (a.n == 0) {
+        if (first) {
+            a.time = time;
             a.shift = v;
             a.sum.assign(v.size(), 0.0);
             a.sum2.assign(v.size(), 0.0);
@@ -97,7 +65,10 @@ Result<TraceResult> query_traces(const store::Store& store, const Dataset& datas
         }
         ++a.n;
         r.samples += v.size();
-    }
+        return {};
+    };
+    if (auto st = detail::walk_traces(store, dataset, *groups, output, add); !st)
+        return std::unexpected(st.error());
     r.groups.resize(groups->count());
     for (std::size_t g = 0; g < acc.size(); ++g) {
         auto& out = r.groups[g];

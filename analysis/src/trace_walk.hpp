@@ -1,0 +1,77 @@
+// The one loop of the trace queries (private to silico_analysis): `query traces` and `query trace density`
+// both visit every selected trial's recording of one variable, one trace per trial, sampled at the times of
+// the first trial of its group.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "silico/analysis/dataset.hpp"
+#include "silico/analysis/selection.hpp"
+#include "trial_outputs.hpp"
+
+namespace silico::analysis::detail {
+
+// A group's time axis: adopted from its first trial, and every later trial's "time" output must be the same
+// blob (the same digest), which is what makes a per-sample mean or density meaningful.
+struct GroupTime {
+    std::optional<Digest> digest;
+    std::string first_index;
+    std::vector<double> time;
+};
+
+// Errc::invalid_argument when the trial is sampled at other times than its group; reads the time axis only
+// for a group's first trial.
+inline Status adopt_time(const store::Store& store, const store::TrialRecord& record,
+                         const std::string& index, GroupTime& group) {
+    auto ref = record.outputs.find("time");
+    if (ref == record.outputs.end()) return fail(Errc::not_found, "has no output time", "trial " + index);
+    if (group.digest) {
+        if (ref->second.digest == *group.digest) return {};
+        return fail(Errc::invalid_argument,
+                    "is sampled at other times than trial " + group.first_index + " of the same group",
+                    "trial " + index);
+    }
+    auto t = read_output(store, record, "time", index);
+    if (!t) return std::unexpected(t.error());
+    if (t->f64.size() != 1) return fail(Errc::corruption, "time is not one column", "trial " + index);
+    group.time = std::move(t->f64[0]);
+    group.digest = ref->second.digest;
+    group.first_index = index;
+    return {};
+}
+
+// Calls visit(g, group_time, first, trace) for each selected row in dataset order: g its group, group_time
+// that group's time axis, first whether it is the group's first trial, trace its samples (one per time,
+// movable). The visitor returns a Status; the first error stops the walk. Errors name the trial.
+template <class Visit>
+Status walk_traces(const store::Store& store, const Dataset& dataset, const Groups& groups,
+                   const std::string& output, Visit&& visit) {
+    std::vector<GroupTime> times(groups.count());
+    for (std::size_t i = 0; i < dataset.size(); ++i) {
+        const std::int32_t g = groups.row_group[i];
+        if (g < 0) continue;
+        const auto& index = dataset.index()[i];
+        auto record = row_record(store, dataset, i);
+        if (!record) return std::unexpected(record.error());
+        GroupTime& time = times[g];
+        const bool first = !time.digest;
+        if (auto st = adopt_time(store, *record, index, time); !st) return st;
+        auto trace = read_output(store, *record, output, index);
+        if (!trace) return std::unexpected(trace.error());
+        if (trace->kind != store::ArrayKind::f64_table || trace->f64.size() != 1)
+            return fail(Errc::invalid_argument,
+                        output + " is not one trace (use --site for a site's recording)", "trial " + index);
+        auto& v = trace->f64[0];
+        if (v.size() != time.time.size())
+            return fail(Errc::corruption,
+                        output + " has " + std::to_string(v.size()) + " samples, time has " +
+                            std::to_string(time.time.size()),
+                        "trial " + index);
+        if (auto st = visit(static_cast<std::size_t>(g), time.time, first, v); !st) return st;
+    }
+    return {};
+}
+
+}  // namespace silico::analysis::detail
