@@ -140,6 +140,8 @@ Status open_db(Store::Impl& impl) {
     db_options.create_missing_column_families = true;
     db_options.max_open_files = -1;  // secondaries need it; files stay open while a writer compacts
     db_options.keep_log_file_num = 5;
+    // A log file is deleted only when every column family with data in it has flushed (Options::max_log_bytes).
+    db_options.max_total_wal_size = impl.options.max_log_bytes;
     std::vector<rocksdb::ColumnFamilyHandle*> handles;
     rocksdb::DB* raw = nullptr;
     const std::string path = db_path(impl.dir).string();
@@ -213,6 +215,13 @@ Store::Impl::~Impl() {
 
 void Store::Impl::close() {
     if (db) {
+        // A writer flushes what its memtables hold, so readers that open later find it in table files
+        // instead of replaying the log. Nothing depends on it succeeding: the synced log keeps every commit.
+        if (!options.read_only) {
+            rocksdb::FlushOptions flush;
+            flush.allow_write_stall = true;
+            db->Flush(flush, cfs).PermitUncheckedError();
+        }
         for (auto* h : cfs) db->DestroyColumnFamilyHandle(h);
         cfs.clear();
         db->Close();

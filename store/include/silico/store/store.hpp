@@ -52,6 +52,10 @@ struct Options {
     // Bytes buffered in memory before RocksDB flushes them to a table file. Tests lower it so that flushes
     // and compactions happen while readers read.
     std::size_t write_buffer_bytes = 64u << 20;
+    // Bytes of write-ahead log beyond which the column families pinning its oldest file are flushed. The log
+    // is what a reader replays when it opens; the small families (records, seeds) would otherwise keep every
+    // log file alive until RocksDB's own bound of 4 x all write buffers (gigabytes).
+    std::size_t max_log_bytes = 128u << 20;
 };
 
 // An output blob of a trial or a named item: its digest and sizes.
