@@ -123,10 +123,12 @@ TEST_F(Planning, AnExactRecipeHasNoFastModeInItsCanonicalFormSoItsKeysStayAsThey
     EXPECT_EQ(names, (std::vector<std::string>{"atol", "dt", "solver", "temperature", "trials", "tstop",
                                                "units", "v_init"}));
     // An empty [simulation.fast] is its defaults written out (secondorder 2), and a fast key is not exact's.
+    const auto exact_keys = keys_of(k_base_recipe);
     const auto fast = keys_of(std::string(k_base_recipe) + "[simulation.fast]\n");
+    const Recipe empty_fast_table = m_last;  // keys_of keeps the recipe it parsed last
     EXPECT_EQ(fast, keys_of(std::string(k_base_recipe) + "[simulation.fast]\nsecondorder = 2\n"));
-    EXPECT_NE(fast, keys_of(k_base_recipe));
-    auto conditions = expand_conditions(m_last);
+    EXPECT_NE(fast, exact_keys);
+    auto conditions = expand_conditions(empty_fast_table);
     ASSERT_TRUE(conditions.has_value());
     ASSERT_TRUE(conditions->at(0).spec.simulation.fast.has_value());
     EXPECT_EQ(conditions->at(0).spec.simulation.fast->secondorder, 2);
