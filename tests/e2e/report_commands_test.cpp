@@ -56,7 +56,13 @@ const std::string k_play_probe = R"(<script>
     var colored = 0, sum = 0;
     box.querySelectorAll('canvas').forEach(function (c) {
       if (!c.width || !c.height) return;
-      var d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      // A copy read once: reading the chart's own canvas twice makes Chromium log a performance hint.
+      var copy = document.createElement('canvas');
+      copy.width = c.width;
+      copy.height = c.height;
+      var context = copy.getContext('2d');
+      context.drawImage(c, 0, 0);
+      var d = context.getImageData(0, 0, c.width, c.height).data;
       for (var i = 0; i < d.length; i += 4) {
         if (d[i + 3] > 0 && Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]) > 80) ++colored;
         sum = (sum * 31 + d[i] + 3 * d[i + 1] + 7 * d[i + 2] + 11 * d[i + 3]) % 2147483647;
@@ -252,7 +258,9 @@ TEST_F(ReportCommands, TheDendriticAnimationAdvancesWhenPlayed) {
     std::vector<Figure> figures;
     auto page = load(html, figures, k_play_probe, "--virtual-time-budget=8000");
     expect_clean(page);
-    for (const auto& f : figures) EXPECT_GT(f.colored, 100) << f.kind << " is empty";
+    // One trial: its raster is three spikes (~70 pixels), every other figure far more.
+    for (const auto& f : figures)
+        EXPECT_GT(f.colored, f.kind == "raster" ? 20 : 100) << f.kind << " is empty";
     // Every recorded variable is offered; 301 frames: 60 ms every 0.2 ms.
     for (const char* v : {">v<", ">Ca_LVAst.ica<", ">cai<"})
         EXPECT_NE(page.dom.find(v), std::string::npos) << v;
@@ -281,7 +289,8 @@ TEST_F(ReportCommands, TheDendriticAnimationAdvancesWhenPlayed) {
     EXPECT_EQ(m[1], "0");
     EXPECT_GT(std::stoi(m[4]), 5) << "the animation alone did not advance when played";
     EXPECT_NE(m[8], m[3]) << "the animation alone shows the same pixels after playing";
-    EXPECT_NE(solo.dom.find("Ca_LVAst.ica of every segment"), std::string::npos);
+    // --variable puts Ca_LVAst.ica first in the menu: the one drawn (the chart's title is canvas text).
+    EXPECT_NE(solo.dom.find("<option value=\"0\">Ca_LVAst.ica</option>"), std::string::npos);
     EXPECT_TRUE(testing_support::screenshot(with_script(*s_tmp / "animation.html", seek_probe(140), ".seek"),
                                             k_artefacts / "plot_animation_bac_ica.png", 1200, 600,
                                             s_tmp->path()));
