@@ -326,11 +326,13 @@
       name: label, type: 'scatter', symbolSize: 4, data: [], itemStyle: { color: LABEL_COLORS[i % LABEL_COLORS.length] },
     }));
     return base(variable.name + ' of every segment against soma distance (trial ' + a.trial + ')', {
-      legend: { top: 20, textStyle: { fontSize: 11 } },
-      grid: { left: 72, right: 28, top: 56, bottom: 48 },
+      legend: { top: 24, textStyle: { fontSize: 11 } },
+      grid: { left: 72, right: 28, top: 60, bottom: 48 },
       tooltip: { trigger: 'item', formatter: (q) => q.seriesName + ', ' + fmt(q.value[0]) + ' µm: ' + fmt(q.value[1]) },
       xAxis: valueAxis('soma distance (µm)', { min: 0, scale: false }),
-      yAxis: valueAxis(variable.name, { min: variable.min, max: variable.max, scale: false, nameGap: 52 }),
+      // The range is the data's own (frames compare); its unrounded ends are left unlabelled.
+      yAxis: valueAxis(variable.name, { min: variable.min, max: variable.max, scale: false, nameGap: 52,
+                                        axisLabel: { formatter: fmt, showMinLabel: false, showMaxLabel: false } }),
       series: series,
     });
   }
