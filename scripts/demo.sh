@@ -7,7 +7,9 @@
 #                                                     synthetic network (soma Vm + synapse activation stored)
 #   5. silico query window / psth                     the answer: trials that spiked in the response window,
 #                                                     and the PSTH around the deflection (docs/analysis.md)
-#   6. silico report ... -o report.html               the evoked demo as one self-contained HTML page
+#   6. silico run recipes/examples/demo_bac.toml      one BAC trial with every segment recorded, and its
+#      silico report ... -o report_dendrites.html     report: the dendritic animation (docs/report.md)
+#   7. silico report ... -o report.html               the evoked demo as one self-contained HTML page
 #                                                     (docs/report.md); its path is the last line printed
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,5 +39,10 @@ echo "== silico query window $evoked --from 245 --to 265   (trials with a spike 
 "$silico" query window "$evoked" --from 245 --to 265
 echo "== silico query psth $evoked --from 235 --to 295 --bin 5   (spikes per trial and bin around the deflection)"
 "$silico" query psth "$evoked" --from 235 --to 295 --bin 5
+bac=recipes/examples/demo_bac.toml
+echo "== silico run $bac   (BAC firing; v, Ca_LVAst.ica and cai of every segment every 0.2 ms)"
+"$silico" run "$bac"
+echo "== silico report $bac -o report_dendrites.html   (the dendritic animation: play it in a browser)"
+"$silico" report "$bac" -o report_dendrites.html
 echo "== silico report $evoked -o report.html   (summary, PSTH, raster, traces, mean ± SD, synapse heat map)"
 "$silico" report "$evoked" -o report.html

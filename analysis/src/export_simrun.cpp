@@ -23,11 +23,13 @@ std::string folder_of(const std::string& index) {
     return slash == std::string::npos || slash == 0 ? "trials" : index.substr(0, slash);
 }
 
-// The trial's recorded sites besides the soma: outputs "<site>.v".
+// The trial's recorded sites besides the soma: outputs "<site>.v" ("dendrites.v", every segment of a
+// [record.dendrites] recording, is no site: ISF's simrun files have no place for it).
 std::vector<std::string> sites_of(const store::TrialRecord& record) {
     std::vector<std::string> sites;
     for (const auto& [name, blob] : record.outputs)
-        if (name.ends_with(".v") && name != "soma.v") sites.push_back(name.substr(0, name.size() - 2));
+        if (name.ends_with(".v") && name != "soma.v" && !name.starts_with("dendrites."))
+            sites.push_back(name.substr(0, name.size() - 2));
     return sites;
 }
 

@@ -59,6 +59,14 @@ std::string whisker(const Json& v) {
 std::string not_empty(const Json& v) {
     return v.get<std::string>().empty() ? "must not be empty" : "";
 }
+// A site's outputs are "<name>.<variable>": a name that other outputs start with would collide with them.
+std::string site_name(const Json& v) {
+    const auto name = v.get<std::string>();
+    if (name.empty()) return "must not be empty";
+    for (const char* taken : {"soma", "dendrites", "synapse_activation", "presynaptic_spikes"})
+        if (name == taken) return "is taken by other outputs (" + name + ".*); choose another site name";
+    return "";
+}
 
 Field f(std::string name, Type type, const char* doc) {
     Field field;
@@ -253,13 +261,19 @@ const Fields& recipe_schema() {
         table("fast", Type::table, &k_fast, "opt-in fast mode (not exact; its error is in docs/recipes.md)"),
     });
     static const Fields k_site = sorted({
-        req(checked(f("name", Type::string, "site name"), not_empty)),
+        req(checked(f("name", Type::string, "site name"), site_name)),
         f("landmarks", Type::path, "Amira landmark file"),
         swept(checked(f("soma_distance", Type::number, "µm from soma(0)"), non_negative)),
         def(f("label", Type::string, "section label for soma_distance"), "ApicalDendrite"),
         def(checked(f("variables", Type::string_list, "range variables"), variable_name), Json::array({"v"})),
     });
+    static const Fields k_dendrites = sorted({
+        def(checked(f("variables", Type::string_list, "range variables in every segment"), variable_name),
+            Json::array({"v"})),
+        def(swept(checked(f("dt", Type::number, "ms between stored samples"), positive)), 0.2),
+    });
     static const Fields k_record = sorted({
+        table("dendrites", Type::table, &k_dendrites, "every segment of the cell at a coarser dt"),
         def(f("soma", Type::boolean, "record at the soma"), true),
         def(checked(f("variables", Type::string_list, "range variables at the soma"), variable_name),
             Json::array({"v"})),

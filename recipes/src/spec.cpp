@@ -133,6 +133,11 @@ Spec to_spec(const Json& doc, const Recipe& recipe) {
         site.variables = t["variables"].get<std::vector<std::string>>();
         s.record.sites.push_back(std::move(site));
     }
+    if (r.contains("dendrites")) {
+        const Json& d = r["dendrites"];
+        s.record.dendrites =
+            DendriteRecording{d["variables"].get<std::vector<std::string>>(), d["dt"].get<double>()};
+    }
     s.record.synapse_activation = r["synapse_activation"].get<bool>();
     s.record.presynaptic_spikes = r["presynaptic_spikes"].get<bool>();
     s.record.dt = r.contains("dt") ? r["dt"].get<double>() : s.simulation.dt;
@@ -181,6 +186,11 @@ void check_spec(const Spec& s, const Recipe& recipe, const std::string& where, D
     if (sim.solver == Solver::fixed && s.record.dt < sim.dt) {
         error("record.dt", "sampling interval " + Json(s.record.dt).dump() +
                                " ms is shorter than the fixed step dt " + Json(sim.dt).dump() + " ms");
+    }
+    if (sim.solver == Solver::fixed && s.record.dendrites && s.record.dendrites->dt < sim.dt) {
+        error("record.dendrites.dt", "sampling interval " + Json(s.record.dendrites->dt).dump() +
+                                         " ms is shorter than the fixed step dt " + Json(sim.dt).dump() +
+                                         " ms");
     }
     const bool has_network = s.input.network.present() || s.input.builder.has_value();
     if (s.input.network.present() && s.input.builder) {

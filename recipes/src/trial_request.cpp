@@ -164,6 +164,9 @@ Json spec_json(const Spec& s) {
                    {"presynaptic_spikes", s.record.presynaptic_spikes},
                    {"dt", s.record.dt},
                    {"precision", std::string(to_string(s.record.precision))}};
+    if (s.record.dendrites)  // only when given, so the request form of older recipes stays as it was
+        j["record"]["dendrites"] = {{"variables", s.record.dendrites->variables},
+                                    {"dt", s.record.dendrites->dt}};
     j["seeds"] = {{"root", s.seeds.root ? Json(*s.seeds.root) : Json(nullptr)},
                   {"mode", std::string(to_string(s.seeds.mode))}};
     return j;
@@ -229,6 +232,11 @@ Spec spec_of(const Json& j) {
         site.label = x.at("label").get<std::string>();
         site.variables = x.at("variables").get<std::vector<std::string>>();
         s.record.sites.push_back(std::move(site));
+    }
+    if (r.contains("dendrites")) {
+        const auto& d = r.at("dendrites");
+        s.record.dendrites =
+            DendriteRecording{d.at("variables").get<std::vector<std::string>>(), d.at("dt").get<double>()};
     }
     s.record.synapse_activation = r.at("synapse_activation").get<bool>();
     s.record.presynaptic_spikes = r.at("presynaptic_spikes").get<bool>();

@@ -8,18 +8,21 @@ namespace silico::report {
 
 namespace {
 
-constexpr std::array<std::string_view, 5> k_kinds = {"psth", "raster", "traces", "mean-sd", "heatmap"};
-// The key of each figure's data in a group's JSON.
-constexpr std::array<std::string_view, 5> k_keys = {"psth", "raster", "traces", "mean_sd", "heatmap"};
+constexpr std::array<std::string_view, 6> k_kinds = {"psth",    "raster",  "traces",
+                                                     "mean-sd", "heatmap", "animation"};
+// The key of each figure's data in a group's JSON (the animation's is at the top level: one trial).
+constexpr std::array<std::string_view, 6> k_keys = {"psth",    "raster",  "traces",
+                                                    "mean_sd", "heatmap", "animation"};
 
 }  // namespace
 
 Result<FigureKind> parse_figure_kind(std::string_view name) {
     for (std::size_t i = 0; i < k_kinds.size(); ++i)
         if (k_kinds[i] == name) return static_cast<FigureKind>(i);
-    return fail(Errc::invalid_argument,
-                "unknown figure '" + std::string(name) + "' (psth, raster, traces, mean-sd, heatmap)",
-                "KIND");
+    return fail(
+        Errc::invalid_argument,
+        "unknown figure '" + std::string(name) + "' (psth, raster, traces, mean-sd, heatmap, animation)",
+        "KIND");
 }
 
 std::string_view to_string(FigureKind kind) {
@@ -27,12 +30,22 @@ std::string_view to_string(FigureKind kind) {
 }
 
 bool needs_records(FigureKind kind) {
-    return kind == FigureKind::traces || kind == FigureKind::mean_sd || kind == FigureKind::heatmap;
+    return kind == FigureKind::traces || kind == FigureKind::mean_sd || kind == FigureKind::heatmap ||
+           kind == FigureKind::animation;
 }
 
 Result<std::string> figure_json(const Report& report, FigureKind kind, std::size_t group, int width,
                                 int height) {
     const auto data = nlohmann::json::parse(report.data_json);
+    if (kind == FigureKind::animation) {
+        if (!data.contains("animation"))
+            return fail(Errc::invalid_argument,
+                        "has no dendritic animation (no selected trial recorded [record.dendrites])",
+                        "dataset " + report.title);
+        return nlohmann::json{
+            {"kind", "animation"}, {"width", width}, {"height", height}, {"animation", data.at("animation")}}
+            .dump();
+    }
     const auto& groups = data.at("groups");
     if (group >= groups.size())
         return fail(Errc::invalid_argument, "no group " + std::to_string(group), "report " + report.title);

@@ -83,4 +83,13 @@ Result<std::string> render_figure_html(const Report& report, FigureKind kind, st
                 "echarts, document.getElementById('silico-report'));");
 }
 
+Result<std::string> render_animation_html(const Report& report) {
+    auto figure = figure_json(report, FigureKind::animation, 0);
+    if (!figure) return std::unexpected(figure.error());
+    return page(
+        report.title + ": dendritic animation", *figure,
+        "SilicoReport.renderAnimation(JSON.parse(document.getElementById('silico-data').textContent), "
+        "echarts, document.getElementById('silico-report'));");
+}
+
 }  // namespace silico::report

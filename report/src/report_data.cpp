@@ -4,7 +4,9 @@
 #include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 
+#include "animation.hpp"
 #include "encode.hpp"
 #include "silico/analysis/spikes.hpp"
 #include "silico/analysis/synapses.hpp"
@@ -246,6 +248,15 @@ Result<Report> build_report(const store::Store& store, const Dataset& dataset, c
             if (!st) notes.push_back("No synapse-activation heat map: " + std::string(st.error().what()));
         }
     }
+    std::optional<json> animation;
+    if (dataset.has_records() && wants(o, FigureKind::animation)) {
+        // Most datasets record no dendrites: then there is no animation, and no note unless one was asked.
+        auto a = detail::animation_json(store, dataset, o);
+        if (a)
+            animation = std::move(*a);
+        else if (a.error().code != Errc::not_found || !o.animation_trial.empty())
+            return std::unexpected(a.error());
+    }
     json data = {{"title", report.title},
                  {"summary", summary_rows(dataset, *summary, o)},
                  {"group_columns", selected->columns},
@@ -253,6 +264,7 @@ Result<Report> build_report(const store::Store& store, const Dataset& dataset, c
                  {"window", {{"from", o.window_from}, {"to", o.window_to}}},
                  {"notes", notes},
                  {"groups", std::move(groups)}};
+    if (animation) data["animation"] = std::move(*animation);
     report.data_json = data.dump();
     return report;
 }

@@ -298,6 +298,7 @@
     (data.notes || []).forEach((n) => root.appendChild(el('p', { class: 'silico-note' }, n)));
     root.appendChild(el('h2', {}, 'Spikes in [' + data.window.from + ', ' + data.window.to + ') ms, per group'));
     root.appendChild(table(['group', 'trials', 'with a spike', 'fraction'], data.groups.map(windowRow)));
+    if (data.animation) charts.push(animationSection(root, data.animation, echarts));
     data.groups.forEach((g, gi) => groupSection(root, data, g, gi, echarts, charts));
     window.addEventListener('resize', () => charts.forEach((c) => c.resize()));
     document.documentElement.setAttribute('data-silico-rendered', String(Math.round(performance.now())));
@@ -316,6 +317,115 @@
     return chart;
   }
 
+  // ----- the dendritic animation (browser only): every segment's value against its soma distance, one
+  // frame per sample time of one trial's [record.dendrites] recording (report/src/animation.cpp).
+  const LABEL_COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#17becf', '#8c564b', '#e377c2'];
+
+  function animationOption(a, variable) {
+    const series = a.labels.map((label, i) => ({
+      name: label, type: 'scatter', symbolSize: 4, data: [], itemStyle: { color: LABEL_COLORS[i % LABEL_COLORS.length] },
+    }));
+    return base(variable.name + ' of every segment against soma distance (trial ' + a.trial + ')', {
+      legend: { top: 24, textStyle: { fontSize: 11 } },
+      grid: { left: 72, right: 28, top: 60, bottom: 48 },
+      tooltip: { trigger: 'item', formatter: (q) => q.seriesName + ', ' + fmt(q.value[0]) + ' µm: ' + fmt(q.value[1]) },
+      xAxis: valueAxis('soma distance (µm)', { min: 0, scale: false }),
+      // The range is the data's own (frames compare); its unrounded ends are left unlabelled.
+      yAxis: valueAxis(variable.name, { min: variable.min, max: variable.max, scale: false, nameGap: 52,
+                                        axisLabel: { formatter: fmt, showMinLabel: false, showMaxLabel: false } }),
+      series: series,
+    });
+  }
+
+  // The segments of each label, so a frame only reads its values.
+  function segmentsByLabel(a) {
+    const labelOf = f32(a.label_of), distance = f32(a.distance);
+    const groups = a.labels.map(() => []);
+    for (let s = 0; s < a.segments; ++s) groups[labelOf[s]].push(s);
+    return { groups: groups, distance: distance };
+  }
+
+  function frameSeries(a, segs, values, frame) {
+    const base0 = frame * a.segments;
+    return segs.groups.map(function (list) {
+      const data = [];
+      for (const s of list) {
+        const v = values[base0 + s];
+        if (!Number.isNaN(v)) data.push([segs.distance[s], v]);  // NaN: the segment lacks the variable
+      }
+      return { data: data };
+    });
+  }
+
+  // Play, pause, step back and forth, a time slider and the variable; the box's data-frame and
+  // data-playing attributes tell the current state (the browser test reads them).
+  function animationSection(root, a, echarts) {
+    const box = el('section', { class: 'silico-animation', 'data-kind': 'animation', 'data-frame': '0',
+                                'data-playing': 'false' });
+    root.appendChild(box);
+    box.appendChild(el('h2', {}, 'Dendritic animation: trial ' + a.trial + ' (' + a.segments + ' segments, ' +
+                                   a.frames + ' frames of ' + fmt(a.dt) + ' ms)'));
+    const bar = el('div', { class: 'silico-controls' });
+    const select = el('select', { 'aria-label': 'variable' });
+    a.variables.forEach((v, i) => select.appendChild(el('option', { value: String(i) }, v.name)));
+    const back = el('button', { type: 'button', 'data-action': 'back', title: 'step back' }, '◀');
+    const play = el('button', { type: 'button', 'data-action': 'play' }, 'play');
+    const fwd = el('button', { type: 'button', 'data-action': 'step', title: 'step forward' }, '▶');
+    const slider = el('input', { type: 'range', min: '0', max: String(Math.max(0, a.frames - 1)), value: '0',
+                                 step: '1', 'aria-label': 'time' });
+    const label = el('span', { class: 'silico-time' });
+    [select, back, play, fwd, slider, label].forEach((e) => bar.appendChild(e));
+    box.appendChild(bar);
+    const chartBox = el('div', { class: 'silico-chart silico-chart-tall' });
+    box.appendChild(chartBox);
+    const segs = segmentsByLabel(a);
+    let variable = 0, values = f32(a.variables[0].frames), frame = 0, timer = null;
+    const chart = draw(echarts, chartBox, animationOption(a, a.variables[0]));
+    function show(f) {
+      frame = Math.max(0, Math.min(a.frames - 1, f));
+      chart.setOption({ series: frameSeries(a, segs, values, frame) });
+      chart.getZr().flush();
+      slider.value = String(frame);
+      label.textContent = 't = ' + (a.t0 + frame * a.dt).toFixed(1) + ' ms';
+      box.setAttribute('data-frame', String(frame));
+    }
+    function pause() {
+      if (timer !== null) clearInterval(timer);
+      timer = null;
+      play.textContent = 'play';
+      box.setAttribute('data-playing', 'false');
+    }
+    function start() {
+      if (frame >= a.frames - 1) show(0);
+      timer = setInterval(function () {
+        if (frame >= a.frames - 1) return pause();
+        show(frame + 1);
+      }, 40);
+      play.textContent = 'pause';
+      box.setAttribute('data-playing', 'true');
+    }
+    play.addEventListener('click', () => (timer === null ? start() : pause()));
+    back.addEventListener('click', () => { pause(); show(frame - 1); });
+    fwd.addEventListener('click', () => { pause(); show(frame + 1); });
+    slider.addEventListener('input', () => { pause(); show(Number(slider.value)); });
+    select.addEventListener('change', function () {
+      variable = Number(select.value);
+      values = f32(a.variables[variable].frames);
+      chart.setOption(animationOption(a, a.variables[variable]), true);
+      show(frame);
+    });
+    show(0);
+    return chart;
+  }
+
+  // The animation alone (`silico plot animation ... -o FILE.html`).
+  function renderAnimation(fig, echarts, root) {
+    const chart = animationSection(root, fig.animation, echarts);
+    window.addEventListener('resize', () => chart.resize());
+    document.documentElement.setAttribute('data-silico-rendered', String(Math.round(performance.now())));
+    return chart;
+  }
+
   // ----- SVG in Node.js (ECharts' server-side rendering)
   function renderSvg(fig, echarts) {
     const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: fig.width, height: fig.height });
@@ -326,5 +436,5 @@
   }
 
   return { figureOption: figureOption, renderPage: renderPage, renderFigure: renderFigure, renderSvg: renderSvg,
-           decodeFloat32: f32 };
+           renderAnimation: renderAnimation, decodeFloat32: f32 };
 });

@@ -42,6 +42,52 @@ const std::string k_probe = R"(<script>
 </script>
 )";
 
+// Plays the dendritic animation: notes its frame, time label and a checksum of its canvas pixels, clicks
+// play, and 6 s later (virtual time: --virtual-time-budget runs the page's timers as fast as the CPU allows)
+// notes them again, with the count of drawn (saturated) pixels, as data-probe:
+//   frame0|label0|checksum0|frame1|label1|playing|colored|checksum1
+// 6 s at 25 frames per second is past frame 140 of the BAC demo (t = 28 ms), well inside its dendritic spike.
+const std::string k_play_probe = R"(<script>
+(function () {
+  var box = document.querySelector('.silico-animation');
+  if (!box) return;
+  var label = function () { return box.querySelector('.silico-time').textContent; };
+  var pixels = function () {
+    var colored = 0, sum = 0;
+    box.querySelectorAll('canvas').forEach(function (c) {
+      if (!c.width || !c.height) return;
+      // A copy read once: reading the chart's own canvas twice makes Chromium log a performance hint.
+      var copy = document.createElement('canvas');
+      copy.width = c.width;
+      copy.height = c.height;
+      var context = copy.getContext('2d');
+      context.drawImage(c, 0, 0);
+      var d = context.getImageData(0, 0, c.width, c.height).data;
+      for (var i = 0; i < d.length; i += 4) {
+        if (d[i + 3] > 0 && Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]) > 80) ++colored;
+        sum = (sum * 31 + d[i] + 3 * d[i + 1] + 7 * d[i + 2] + 11 * d[i + 3]) % 2147483647;
+      }
+    });
+    return [colored, sum];
+  };
+  var before = box.getAttribute('data-frame') + '|' + label() + '|' + pixels()[1];
+  box.querySelector('button[data-action="play"]').click();
+  setTimeout(function () {
+    var after = pixels();
+    box.setAttribute('data-probe', before + '|' + box.getAttribute('data-frame') + '|' + label() + '|' +
+                     box.getAttribute('data-playing') + '|' + after[0] + '|' + after[1]);
+  }, 6000);
+})();
+</script>
+)";
+
+// Moves the animation's slider to frame `F` (a screenshot of the moment, not of t = 0).
+std::string seek_probe(int frame) {
+    return "<script>(function () { var s = document.querySelector('.silico-animation input[type=range]');"
+           " s.value = '" +
+           std::to_string(frame) + "'; s.dispatchEvent(new Event('input')); })();</script>\n";
+}
+
 struct CliRun {
     int status = -1;
     std::string out, err;
@@ -80,14 +126,23 @@ class ReportCommands : public ::testing::Test {
         return {run.status, run.out, read_text(err)};
     }
 
-    // The report with the probe appended, loaded in Chromium; its figures as the probe saw them.
-    static testing_support::LoadedPage load(const fs::path& report, std::vector<Figure>& figures) {
+    // A copy of the page with `script` before </body>.
+    static fs::path with_script(const fs::path& report, const std::string& script,
+                                const std::string& suffix) {
         std::string html = read_text(report);
         const auto end = html.rfind("</body>");
-        html.insert(end == std::string::npos ? html.size() : end, k_probe);
-        const fs::path probed = report.parent_path() / (report.stem().string() + ".probed.html");
+        html.insert(end == std::string::npos ? html.size() : end, script);
+        const fs::path probed = report.parent_path() / (report.stem().string() + suffix + ".html");
         std::ofstream(probed, std::ios::binary) << html;
-        auto page = testing_support::load_page(probed, s_tmp->path());
+        return probed;
+    }
+
+    // The report with the probe appended, loaded in Chromium; its figures as the probe saw them.
+    static testing_support::LoadedPage load(const fs::path& report, std::vector<Figure>& figures,
+                                            const std::string& extra_probe = "",
+                                            const std::string& flags = "") {
+        const fs::path probed = with_script(report, k_probe + extra_probe, ".probed");
+        auto page = testing_support::load_page(probed, s_tmp->path(), flags);
         const std::regex div(R"re(<div class="silico-figure( [^"]*)?"([^>]*)>)re");
         const std::regex kind(R"re(data-kind="([a-z_]+)")re"), group(R"re(data-group="(\d+)")re"),
             colored(R"re(data-colored="(\d+)")re");
@@ -188,6 +243,67 @@ TEST_F(ReportCommands, PlotWritesOneFigureAsSvgOrPng) {
     EXPECT_EQ(bytes.substr(1, 3), "PNG");
     fs::copy_file(*s_tmp / "mean_sd.png", k_artefacts / "plot_mean_sd_c2.png",
                   fs::copy_options::overwrite_existing);
+}
+
+// The dendritic demo (recipes/examples/demo_bac.toml, one 60 ms trial of the example cell with every segment
+// recorded) run by the real silico, its report and `silico plot animation`, played in Chromium.
+TEST_F(ReportCommands, TheDendriticAnimationAdvancesWhenPlayed) {
+    const std::string recipe = std::string(SILICO_SOURCE_DIR) + "/recipes/examples/demo_bac.toml";
+    auto ran = silico("run '" + recipe + "'");
+    ASSERT_EQ(ran.status, 0) << ran.err;
+    auto made = silico("report '" + recipe + "' -o bac.html");
+    ASSERT_EQ(made.status, 0) << made.err;
+    const fs::path html = *s_tmp / "bac.html";
+    EXPECT_LE(fs::file_size(html), 20u << 20);
+    std::vector<Figure> figures;
+    auto page = load(html, figures, k_play_probe, "--virtual-time-budget=8000");
+    expect_clean(page);
+    // One trial: its raster is three spikes (~70 pixels), every other figure far more.
+    for (const auto& f : figures)
+        EXPECT_GT(f.colored, f.kind == "raster" ? 20 : 100) << f.kind << " is empty";
+    // Every recorded variable is offered; 301 frames: 60 ms every 0.2 ms.
+    for (const char* v : {">v<", ">Ca_LVAst.ica<", ">cai<"})
+        EXPECT_NE(page.dom.find(v), std::string::npos) << v;
+    EXPECT_NE(page.dom.find("301 frames of 0.2 ms"), std::string::npos);
+    std::smatch m;
+    const std::regex probe(R"re(data-probe="(\d+)\|([^|]*)\|(\d+)\|(\d+)\|([^|]*)\|(\w+)\|(\d+)\|(\d+)")re");
+    ASSERT_TRUE(std::regex_search(page.dom, m, probe)) << "the animation probe did not run";
+    EXPECT_EQ(m[1], "0");
+    EXPECT_EQ(m[2], "t = 0.0 ms");
+    EXPECT_GT(std::stoi(m[4]), 5) << "the animation did not advance when played";
+    EXPECT_NE(m[5], m[2]) << "the time label did not move";
+    EXPECT_GT(std::stol(m[7]), 100) << "the animation's canvas is empty";
+    EXPECT_NE(m[8], m[3]) << "the canvas shows the same pixels after playing";
+    // A moment of the burst (frame 140: t = 28 ms, the BAC's dendritic calcium spike).
+    EXPECT_TRUE(testing_support::screenshot(with_script(html, seek_probe(140), ".seek"),
+                                            k_artefacts / "report_bac_dendrites.png", 1400, 1400,
+                                            s_tmp->path()));
+
+    auto alone = silico("plot animation '" + recipe + "' --variable Ca_LVAst.ica -o animation.html");
+    ASSERT_EQ(alone.status, 0) << alone.err;
+    std::vector<Figure> none;
+    auto solo = load(*s_tmp / "animation.html", none, k_play_probe, "--virtual-time-budget=8000");
+    expect_clean(solo);
+    EXPECT_TRUE(none.empty());  // the animation alone
+    ASSERT_TRUE(std::regex_search(solo.dom, m, probe)) << "the animation probe did not run";
+    EXPECT_EQ(m[1], "0");
+    EXPECT_GT(std::stoi(m[4]), 5) << "the animation alone did not advance when played";
+    EXPECT_NE(m[8], m[3]) << "the animation alone shows the same pixels after playing";
+    // --variable puts Ca_LVAst.ica first in the menu: the one drawn (the chart's title is canvas text).
+    EXPECT_NE(solo.dom.find("<option value=\"0\">Ca_LVAst.ica</option>"), std::string::npos);
+    EXPECT_TRUE(testing_support::screenshot(with_script(*s_tmp / "animation.html", seek_probe(140), ".seek"),
+                                            k_artefacts / "plot_animation_bac_ica.png", 1200, 600,
+                                            s_tmp->path()));
+
+    auto png = silico("plot animation '" + recipe + "' -o animation.png");
+    EXPECT_EQ(png.status, 2);
+    EXPECT_NE(png.err.find("must end in .html"), std::string::npos) << png.err;
+    auto missing = silico("plot animation c2 -o a.html");
+    EXPECT_EQ(missing.status, 2);
+    EXPECT_NE(missing.err.find("record.dendrites"), std::string::npos) << missing.err;
+    auto variable = silico("plot animation '" + recipe + "' --variable ik -o a.html");
+    EXPECT_EQ(variable.status, 2);
+    EXPECT_NE(variable.err.find("not ik"), std::string::npos) << variable.err;
 }
 
 TEST_F(ReportCommands, BadRequestsNameWhatIsWrong) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "recipe_fixture.hpp"
 
 namespace silico::recipes::testing {
@@ -133,6 +135,27 @@ TEST_F(Planning, AnExactRecipeHasNoFastModeInItsCanonicalFormSoItsKeysStayAsThey
     ASSERT_TRUE(conditions->at(0).spec.simulation.fast.has_value());
     EXPECT_EQ(conditions->at(0).spec.simulation.fast->secondorder, 2);
     EXPECT_FALSE(expand_conditions(*exact)->at(0).spec.simulation.fast.has_value());
+}
+
+// The condition key of k_base_recipe before [record.dendrites] existed (silico at commit cabf14c, `silico
+// explain`: condition = 02e1c78b...): a recipe that does not use it keeps its keys, and so its stored trials.
+TEST_F(Planning, RecordDendritesChangesTheKeyAndLeavingItOutKeepsTodaysKey) {
+    const auto base = plan_of(k_base_recipe);
+    ASSERT_EQ(base.conditions.size(), 1u);
+    EXPECT_EQ(base.conditions[0].key.hex(),
+              "02e1c78b9363d95a607957403418f64aefbea04585721e86643131be73c65540");
+    EXPECT_EQ(base.conditions[0].canonical.find("dendrites"), std::string::npos);
+    const std::string with =
+        std::string(k_base_recipe) + "[record.dendrites]\nvariables = [\"v\"]\ndt = 0.2\n";
+    std::set<std::string> keys{base.trials.at(0).key.hex()};
+    for (const std::string& text :
+         {with, replaced(with, "dt = 0.2", "dt = 0.5"), replaced(with, "[\"v\"]", "[\"v\", \"cai\"]")}) {
+        const auto keys_now = keys_of(text);
+        ASSERT_EQ(keys_now.size(), 1u) << text;
+        EXPECT_TRUE(keys.insert(keys_now[0]).second) << "same key as another variant: " << text;
+    }
+    // The defaults (v every 0.2 ms) are written out in the canonical form: stating them changes nothing.
+    EXPECT_EQ(keys_of(std::string(k_base_recipe) + "[record.dendrites]\n"), keys_of(with));
 }
 
 TEST_F(Planning, AnyInputFileByteChangesTheKey) {

@@ -58,6 +58,20 @@ TEST_F(TrialRequests, AFastModeTrialRequestKeepsItsSecondOrderAndTolerance) {
     EXPECT_FALSE(loose->spec.simulation.fast.has_value());
 }
 
+TEST_F(TrialRequests, ADendriteRecordingReachesTheWorkerAndIsAbsentWhenNotAsked) {
+    const TrialRequest plain{spec_of(testing::k_base_recipe), 0, 1};
+    EXPECT_FALSE(plain.spec.record.dendrites);
+    EXPECT_EQ(encode_trial_request(plain).find("dendrites"), std::string::npos);
+    const TrialRequest trial{spec_of(std::string(testing::k_base_recipe) +
+                                     "[record.dendrites]\nvariables = [\"v\", \"cai\"]\ndt = 0.5\n"),
+                             0, 1};
+    auto decoded = decode_trial_request(encode_trial_request(trial));
+    ASSERT_TRUE(decoded.has_value()) << decoded.error().what();
+    ASSERT_TRUE(decoded->spec.record.dendrites);
+    EXPECT_EQ(decoded->spec.record.dendrites->variables, (std::vector<std::string>{"v", "cai"}));
+    EXPECT_EQ(decoded->spec.record.dendrites->dt, 0.5);
+}
+
 TEST_F(TrialRequests, AnotherFormatIsAVersionErrorAndGarbageAParseError) {
     auto other = decode_trial_request("{\"format\": 99}");
     ASSERT_FALSE(other.has_value());

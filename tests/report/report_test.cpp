@@ -61,6 +61,8 @@ TEST(ReportFigures, KindsParseAndUnknownOnesAreNamed) {
     EXPECT_EQ(bad.error().code, Errc::invalid_argument);
     EXPECT_TRUE(needs_records(FigureKind::traces));
     EXPECT_FALSE(needs_records(FigureKind::raster));
+    EXPECT_EQ(*parse_figure_kind("animation"), FigureKind::animation);
+    EXPECT_TRUE(needs_records(FigureKind::animation));
 }
 
 struct Reports : StoreFixture {};
@@ -159,6 +161,11 @@ TEST_F(Reports, AnImportedSimrunHasTracesMeanSdAndAHeatMapPanelPerCellType) {
     EXPECT_GT(exc, 0);
     EXPECT_GT(inh, 0);
     EXPECT_NEAR(exc + inh, types, 1e-3 * types);  // EXC and INH split the cell types' activations
+    // No trial recorded [record.dendrites]: no animation, and asking for it alone names why.
+    EXPECT_FALSE(data.contains("animation"));
+    auto animation = render_animation_html(*r);
+    ASSERT_FALSE(animation);
+    EXPECT_NE(animation.error().what().find("[record.dendrites]"), std::string::npos);
 }
 
 }  // namespace

@@ -144,13 +144,16 @@ struct LoadedPage {
     std::string log;                    // chromium's stderr, for failure messages
 };
 
-inline LoadedPage load_page(const std::filesystem::path& html, const std::filesystem::path& work) {
+// `flags`: more switches, e.g. "--virtual-time-budget=2000" to let the page's timers run (virtual time: as
+// fast as the CPU allows) before the DOM is dumped.
+inline LoadedPage load_page(const std::filesystem::path& html, const std::filesystem::path& work,
+                            const std::string& flags = "") {
     LoadedPage page;
     RequestRecorder proxy;
     const auto err = work / "chromium.stderr";
     const std::string cmd = chromium_command(work / "profile-dom") + " --enable-logging=stderr --v=0" +
                             " --proxy-server=http://127.0.0.1:" + std::to_string(proxy.port()) +
-                            " --proxy-bypass-list='<-loopback>' --dump-dom 'file://" +
+                            " --proxy-bypass-list='<-loopback>' " + flags + " --dump-dom 'file://" +
                             std::filesystem::absolute(html).string() + "' 2> '" + err.string() + "'";
     auto run = run_shell(cmd);
     page.started = run.status == 0 && run.out.find("<html") != std::string::npos;

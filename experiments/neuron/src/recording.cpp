@@ -37,7 +37,46 @@ bool is_section_name(std::string_view name) {
     return true;
 }
 
+Result<bool> is_membrane(Simulator& simulator, std::string_view section, std::string_view mechanism) {
+    if (auto ok = simulator.hoc(fmt::format("{} silico_has_ = ismembrane(\"{}\")", section, mechanism)); !ok)
+        return std::unexpected(ok.error());
+    auto has = simulator.eval("silico_has_");
+    if (!has) return std::unexpected(has.error());
+    return *has != 0.0;
+}
+
+// The mechanisms (ions as "<ion>_ion") whose presence would give a bare hoc name `name`.
+std::vector<std::string> owners_of(std::string_view name) {
+    std::vector<std::string> out;
+    if (name.size() > 1 && (name.back() == 'i' || name.back() == 'o'))
+        out.push_back(std::string(name.substr(0, name.size() - 1)) + "_ion");  // cai, nao
+    if (name.size() > 1 && (name.front() == 'i' || name.front() == 'e'))
+        out.push_back(std::string(name.substr(1)) + "_ion");  // ica, ek
+    for (std::size_t u = name.find('_'); u != std::string_view::npos; u = name.find('_', u + 1))
+        if (u + 1 < name.size()) out.emplace_back(name.substr(u + 1));  // gbar_Ca_LVAst
+    return out;
+}
+
 }  // namespace
+
+Result<bool> section_has_variable(Simulator& simulator, std::string_view section, std::string_view variable) {
+    if (!is_section_name(section))
+        return fail(Errc::invalid_argument, fmt::format("'{}' is not a hoc section name", section));
+    if (variable == "v") return true;
+    auto hoc_name = hoc_variable_name(variable);
+    if (!hoc_name) return std::unexpected(hoc_name.error());
+    const std::size_t dot = variable.find('.');
+    const std::vector<std::string> owners =
+        dot != std::string_view::npos ? std::vector<std::string>{std::string(variable.substr(0, dot))}
+                                      : owners_of(*hoc_name);
+    for (const auto& owner : owners) {
+        if (!is_identifier(owner)) continue;
+        auto has = is_membrane(simulator, section, owner);
+        if (!has) return std::unexpected(has.error().within(fmt::format("{} in {}", variable, section)));
+        if (*has) return true;
+    }
+    return false;
+}
 
 Result<std::string> hoc_variable_name(std::string_view variable) {
     if (const std::size_t dot = variable.find('.'); dot != std::string_view::npos) {

@@ -27,6 +27,12 @@ std::string epsp_name(int id, std::size_t i) {
 std::string record_name(int id, std::size_t i) {
     return fmt::format("silico_p{}_rec_{}", id, i);
 }
+std::string segment_array(int id) {
+    return fmt::format("silico_p{}_seg", id);
+}
+std::string segment_name(int id, std::size_t i) {
+    return fmt::format("silico_p{}_seg[{}]", id, i);
+}
 std::string time_name(int id) {
     return fmt::format("silico_p{}_time", id);
 }
@@ -77,6 +83,8 @@ Status validate(const StimulusSpec& spec) {
             return fail(Errc::invalid_argument, fmt::format("two probes are named '{}'", probe.name));
         if (auto ok = hoc_reference(probe); !ok) return std::unexpected(ok.error());
     }
+    for (const Probe& probe : spec.segment_probes)
+        if (auto ok = hoc_reference(probe); !ok) return std::unexpected(ok.error());
     return {};
 }
 
@@ -126,6 +134,8 @@ Status Stimulus::create_objects() {
     for (std::size_t i = 0; i < m_spec.clamps.size(); ++i) declare += ", " + clamp_name(m_id, i);
     for (std::size_t i = 0; i < m_spec.epsps.size(); ++i) declare += ", " + epsp_name(m_id, i);
     for (std::size_t i = 0; i < m_spec.probes.size(); ++i) declare += ", " + record_name(m_id, i);
+    if (!m_spec.segment_probes.empty())
+        declare += fmt::format(", {}[{}]", segment_array(m_id), m_spec.segment_probes.size());
     if (auto ok = sim.hoc(declare); !ok) return ok;
 
     for (std::size_t i = 0; i < m_spec.clamps.size(); ++i) {
@@ -160,6 +170,25 @@ Status Stimulus::create_objects() {
             !ok)
             return std::unexpected(ok.error().within(fmt::format("probe '{}'", probe.name)));
     }
+    return record_segments();
+}
+
+// One hoc call per batch of recordings: thousands of segments would otherwise mean thousands of calls.
+Status Stimulus::record_segments() {
+    constexpr std::size_t k_batch = 256;
+    const auto& probes = m_spec.segment_probes;
+    for (std::size_t first = 0; first < probes.size(); first += k_batch) {
+        std::string code;
+        for (std::size_t i = first; i < std::min(probes.size(), first + k_batch); ++i) {
+            auto reference = hoc_reference(probes[i]);
+            if (!reference) return std::unexpected(reference.error());
+            const std::string name = segment_name(m_id, i);
+            code += fmt::format("{{{} = new Vector()  {}.record({})}}\n", name, name, *reference);
+        }
+        if (auto ok = m_simulator->hoc(code); !ok)
+            return std::unexpected(ok.error().within(fmt::format(
+                "recording segments {} to {}", first, std::min(probes.size(), first + k_batch) - 1)));
+    }
     return {};
 }
 
@@ -172,6 +201,10 @@ void Stimulus::release() {
         code += " " + epsp_name(m_id, i) + " = silico_null_";
     for (std::size_t i = 0; i < m_spec.probes.size(); ++i)
         code += " " + record_name(m_id, i) + " = silico_null_";
+    // One loop, not one assignment per segment: thousands of them would make one very long hoc line.
+    if (!m_spec.segment_probes.empty())
+        code += fmt::format(" for silico_i_ = 0, {} {}[silico_i_] = silico_null_",
+                            m_spec.segment_probes.size() - 1, segment_array(m_id));
     code += "}";
     // Nothing useful can be done if this fails in a destructor; the objects then live until the process ends.
     (void)m_simulator->hoc(code);
@@ -209,6 +242,8 @@ std::string fingerprint(const StimulusSpec& spec) {
             fmt::format("; epsp {}({}) {} {} {} {}", e.at.section, e.at.x, e.onset, e.imax, e.tau0, e.tau1);
     for (const auto& p : spec.probes)
         out += fmt::format("; probe {} {}({}).{}", p.name, p.at.section, p.at.x, p.variable);
+    for (const auto& p : spec.segment_probes)
+        out += fmt::format("; segment {}({}).{}", p.at.section, p.at.x, p.variable);
     return out;
 }
 
@@ -326,6 +361,12 @@ Result<RunResult> Stimulus::run(const CheckpointOptions* checkpoint) {
         auto values = sim.read_vector(record_name(m_id, i));
         if (!values) return std::unexpected(values.error());
         result.traces.push_back({m_spec.probes[i].name, std::move(*values)});
+    }
+    result.segment_traces.reserve(m_spec.segment_probes.size());
+    for (std::size_t i = 0; i < m_spec.segment_probes.size(); ++i) {
+        auto values = sim.read_vector(segment_name(m_id, i));
+        if (!values) return std::unexpected(values.error());
+        result.segment_traces.push_back(std::move(*values));
     }
     return result;
 }
@@ -446,6 +487,8 @@ Status Stimulus::run_checkpointed(const CheckpointOptions& options, CheckpointRe
     CheckpointedRun ckpt{sim,      options, fingerprint(m_spec), Simulator::version(), {time_name(m_id)},
                          run.tstop};
     for (std::size_t i = 0; i < m_spec.probes.size(); ++i) ckpt.vectors.push_back(record_name(m_id, i));
+    for (std::size_t i = 0; i < m_spec.segment_probes.size(); ++i)
+        ckpt.vectors.push_back(segment_name(m_id, i));
 
     if (auto ok = sim.hoc("{init()  silico_steps_ = 0}"); !ok)
         return std::unexpected(ok.error().within("running the simulation"));

@@ -92,6 +92,10 @@ struct TrialRunner::Impl {
     std::optional<Stimulus> protocol;
     std::string layout;
     std::vector<std::string> outputs;  // probe names stored (the spike probe may be extra)
+    // [record.dendrites]: every segment (section order, then x), and per variable the index of each
+    // segment's recording in StimulusSpec::segment_probes, or -1 where the segment lacks the variable.
+    std::vector<std::pair<int, double>> segments;
+    std::vector<std::vector<std::ptrdiff_t>> segment_recording;
     // evoked/replay: the network of the last network trial and what it was built from (network_key).
     std::unique_ptr<detail::NetworkInput> network;
     std::string network_key;
@@ -183,10 +187,47 @@ struct TrialRunner::Impl {
             for (const auto& [name, at] : places)
                 for (const auto& var : site.variables) p.probes.push_back({name + "." + var, at, var});
         }
+        if (auto st = plan_segments(s, p); !st) return std::unexpected(st.error());
         outputs.clear();
         for (const auto& probe : p.probes) outputs.push_back(probe.name);
         if (!soma_v) p.probes.push_back({std::string(k_spike_probe), soma, "v"});
         return p;
+    }
+
+    // Every segment centre of the cell, each variable recorded where the section has it. A variable no
+    // section has is an error (a misspelt name); one some sections lack reads NaN there.
+    Status plan_segments(const rc::Spec& s, StimulusSpec& p) {
+        segments.clear();
+        segment_recording.clear();
+        if (!s.record.dendrites) return {};
+        for (const auto& section : cell_model.sections())
+            for (int i = 0; i < section.nseg; ++i) segments.emplace_back(section.id, section.segment_x(i));
+        for (const auto& var : s.record.dendrites->variables) {
+            std::vector<std::ptrdiff_t> recording_of(segments.size(), -1);
+            std::map<int, bool> has;  // per section
+            bool anywhere = false;
+            for (std::size_t k = 0; k < segments.size(); ++k) {
+                const auto [id, x] = segments[k];
+                auto it = has.find(id);
+                if (it == has.end()) {
+                    auto h = section_has_variable(*simulator, cell->hoc_name(id), var);
+                    if (!h) return std::unexpected(h.error().within("record.dendrites.variables"));
+                    it = has.emplace(id, *h).first;
+                }
+                if (!it->second) continue;
+                anywhere = true;
+                recording_of[k] = static_cast<std::ptrdiff_t>(p.segment_probes.size());
+                p.segment_probes.push_back({"", Location{cell->hoc_name(id), x}, var});
+            }
+            if (!anywhere)
+                return fail(Errc::invalid_argument,
+                            "no segment of the cell has '" + var +
+                                "' (not v, an ion variable of an ion in use, or Mechanism.variable of an "
+                                "inserted mechanism)",
+                            "record.dendrites.variables");
+            segment_recording.push_back(std::move(recording_of));
+        }
+        return {};
     }
 
     // One trial: stimuli set, synaptic input loaded, NEURON run, outputs encoded. Every step may fail
@@ -298,6 +339,50 @@ struct TrialRunner::Impl {
         return options;
     }
 
+    // "dendrites.*" of trial_runner.hpp: the segments' geometry, their sample times and one table per
+    // variable, a column per segment, on t = 0, dt, 2 dt, ...
+    Status encode_segments(const rc::Spec& s, const RunResult& result, store::TrialOutputs& out) const {
+        const auto& d = *s.record.dendrites;
+        std::vector<double> section, x, distance;
+        std::vector<std::string> labels;
+        for (const auto& [id, at] : segments) {
+            section.push_back(id);
+            x.push_back(at);
+            distance.push_back(cell_model.distance_to_soma(id, at));
+            labels.push_back(cell_model.sections()[static_cast<std::size_t>(id)].label);
+        }
+        std::vector<double> time = resample(result.time, result.time, d.dt);
+        for (std::size_t k = 0; k < time.size(); ++k) time[k] = static_cast<double>(k) * d.dt;
+        const bool f32 = s.record.precision == rc::Precision::float32;
+        auto add = [&](std::string name, Result<std::string> bytes) -> Status {
+            if (!bytes) return std::unexpected(bytes.error().within(name));
+            out.arrays.push_back({std::move(name), std::move(*bytes)});
+            return {};
+        };
+        if (auto st = add("dendrites.segments", store::encode_f64_table({section, x, distance})); !st)
+            return st;
+        if (auto st = add("dendrites.label", store::encode_strings(labels)); !st) return st;
+        if (auto st = add("dendrites.time", store::encode_f64_table({time})); !st) return st;
+        for (std::size_t v = 0; v < d.variables.size(); ++v) {
+            std::vector<std::vector<double>> columns;
+            columns.reserve(segments.size());
+            for (const std::ptrdiff_t i : segment_recording[v]) {
+                if (i < 0) {
+                    columns.emplace_back(time.size(), std::nan(""));
+                    continue;
+                }
+                auto values = resample(result.time, result.segment_traces[static_cast<std::size_t>(i)], d.dt);
+                values.resize(time.size(), values.empty() ? std::nan("") : values.back());
+                if (f32)
+                    for (auto& value : values) value = static_cast<double>(static_cast<float>(value));
+                columns.push_back(std::move(values));
+            }
+            if (auto st = add("dendrites." + d.variables[v], store::encode_f64_table(columns)); !st)
+                return st;
+        }
+        return {};
+    }
+
     // The named arrays of trial_runner.hpp from a finished run: sampled onto record.dt unless every step
     // was recorded, rounded to float when record.precision asks, spikes detected on the soma trace.
     Result<store::TrialOutputs> encode_outputs(const rc::Spec& s, const RunResult& result) const {
@@ -330,6 +415,8 @@ struct TrialRunner::Impl {
             if (!bytes) return std::unexpected(bytes.error());
             out.arrays.push_back({name, std::move(*bytes)});
         }
+        if (s.record.dendrites)
+            if (auto st = encode_segments(s, result, out); !st) return std::unexpected(st.error());
         auto spikes = store::encode_spike_lists({out.spikes});
         if (!spikes) return std::unexpected(spikes.error());
         out.arrays.push_back({"spikes", std::move(*spikes)});

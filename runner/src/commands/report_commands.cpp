@@ -27,6 +27,7 @@ struct ReportArgs {
     double bin = 1.0, window_from = 245.0, window_to = 265.0, time_bin = 2.0, distance_bin = 50.0;
     double from = 0, to = 0;
     std::size_t line_limit = 50;
+    std::string trial, variable;  // the dendritic animation's
     CLI::Option* from_option = nullptr;
     CLI::Option* to_option = nullptr;
 };
@@ -47,6 +48,10 @@ void add_report_options(CLI::App* cmd, ReportArgs& a) {
     cmd->add_option("--distance-bin", a.distance_bin, "Heat map soma-distance bin (µm, default 50)");
     cmd->add_option("--line-limit", a.line_limit,
                     "Overlay single traces up to this many trials per group, a density beyond (default 50)");
+    cmd->add_option("--trial", a.trial,
+                    "Dendritic animation: the trial (its index; default the first with [record.dendrites])");
+    cmd->add_option("--variable", a.variable,
+                    "Dendritic animation: the variable shown first (default v, else the first recorded)");
 }
 
 // The report's options, with what a recipe adds: its end time and the model version of its trial keys.
@@ -59,6 +64,8 @@ report::ReportOptions report_options(const ReportArgs& a, const OpenedDataset& o
     r.time_bin = a.time_bin;
     r.distance_bin = a.distance_bin;
     r.line_limit = a.line_limit;
+    r.animation_trial = a.trial;
+    r.animation_variable = a.variable;
     if (a.from_option->count()) r.from = a.from;
     if (a.to_option->count()) r.to = a.to;
     r.facts.emplace_back("dataset", a.dataset);
@@ -190,7 +197,9 @@ void add_plot_command(CLI::App& app, CliContext& ctx) {
     static std::string kind_name, group;
     static int width = 900, height = 500;
     auto* cmd = app.add_subcommand("plot", "Draw one figure of a dataset as SVG or PNG (docs/report.md)");
-    cmd->add_option("kind", kind_name, "psth, raster, traces, mean-sd or heatmap")->required();
+    cmd->add_option("kind", kind_name,
+                    "psth, raster, traces, mean-sd, heatmap (.svg, .png) or animation (.html)")
+        ->required();
     add_report_options(cmd, args);
     cmd->add_option("--group", group, "The group to draw (its label as in the report; default the first)");
     cmd->add_option("--width", width, "Width in pixels (default 900)");
@@ -199,7 +208,11 @@ void add_plot_command(CLI::App& app, CliContext& ctx) {
         auto kind = report::parse_figure_kind(kind_name);
         if (!kind) return ctx.report(kind.error());
         const std::string ext = fs::path(args.output).extension().string();
-        if (ext != ".svg" && ext != ".png")
+        const bool animation = *kind == report::FigureKind::animation;
+        if (animation && ext != ".html")
+            return ctx.report(
+                Error{Errc::invalid_argument, "the animation is a page: must end in .html", args.output});
+        if (!animation && ext != ".svg" && ext != ".png")
             return ctx.report(Error{Errc::invalid_argument, "must end in .svg or .png", args.output});
         auto o = open_dataset(args.dataset, ctx);
         if (!o) return;
@@ -207,6 +220,13 @@ void add_plot_command(CLI::App& app, CliContext& ctx) {
         options.figures = {*kind};
         auto r = report::build_report(o->store, o->dataset, options);
         if (!r) return ctx.report(r.error());
+        if (animation) {
+            auto page = report::render_animation_html(*r);
+            if (!page) return ctx.report(page.error());
+            if (auto st = write_file(args.output, *page); !st) return ctx.report(st.error());
+            std::cout << "wrote " << fs::absolute(args.output).string() << "\n";
+            return;
+        }
         auto g = group_index(*r, group);
         if (!g) return ctx.report(g.error());
         auto st = ext == ".svg" ? plot_svg(*r, *kind, *g, args.output, width, height)

@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
+#include "cell_test_data.hpp"
 #include "recipe_test_support.hpp"
 #include "silico/recipes/plan.hpp"
 #include "silico/recipes/recipe.hpp"
@@ -90,6 +93,98 @@ variables = ["v", "ina"]
     for (std::size_t k = 0; k < time.size(); ++k) EXPECT_EQ(time[k], 0.5 * static_cast<double>(k));
     EXPECT_EQ(column(*out, "soma.ina").size(), time.size());
     EXPECT_EQ(out->spikes.size(), 2u);  // one spike per pulse
+}
+
+store::NumericArray output(const store::TrialOutputs& out, const std::string& name) {
+    for (const auto& a : out.arrays)
+        if (a.name == name) {
+            auto decoded = store::decode_array(a.bytes);
+            EXPECT_TRUE(decoded.has_value());
+            return decoded ? *decoded : store::NumericArray{};
+        }
+    ADD_FAILURE() << "no output " << name;
+    return {};
+}
+
+// Cell 86, a somatic pulse that fires it, every segment recorded every 0.2 ms.
+std::vector<recipes::Condition> dendrite_conditions(const std::string& variables) {
+    return testing::conditions_of_recipe(
+        "[paths]\nIN_SILICO_FRAMEWORK_DIR = \"" + test::k_isf_dir +
+        "\"\n[experiment]\nname = \"d\"\nprotocol = \"pulse\"\n[cell]\nbiophysics = \"" + test::k_param_86 +
+        R"("
+[[stimulus.pulse]]
+amplitude = 1.9
+delay = 5.0
+duration = 5.0
+[simulation]
+tstop = 20.0
+[record.dendrites]
+variables = )" +
+        variables + "\ndt = 0.2\n");
+}
+
+TEST(TrialRunner, TheDendriteRecordingHoldsEverySegmentAndItsSomaSegmentIsTheSomaTrace) {
+    auto conditions = dendrite_conditions(R"(["v", "Ca_LVAst.ica", "cai"])");
+    ASSERT_EQ(conditions.size(), 1u);
+    auto model = TrialRunner::build({conditions[0].spec.cell});
+    ASSERT_TRUE(model.has_value()) << model.error().what();
+    auto out = model->run({conditions[0].spec, 0, 1});
+    ASSERT_TRUE(out.has_value()) << out.error().what();
+    ASSERT_FALSE(out->spikes.empty());  // the pulse fires the cell: the soma trace has a spike to compare
+
+    const auto segments = output(*out, "dendrites.segments");
+    ASSERT_EQ(segments.f64.size(), 3u);
+    const std::size_t n = segments.f64[0].size();
+    EXPECT_GT(n, 100u);  // cell 86 has hundreds of segments (d-lambda rule)
+    const auto labels = output(*out, "dendrites.label").strings;
+    ASSERT_EQ(labels.size(), n);
+    const auto dtime = column(*out, "dendrites.time");
+    ASSERT_EQ(dtime.size(), 101u);  // 20 ms every 0.2 ms, plus t = 0
+    for (std::size_t k = 0; k < dtime.size(); ++k) EXPECT_DOUBLE_EQ(dtime[k], 0.2 * static_cast<double>(k));
+
+    const auto v = output(*out, "dendrites.v").f64;
+    const auto ica = output(*out, "dendrites.Ca_LVAst.ica").f64;
+    ASSERT_EQ(v.size(), n);
+    ASSERT_EQ(ica.size(), n);
+    double farthest = 0;
+    std::size_t soma = n, basal_nan = 0, apical_values = 0;
+    for (std::size_t s = 0; s < n; ++s) {
+        ASSERT_EQ(v[s].size(), dtime.size());
+        EXPECT_GE(segments.f64[2][s], 0.0);
+        farthest = std::max(farthest, segments.f64[2][s]);
+        for (double x : v[s]) EXPECT_TRUE(std::isfinite(x) && x > -120 && x < 80) << "segment " << s;
+        if (labels[s] == "Soma") soma = s;
+        // Ca_LVAst is inserted in the soma and apical dendrite only: NaN in the basal dendrites.
+        if (labels[s] == "Dendrite") basal_nan += std::isnan(ica[s][0]) ? 1 : 0;
+        if (labels[s] == "ApicalDendrite") apical_values += std::isfinite(ica[s][0]) ? 1 : 0;
+    }
+    EXPECT_GT(farthest, 1000.0);  // the apical tuft lies beyond 1 mm
+    EXPECT_GT(basal_nan, 0u);
+    EXPECT_GT(apical_values, 0u);
+    ASSERT_LT(soma, n);
+    EXPECT_EQ(segments.f64[1][soma], 0.5);
+
+    // The soma segment is soma(0.5), the soma trace's place: the same values at the same times (every 8th
+    // step of 0.025 ms).
+    const auto time = column(*out, "time");
+    const auto soma_v = column(*out, "soma.v");
+    for (std::size_t k = 0; k < dtime.size(); ++k) {
+        const std::size_t step = 8 * k;
+        ASSERT_LT(step, time.size());
+        ASSERT_NEAR(time[step], dtime[k], 1e-9);
+        EXPECT_NEAR(v[soma][k], soma_v[step], 1e-9) << "t = " << dtime[k];
+    }
+}
+
+TEST(TrialRunner, ADendriteVariableNoSegmentHasIsAnErrorNamingIt) {
+    auto conditions = dendrite_conditions(R"(["v", "Nope_mech.ica"])");
+    ASSERT_EQ(conditions.size(), 1u);
+    auto model = TrialRunner::build({conditions[0].spec.cell});
+    ASSERT_TRUE(model.has_value()) << model.error().what();
+    auto out = model->run({conditions[0].spec, 0, 1});
+    ASSERT_FALSE(out.has_value());
+    EXPECT_NE(out.error().what().find("record.dendrites.variables"), std::string::npos) << out.error().what();
+    EXPECT_NE(out.error().what().find("Nope_mech.ica"), std::string::npos) << out.error().what();
 }
 
 TEST(TrialRunner, ANetworkProtocolWithoutANetworkFailsNamingTheTrialAndTheMissingInput) {

@@ -164,10 +164,18 @@ struct RecordSite {
     std::vector<std::string> variables;  // e.g. "v", "Ca_LVAst.ica", "cai"
 };
 
+// [record.dendrites]: every segment of the cell (its centre), each variable sampled every `dt` ms. A segment
+// whose mechanisms lack a variable reads NaN there (docs/recipes.md).
+struct DendriteRecording {
+    std::vector<std::string> variables{"v"};
+    double dt = 0.2;  // ms
+};
+
 struct RecordSpec {
     bool soma = true;
     std::vector<std::string> soma_variables{"v"};
     std::vector<RecordSite> sites;
+    std::optional<DendriteRecording> dendrites;  // absent: not recorded (and not in the trial key)
     bool synapse_activation = false;
     bool presynaptic_spikes = false;
     double dt = 0.025;  // ms between stored samples

@@ -27,8 +27,11 @@ class Store;
 
 namespace silico::report {
 
-enum class FigureKind { psth, raster, traces, mean_sd, heatmap };
-// "psth", "raster", "traces", "mean-sd", "heatmap"; Errc::invalid_argument naming the kinds otherwise.
+// animation: one trial's [record.dendrites] recording, every segment's value against its soma distance over
+// time (play, pause, step, a time slider); a page of its own, not an SVG or PNG figure.
+enum class FigureKind { psth, raster, traces, mean_sd, heatmap, animation };
+// "psth", "raster", "traces", "mean-sd", "heatmap", "animation"; Errc::invalid_argument naming the kinds
+// otherwise.
 Result<FigureKind> parse_figure_kind(std::string_view name);
 std::string_view to_string(FigureKind kind);
 // Whether the figure reads trial records (traces, synapse activations) rather than spike times only.
@@ -38,8 +41,8 @@ struct ReportOptions {
     analysis::SelectOptions select;
     std::string title;                                       // default: the dataset's source
     std::vector<std::pair<std::string, std::string>> facts;  // extra summary rows (dataset, model version)
-    std::vector<FigureKind> figures = {FigureKind::psth, FigureKind::raster, FigureKind::traces,
-                                       FigureKind::mean_sd, FigureKind::heatmap};
+    std::vector<FigureKind> figures = {FigureKind::psth,    FigureKind::raster,  FigureKind::traces,
+                                       FigureKind::mean_sd, FigureKind::heatmap, FigureKind::animation};
     double psth_bin = 1.0;                          // ms
     std::optional<double> from, to;                 // ms: PSTH and raster range (default: the spikes' range)
     double window_from = 245.0, window_to = 265.0;  // ms: the spikes-in-window table
@@ -49,6 +52,12 @@ struct ReportOptions {
     double density_min = -90.0, density_max = 50.0;  // mV
     double distance_bin = 50.0;                      // µm, heat map rows
     double time_bin = 2.0;                           // ms, heat map columns
+    // The animation: of trial `animation_trial` (dataset index; empty: the first selected trial; none when
+    // it recorded no dendrites), `animation_variable` shown first, at most `animation_frames` frames (every
+    // k-th sample beyond).
+    std::string animation_trial;
+    std::string animation_variable;  // empty: v when recorded, else the first
+    std::size_t animation_frames = 1000;
 };
 
 // The computed figures of a dataset.
@@ -65,6 +74,8 @@ Result<Report> build_report(const store::Store& store, const analysis::Dataset& 
 
 // The whole page.
 std::string render_html(const Report& report);
+// The dendritic animation alone (`silico plot animation`); Errc::invalid_argument when the report has none.
+Result<std::string> render_animation_html(const Report& report);
 
 // One figure of one group (its index in group_labels): a page holding only it (for a PNG screenshot), and the
 // JSON that render_svg_program() turns into SVG. Errc::invalid_argument for a figure the report lacks.

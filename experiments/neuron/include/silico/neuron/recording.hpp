@@ -11,6 +11,7 @@
 
 #include "silico/core/error.hpp"
 #include "silico/model/spike_detection.hpp"
+#include "silico/neuron/simulator.hpp"
 
 namespace silico::experiments {
 
@@ -41,5 +42,10 @@ Result<std::string> hoc_variable_name(std::string_view variable);
 
 // The hoc pointer expression recording a probe, e.g. "&dend[3].ica_Ca_LVAst(0.25)".
 Result<std::string> hoc_reference(const Probe& probe);
+
+// Whether section `section` (hoc name) has `variable` in the probe forms above: "v" everywhere, an ion
+// variable ("cai", "ica", "eca") where its ion is in use, "Mech.var" or "var_Mech" where Mech is inserted.
+// Decided per section from ismembrane(), without touching the variable, so absent ones raise no hoc error.
+Result<bool> section_has_variable(Simulator& simulator, std::string_view section, std::string_view variable);
 
 }  // namespace silico::experiments

@@ -60,12 +60,16 @@ struct StimulusSpec {
     std::vector<CurrentClamp> clamps;
     std::vector<EpspCurrent> epsps;
     std::vector<Probe> probes;
+    // Many recordings at once (every segment of a cell, [record.dendrites]): kept in one hoc objref array,
+    // read back into RunResult::segment_traces in this order. Their names are not used.
+    std::vector<Probe> segment_probes;
 };
 
 struct RunResult {
-    std::vector<double> time;     // ms, one sample per integration step, starting at t = 0
-    std::vector<Trace> traces;    // in the order of StimulusSpec::probes
-    std::size_t steps = 0;        // fadvance() calls
+    std::vector<double> time;   // ms, one sample per integration step, starting at t = 0
+    std::vector<Trace> traces;  // in the order of StimulusSpec::probes
+    std::vector<std::vector<double>> segment_traces;  // in the order of StimulusSpec::segment_probes
+    std::size_t steps = 0;                            // fadvance() calls
     double neuron_seconds = 0;    // wall time inside NEURON's initialisation and integration loop
     CheckpointReport checkpoint;  // what checkpointing did (empty without CheckpointOptions)
 
@@ -103,6 +107,7 @@ class Stimulus {
   private:
     Stimulus(Simulator& simulator, StimulusSpec spec, int id);
     Status create_objects();
+    Status record_segments();
     // init(), resume from options.file when it is valid, integrate in segments saving after each.
     Status run_checkpointed(const CheckpointOptions& options, CheckpointReport& report);
     void release();

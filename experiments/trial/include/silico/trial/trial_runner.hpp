@@ -42,6 +42,13 @@
 //   "presynaptic_spikes.cell_id"        i64 table, 1 column: cell index within its type
 //   "presynaptic_spikes.times"          spike lists, one per row: spike times (ms, sorted)
 // Release and spike times are stored losslessly whatever record.precision says.
+// With [record.dendrites], every segment of the cell (sections by ID, segments by x; the soma's is soma(0.5)):
+//   "dendrites.segments"      f64 table, 3 columns: section ID, x (segment centre), D2 soma distance (µm)
+//   "dendrites.label"         strings: each segment's section label
+//   "dendrites.time"          f64 table, 1 column: t = 0, dt, 2 dt, ... (record.dendrites.dt)
+//   "dendrites.<variable>"    f64 table, one column per segment (segments × samples), linearly
+//                             interpolated from every integration step; NaN where a segment lacks it
+// The geometry is the same blob for every trial of a cell, so the store holds it once.
 // Sampling: every integration step when record.dt equals simulation.dt on the fixed-step solver; otherwise
 // the traces are linearly interpolated onto t = 0, record.dt, 2 record.dt, ... (CVODE steps are irregular).
 // record.precision = float32 rounds values to float before encoding (stored losslessly as those values).
