@@ -18,17 +18,32 @@ std::string describe_seed_fields(const store::TrialRecord& r) {
            (r.condition ? r.condition->short_hex() : std::string("none"));
 }
 
-// Why `record` cannot be the result of the trial the plan expects; empty when it can.
-std::string record_problem(const store::TrialRecord& record,
-                           const std::optional<store::TrialRecord>& expected) {
+// Why the outputs of `record` are not exactly `expected`'s (names, digests, sizes); empty when they are.
+std::string outputs_problem(const store::TrialRecord& record, const store::TrialRecord& expected) {
+    for (const auto& [name, ref] : expected.outputs) {
+        const auto it = record.outputs.find(name);
+        if (it == record.outputs.end()) return "the record lacks output '" + name + "'";
+        if (it->second.digest != ref.digest || it->second.size != ref.size)
+            return "output '" + name + "' is blob " + it->second.digest.hex() + " (" +
+                   std::to_string(it->second.size) + " bytes), but the set-aside record names " +
+                   ref.digest.hex() + " (" + std::to_string(ref.size) + " bytes)";
+    }
+    for (const auto& [name, ref] : record.outputs)
+        if (!expected.outputs.contains(name)) return "the record has an extra output '" + name + "'";
+    return {};
+}
+
+// Why `record` cannot be the result of the trial `wanted` expects; empty when it can.
+std::string record_problem(const store::TrialRecord& record, const WantedTrial& wanted) {
     if (record.status != store::TrialStatus::complete) return "the record is not of a complete trial";
     if (record.outputs.empty()) return "the record names no output";
+    const auto& expected = wanted.expected;
     if (!expected) return {};
     if (record.seed != expected->seed || record.seed_mode != expected->seed_mode ||
         record.sweep != expected->sweep || record.condition != expected->condition)
         return "the record says " + describe_seed_fields(record) + ", but the plan gives this key " +
                describe_seed_fields(*expected);
-    return {};
+    return wanted.same_outputs ? outputs_problem(record, *expected) : std::string{};
 }
 
 // One trial fetched and checked; `refusal` says why it was refused, `transport` why the remote failed.
@@ -118,7 +133,7 @@ Fetched fetch_trial(const store::Store& store, Remote& remote, const WantedTrial
         f.refusal = "the record does not decode: " + record.error().what();
         return f;
     }
-    if (auto problem = record_problem(*record, wanted.expected); !problem.empty()) {
+    if (auto problem = record_problem(*record, wanted); !problem.empty()) {
         f.refusal = problem;
         return f;
     }
