@@ -86,10 +86,12 @@ std::string blob_problem(const std::string& name, const store::BlobRef& ref, con
     return {};
 }
 
-// Fetches the blobs `digests` (pipelined) and checks each against the record's outputs naming it.
+// Fetches the blobs `digests` (pipelined, as zstd frames where the server offers them) and checks each
+// against the record's outputs naming it. A frame the store can keep goes with its bytes, so the store does
+// not compress them again; the digest is still computed here, over the decoded bytes.
 void fetch_blobs(Remote& remote, const std::vector<Digest>& digests, const store::TrialRecord& record,
                  Fetched& f) {
-    auto blobs = remote.get_many(Area::cas, digests);
+    auto blobs = remote.get_blobs(digests);
     if (!blobs && blobs.error().code == Errc::failed) {  // the server answered, but not with the blob
         f.refusal = blobs.error().what();
         return;
@@ -101,17 +103,19 @@ void fetch_blobs(Remote& remote, const std::vector<Digest>& digests, const store
     for (std::size_t i = 0; i < digests.size(); ++i) {
         const auto named = std::find_if(record.outputs.begin(), record.outputs.end(),
                                         [&](const auto& o) { return o.second.digest == digests[i]; });
-        if (!(*blobs)[i]) {
+        auto& blob = (*blobs)[i];
+        if (!blob) {
             f.refusal =
                 "output '" + named->first + "' names blob " + digests[i].hex() + ", which the remote lacks";
             return;
         }
-        if (auto problem = blob_problem(named->first, named->second, *(*blobs)[i]); !problem.empty()) {
+        if (auto problem = blob_problem(named->first, named->second, blob->bytes); !problem.empty()) {
             f.refusal = problem;
             return;
         }
-        f.bytes += (*blobs)[i]->size();
-        f.trial->blobs.emplace_back(digests[i], std::move(*(*blobs)[i]));
+        f.bytes += blob->bytes.size();
+        if (!blob->frame.empty()) f.trial->frames.emplace(digests[i], std::move(blob->frame));
+        f.trial->blobs.emplace_back(digests[i], std::move(blob->bytes));
     }
 }
 
@@ -142,7 +146,7 @@ Fetched fetch_trial(const store::Store& store, Remote& remote, const WantedTrial
         f.local = missing.error();
         return f;
     }
-    f.trial = store::VerifiedTrial{wanted.key, std::move(*record), {}};
+    f.trial = store::VerifiedTrial{wanted.key, std::move(*record), {}, {}};
     fetch_blobs(remote, *missing, f.trial->record, f);
     if (!f.refusal.empty() || f.transport) f.trial.reset();
     return f;
