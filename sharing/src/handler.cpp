@@ -4,6 +4,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <cctype>
+
 #include "silico/core/digest.hpp"
 #include "target.hpp"
 
@@ -48,6 +51,37 @@ std::string_view authorization(const Request& req) {
     return it == req.end() ? std::string_view{} : std::string_view(it->value().data(), it->value().size());
 }
 
+// Whether the request's Accept-Encoding lists zstd without "q=0" (RFC 9110 12.5.3; codings are
+// case-insensitive, and anything we do not parse counts as not accepted).
+bool accepts_zstd(const Request& req) {
+    const auto it = req.find(http::field::accept_encoding);
+    if (it == req.end()) return false;
+    std::string_view rest(it->value().data(), it->value().size());
+    const auto trim = [](std::string_view v) {
+        while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+        while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+        return v;
+    };
+    while (!rest.empty()) {
+        const auto comma = rest.find(',');
+        std::string_view item = rest.substr(0, comma);
+        rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+        const auto semi = item.find(';');
+        const std::string_view coding = trim(item.substr(0, semi));
+        const bool zstd =
+            coding.size() == 4 && std::equal(coding.begin(), coding.end(), "zstd", [](char x, char y) {
+                return std::tolower(static_cast<unsigned char>(x)) == y;
+            });
+        if (!zstd) continue;
+        if (semi == std::string_view::npos) return true;
+        std::string_view param = trim(item.substr(semi + 1));
+        if (!(param.starts_with("q=") || param.starts_with("Q="))) return true;
+        param.remove_prefix(2);
+        return param.find_first_not_of("0.") != std::string_view::npos;  // q=0, q=0.0, q=0.000: refused
+    }
+    return false;
+}
+
 Response read_request(const Call& call, const Target& target) {
     auto& store = call.ctx.store;
     if (!target.key) {
@@ -60,6 +94,21 @@ Response read_request(const Call& call, const Target& target) {
         });
         if (!st) return call.reply(http::status::internal_server_error, st.error().what());
         return call.bytes(std::move(keys), "text/plain");
+    }
+    if (target.area == Area::cas && accepts_zstd(call.req)) {
+        // The stored frame as it is: no decoding here, no compressing on the client, which decodes the
+        // frame and re-hashes the bytes it must verify anyway (docs/sharing.md).
+        auto frame = store.get_blob_frame(*target.key);
+        if (!frame) {
+            spdlog::error("GET {} from {}: {}", std::string(call.req.target()), call.peer,
+                          frame.error().what());
+            return call.reply(http::status::internal_server_error, "the stored blob is unreadable");
+        }
+        if (!*frame) return call.reply(http::status::not_found, "no such blob");
+        Response res = call.bytes(std::move(**frame), "application/octet-stream");
+        res.set(http::field::content_encoding, "zstd");
+        res.set(http::field::vary, "Accept-Encoding");
+        return res;
     }
     if (target.area == Area::cas) {
         auto blob = store.get_blob(*target.key);

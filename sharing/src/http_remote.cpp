@@ -5,6 +5,7 @@
 // so no server can make a client wait longer than the timeout per step. One connection is kept alive between
 // requests; a request that fails on a reused connection (the server closed it while idle) is retried once on
 // a fresh one, which is safe because GET, HEAD and PUT of content-addressed bytes are idempotent.
+#include <algorithm>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -12,11 +13,13 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <cctype>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
 
 #include "silico/sharing/remote.hpp"
+#include "silico/store/store.hpp"
 
 namespace silico::sharing {
 
@@ -63,6 +66,14 @@ Result<Url> parse_url(const std::string& text) {
 
 using Response = http::response<http::string_body>;
 
+// Content codings are case-insensitive (RFC 9110 8.4.1).
+bool same_coding(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) ==
+                      std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
 class HttpRemote final : public Remote {
   public:
     HttpRemote(RemoteOptions options, Url url) : m_options(std::move(options)), m_url(std::move(url)) {}
@@ -81,6 +92,7 @@ class HttpRemote final : public Remote {
 
     Result<std::vector<std::optional<std::string>>> get_many(Area area,
                                                              const std::vector<Digest>& keys) override;
+    Result<std::vector<std::optional<BlobBody>>> get_blobs(const std::vector<Digest>& digests) override;
 
     Result<bool> contains(Area area, const Digest& key) override {
         auto response = request(http::verb::head, path(area, key), {});
@@ -168,10 +180,14 @@ class HttpRemote final : public Remote {
     }
 
     Status connect();
-    // One round of get_many: writes GETs of keys[from..] (at most k_pipeline) at once, then reads their
+    // The answers to GETs of every key (std::nullopt for a 404), pipelined; with `zstd`, each GET asks for
+    // `Accept-Encoding: zstd`. Any status but 200 and 404 is Errc::failed.
+    Result<std::vector<std::optional<Response>>> get_pipelined(Area area, const std::vector<Digest>& keys,
+                                                               bool zstd);
+    // One round of get_pipelined: writes GETs of keys[from..] (at most k_pipeline) at once, then reads their
     // answers into `out`, returning how many arrived; an error only when none did.
     Result<std::size_t> pipeline_round(Area area, const std::vector<Digest>& keys, std::size_t from,
-                                       std::vector<std::optional<std::string>>& out);
+                                       bool zstd, std::vector<std::optional<Response>>& out);
     template <class Stream>
     beast::error_code write_raw(Stream& stream, const std::string& bytes);
     template <class Stream>
@@ -326,7 +342,7 @@ beast::error_code HttpRemote::read_one(Stream& stream, http::response_parser<htt
 constexpr std::size_t k_pipeline = 32;  // requests in flight on one connection
 
 Result<std::size_t> HttpRemote::pipeline_round(Area area, const std::vector<Digest>& keys, std::size_t from,
-                                               std::vector<std::optional<std::string>>& out) {
+                                               bool zstd, std::vector<std::optional<Response>>& out) {
     const std::size_t n = std::min(k_pipeline, keys.size() - from);
     std::string requests;
     for (std::size_t i = from; i < from + n; ++i) {
@@ -334,6 +350,7 @@ Result<std::size_t> HttpRemote::pipeline_round(Area area, const std::vector<Dige
         req.set(http::field::host, m_url.host);
         req.set(http::field::user_agent, "silico");
         if (!m_options.token.empty()) req.set(http::field::authorization, "Bearer " + m_options.token);
+        if (zstd) req.set(http::field::accept_encoding, "zstd");
         std::ostringstream text;
         text << req;
         requests += text.str();
@@ -358,13 +375,13 @@ Result<std::size_t> HttpRemote::pipeline_round(Area area, const std::vector<Dige
         }
         Response response = parser.release();
         const std::string target = path(area, keys[from + got]);
-        if (response.result() == http::status::ok) {
-            out[from + got] = std::move(response.body());
-        } else if (response.result() != http::status::not_found) {
+        if (response.result() != http::status::ok && response.result() != http::status::not_found) {
             close();
             return refusal(response, "GET", target);
         }
-        if (!response.keep_alive()) {
+        const bool keep_alive = response.keep_alive();
+        if (response.result() == http::status::ok) out[from + got] = std::move(response);
+        if (!keep_alive) {
             close();
             return got + 1;
         }
@@ -372,22 +389,65 @@ Result<std::size_t> HttpRemote::pipeline_round(Area area, const std::vector<Dige
     return got;
 }
 
-Result<std::vector<std::optional<std::string>>> HttpRemote::get_many(Area area,
-                                                                     const std::vector<Digest>& keys) {
-    std::vector<std::optional<std::string>> out(keys.size());
+Result<std::vector<std::optional<Response>>> HttpRemote::get_pipelined(Area area,
+                                                                       const std::vector<Digest>& keys,
+                                                                       bool zstd) {
+    std::vector<std::optional<Response>> out(keys.size());
     std::size_t done = 0;
     while (done < keys.size()) {
         const bool reused = m_plain || m_tls;
         if (!reused)
             if (auto ok = connect(); !ok) return std::unexpected(ok.error());
-        auto got = pipeline_round(area, keys, done, out);
+        auto got = pipeline_round(area, keys, done, zstd, out);
         // A kept-alive connection the server closed while idle fails at once: once more, on a fresh one.
         if (!got && got.error().code == Errc::io && reused) {
             if (auto ok = connect(); !ok) return std::unexpected(ok.error());
-            got = pipeline_round(area, keys, done, out);
+            got = pipeline_round(area, keys, done, zstd, out);
         }
         if (!got) return std::unexpected(got.error());
         done += *got;
+    }
+    return out;
+}
+
+Result<std::vector<std::optional<std::string>>> HttpRemote::get_many(Area area,
+                                                                     const std::vector<Digest>& keys) {
+    auto responses = get_pipelined(area, keys, false);
+    if (!responses) return std::unexpected(responses.error());
+    std::vector<std::optional<std::string>> out(keys.size());
+    for (std::size_t i = 0; i < keys.size(); ++i)
+        if ((*responses)[i]) out[i] = std::move((*responses)[i]->body());
+    return out;
+}
+
+Result<std::vector<std::optional<BlobBody>>> HttpRemote::get_blobs(const std::vector<Digest>& digests) {
+    auto responses = get_pipelined(Area::cas, digests, true);
+    if (!responses) return std::unexpected(responses.error());
+    std::vector<std::optional<BlobBody>> out(digests.size());
+    for (std::size_t i = 0; i < digests.size(); ++i) {
+        auto& response = (*responses)[i];
+        if (!response) continue;
+        const auto encoding = response->find(http::field::content_encoding);
+        const std::string_view coding =
+            encoding == response->end()
+                ? std::string_view{}
+                : std::string_view(encoding->value().data(), encoding->value().size());
+        if (coding.empty() || same_coding(coding, "identity")) {
+            out[i] = BlobBody{std::move(response->body()), {}};
+            continue;
+        }
+        if (!same_coding(coding, "zstd"))
+            return fail(Errc::failed,
+                        "GET " + path(Area::cas, digests[i]) + ": unasked-for Content-Encoding " +
+                            std::string(coding),
+                        describe());
+        auto decoded = store::decode_received_frame(response->body(), m_options.max_response_bytes);
+        if (!decoded)
+            return fail(Errc::failed,
+                        "GET " + path(Area::cas, digests[i]) + ": the zstd body does not decode (" +
+                            decoded.error().what() + ")",
+                        describe());
+        out[i] = BlobBody{std::move(decoded->bytes), decoded->storable ? std::move(response->body()) : ""};
     }
     return out;
 }
@@ -427,6 +487,15 @@ Result<std::vector<std::optional<std::string>>> Remote::get_many(Area area, cons
         if (!bytes) return std::unexpected(bytes.error());
         out.push_back(std::move(*bytes));
     }
+    return out;
+}
+
+Result<std::vector<std::optional<BlobBody>>> Remote::get_blobs(const std::vector<Digest>& digests) {
+    auto bytes = get_many(Area::cas, digests);
+    if (!bytes) return std::unexpected(bytes.error());
+    std::vector<std::optional<BlobBody>> out(digests.size());
+    for (std::size_t i = 0; i < digests.size(); ++i)
+        if ((*bytes)[i]) out[i] = BlobBody{std::move(*(*bytes)[i]), {}};
     return out;
 }
 

@@ -18,17 +18,32 @@ std::string describe_seed_fields(const store::TrialRecord& r) {
            (r.condition ? r.condition->short_hex() : std::string("none"));
 }
 
-// Why `record` cannot be the result of the trial the plan expects; empty when it can.
-std::string record_problem(const store::TrialRecord& record,
-                           const std::optional<store::TrialRecord>& expected) {
+// Why the outputs of `record` are not exactly `expected`'s (names, digests, sizes); empty when they are.
+std::string outputs_problem(const store::TrialRecord& record, const store::TrialRecord& expected) {
+    for (const auto& [name, ref] : expected.outputs) {
+        const auto it = record.outputs.find(name);
+        if (it == record.outputs.end()) return "the record lacks output '" + name + "'";
+        if (it->second.digest != ref.digest || it->second.size != ref.size)
+            return "output '" + name + "' is blob " + it->second.digest.hex() + " (" +
+                   std::to_string(it->second.size) + " bytes), but the set-aside record names " +
+                   ref.digest.hex() + " (" + std::to_string(ref.size) + " bytes)";
+    }
+    for (const auto& [name, ref] : record.outputs)
+        if (!expected.outputs.contains(name)) return "the record has an extra output '" + name + "'";
+    return {};
+}
+
+// Why `record` cannot be the result of the trial `wanted` expects; empty when it can.
+std::string record_problem(const store::TrialRecord& record, const WantedTrial& wanted) {
     if (record.status != store::TrialStatus::complete) return "the record is not of a complete trial";
     if (record.outputs.empty()) return "the record names no output";
+    const auto& expected = wanted.expected;
     if (!expected) return {};
     if (record.seed != expected->seed || record.seed_mode != expected->seed_mode ||
         record.sweep != expected->sweep || record.condition != expected->condition)
         return "the record says " + describe_seed_fields(record) + ", but the plan gives this key " +
                describe_seed_fields(*expected);
-    return {};
+    return wanted.same_outputs ? outputs_problem(record, *expected) : std::string{};
 }
 
 // One trial fetched and checked; `refusal` says why it was refused, `transport` why the remote failed.
@@ -71,10 +86,12 @@ std::string blob_problem(const std::string& name, const store::BlobRef& ref, con
     return {};
 }
 
-// Fetches the blobs `digests` (pipelined) and checks each against the record's outputs naming it.
+// Fetches the blobs `digests` (pipelined, as zstd frames where the server offers them) and checks each
+// against the record's outputs naming it. A frame the store can keep goes with its bytes, so the store does
+// not compress them again; the digest is still computed here, over the decoded bytes.
 void fetch_blobs(Remote& remote, const std::vector<Digest>& digests, const store::TrialRecord& record,
                  Fetched& f) {
-    auto blobs = remote.get_many(Area::cas, digests);
+    auto blobs = remote.get_blobs(digests);
     if (!blobs && blobs.error().code == Errc::failed) {  // the server answered, but not with the blob
         f.refusal = blobs.error().what();
         return;
@@ -86,17 +103,19 @@ void fetch_blobs(Remote& remote, const std::vector<Digest>& digests, const store
     for (std::size_t i = 0; i < digests.size(); ++i) {
         const auto named = std::find_if(record.outputs.begin(), record.outputs.end(),
                                         [&](const auto& o) { return o.second.digest == digests[i]; });
-        if (!(*blobs)[i]) {
+        auto& blob = (*blobs)[i];
+        if (!blob) {
             f.refusal =
                 "output '" + named->first + "' names blob " + digests[i].hex() + ", which the remote lacks";
             return;
         }
-        if (auto problem = blob_problem(named->first, named->second, *(*blobs)[i]); !problem.empty()) {
+        if (auto problem = blob_problem(named->first, named->second, blob->bytes); !problem.empty()) {
             f.refusal = problem;
             return;
         }
-        f.bytes += (*blobs)[i]->size();
-        f.trial->blobs.emplace_back(digests[i], std::move(*(*blobs)[i]));
+        f.bytes += blob->bytes.size();
+        if (!blob->frame.empty()) f.trial->frames.emplace(digests[i], std::move(blob->frame));
+        f.trial->blobs.emplace_back(digests[i], std::move(blob->bytes));
     }
 }
 
@@ -118,7 +137,7 @@ Fetched fetch_trial(const store::Store& store, Remote& remote, const WantedTrial
         f.refusal = "the record does not decode: " + record.error().what();
         return f;
     }
-    if (auto problem = record_problem(*record, wanted.expected); !problem.empty()) {
+    if (auto problem = record_problem(*record, wanted); !problem.empty()) {
         f.refusal = problem;
         return f;
     }
@@ -127,7 +146,7 @@ Fetched fetch_trial(const store::Store& store, Remote& remote, const WantedTrial
         f.local = missing.error();
         return f;
     }
-    f.trial = store::VerifiedTrial{wanted.key, std::move(*record), {}};
+    f.trial = store::VerifiedTrial{wanted.key, std::move(*record), {}, {}};
     fetch_blobs(remote, *missing, f.trial->record, f);
     if (!f.refusal.empty() || f.transport) f.trial.reset();
     return f;

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <memory>
 
+#include "silico/store/store.hpp"
+
 namespace silico::store {
 
 ZSTD_DCtx* thread_zstd_dctx() {
@@ -73,6 +75,74 @@ Result<std::string> decode_blob(const Digest& digest, std::string_view frame) {
                     "blob " + digest.hex());
     }
     return bytes;
+}
+
+}  // namespace silico::store
+
+namespace silico::store {
+
+namespace {
+
+// Any zstd input: concatenated frames, frames without a content size (streamed by a proxy), skippable
+// frames. Stops with an error as soon as more than `max_bytes` come out.
+Result<std::string> decode_stream(std::string_view input, std::uint64_t max_bytes) {
+    const std::unique_ptr<ZSTD_DStream, decltype(&ZSTD_freeDStream)> stream(ZSTD_createDStream(),
+                                                                            &ZSTD_freeDStream);
+    std::string out;
+    std::string chunk(ZSTD_DStreamOutSize(), '\0');
+    ZSTD_inBuffer in{input.data(), input.size(), 0};
+    std::size_t last = 1;  // 0 once a frame is complete
+    while (in.pos < in.size) {
+        ZSTD_outBuffer o{chunk.data(), chunk.size(), 0};
+        last = ZSTD_decompressStream(stream.get(), &o, &in);
+        if (ZSTD_isError(last))
+            return fail(Errc::corruption, std::string("not zstd: ") + ZSTD_getErrorName(last));
+        if (out.size() + o.pos > max_bytes)
+            return fail(Errc::corruption,
+                        "the zstd body decodes to more than " + std::to_string(max_bytes) + " bytes");
+        out.append(chunk.data(), o.pos);
+    }
+    // The decoder may still hold output after the input is consumed.
+    while (last != 0) {
+        ZSTD_outBuffer o{chunk.data(), chunk.size(), 0};
+        last = ZSTD_decompressStream(stream.get(), &o, &in);
+        if (ZSTD_isError(last))
+            return fail(Errc::corruption, std::string("not zstd: ") + ZSTD_getErrorName(last));
+        if (o.pos == 0 && last != 0) return fail(Errc::corruption, "the zstd body ends inside a frame");
+        if (out.size() + o.pos > max_bytes)
+            return fail(Errc::corruption,
+                        "the zstd body decodes to more than " + std::to_string(max_bytes) + " bytes");
+        out.append(chunk.data(), o.pos);
+    }
+    return out;
+}
+
+}  // namespace
+
+Result<ReceivedFrame> decode_received_frame(std::string_view frame, std::uint64_t max_bytes) {
+    const unsigned long long n = ZSTD_getFrameContentSize(frame.data(), frame.size());
+    const std::size_t first = ZSTD_findFrameCompressedSize(frame.data(), frame.size());
+    const bool single = n != ZSTD_CONTENTSIZE_UNKNOWN && n != ZSTD_CONTENTSIZE_ERROR &&
+                        !ZSTD_isError(first) && first == frame.size();
+    if (!single) {  // not as the store writes frames: decoded, and compressed again by the store
+        auto bytes = decode_stream(frame, max_bytes);
+        if (!bytes) return std::unexpected(bytes.error());
+        return ReceivedFrame{std::move(*bytes), false};
+    }
+    if (n > max_bytes)
+        return fail(Errc::corruption, "the zstd frame claims " + std::to_string(n) + " bytes, more than " +
+                                          std::to_string(max_bytes));
+    ReceivedFrame out;
+    std::size_t got = 0;
+    out.bytes.resize_and_overwrite(n, [&](char* dst, std::size_t size) {
+        got = ZSTD_decompressDCtx(thread_zstd_dctx(), dst, size, frame.data(), frame.size());
+        return ZSTD_isError(got) ? 0 : std::min<std::size_t>(got, size);
+    });
+    if (ZSTD_isError(got) || got != n)
+        return fail(Errc::corruption, std::string("the zstd frame does not decode: ") +
+                                          (ZSTD_isError(got) ? ZSTD_getErrorName(got) : "short"));
+    out.storable = true;
+    return out;
 }
 
 }  // namespace silico::store

@@ -407,6 +407,17 @@ Result<std::string> Store::get_blob(const Digest& digest) const {
     return decode_blob(digest, std::string_view(frame.data(), frame.size()));
 }
 
+Result<std::optional<std::string>> Store::get_blob_frame(const Digest& digest) const {
+    rocksdb::ReadOptions read;  // as get_blob: the reader verifies the bytes, and a blob is read once
+    read.verify_checksums = false;
+    read.fill_cache = false;
+    std::string frame;
+    auto s = m_impl->db->Get(read, m_impl->cf(cf_blobs), slice(digest.view()), &frame);
+    if (s.IsNotFound()) return std::optional<std::string>{};
+    if (!s.ok()) return std::unexpected(rocks_error(s, m_impl->dir, "reading blob " + digest.hex()));
+    return std::optional<std::string>(std::move(frame));
+}
+
 Result<bool> Store::has_blob(const Digest& digest) const {
     rocksdb::PinnableSlice frame;
     auto s = m_impl->db->Get(rocksdb::ReadOptions(), m_impl->cf(cf_blobs), slice(digest.view()), &frame);
@@ -477,7 +488,13 @@ PreparedTrial prepare_verified(const Store& store, VerifiedTrial trial, int zstd
     for (const auto& [digest, bytes] : p.trial.blobs) {
         auto held = store.has_blob(digest);
         if (held && *held) continue;  // a read error shows again when the trial is staged
-        if (!p.frames.contains(digest)) p.frames.emplace(digest, compress_blob(bytes, zstd_level));
+        if (p.frames.contains(digest)) continue;
+        // A frame the caller received and decoded into exactly these bytes is kept as it came.
+        if (auto given = p.trial.frames.find(digest); given != p.trial.frames.end()) {
+            p.frames.emplace(digest, std::move(given->second));
+            continue;
+        }
+        p.frames.emplace(digest, compress_blob(bytes, zstd_level));
     }
     return p;
 }

@@ -216,6 +216,44 @@ TEST_F(Sharing, TheServerRefusesUnauthorisedForgedIncompleteOversizedAndEscaping
               403);
 }
 
+TEST_F(Sharing, TheServerSendsAStoredZstdFrameOnlyToAClientThatAsksForIt) {
+    ServerProcess server;
+    const int port = serve(server, "cache");
+    ASSERT_GT(port, 0) << server.err();
+    std::string body;
+    for (int i = 0; i < 2000; ++i) body += std::to_string(i % 17) + " ";
+    const std::string hex = sha256(body).hex();
+    ASSERT_EQ(
+        raw_http(port, "PUT /cas/" + hex +
+                           " HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: "
+                           "Bearer " +
+                           k_token + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body)
+            .status,
+        201);
+    auto get = [&](const std::string& accept) {
+        return raw_http(
+            port, "GET /cas/" + hex + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" + accept + "\r\n");
+    };
+    // Plain bytes unless zstd is asked for (nginx and bazel-remote clients ask for nothing).
+    for (const std::string& accept : {std::string(), std::string("Accept-Encoding: gzip, br\r\n"),
+                                      std::string("Accept-Encoding: zstd;q=0\r\n")}) {
+        auto plain = get(accept);
+        EXPECT_EQ(plain.status, 200) << accept;
+        EXPECT_TRUE(plain.text.ends_with("\r\n\r\n" + body)) << accept;
+        EXPECT_EQ(plain.text.find("Content-Encoding"), std::string::npos) << accept;
+    }
+    for (const std::string& accept :
+         {std::string("Accept-Encoding: zstd\r\n"), std::string("Accept-Encoding: gzip, ZSTD;q=0.5\r\n")}) {
+        auto framed = get(accept);
+        EXPECT_EQ(framed.status, 200) << accept;
+        EXPECT_NE(framed.text.find("Content-Encoding: zstd\r\n"), std::string::npos)
+            << framed.text.substr(0, 300);
+        const std::string payload = framed.text.substr(framed.text.find("\r\n\r\n") + 4);
+        EXPECT_LT(payload.size(), body.size()) << accept;
+        EXPECT_EQ(payload.substr(0, 4), std::string("\x28\xb5\x2f\xfd")) << accept;  // zstd's magic number
+    }
+}
+
 TEST_F(Sharing, AReadTokenFileClosesReadsToEveryoneWithoutAToken) {
     std::ofstream(dir / "readers") << "lab-b lab-b-reads-0123456789\n";
     ServerProcess server;

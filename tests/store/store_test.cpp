@@ -199,7 +199,7 @@ TEST(StoreTrials, DuplicateOutputNamesAreRejected) {
 // caller computed.
 VerifiedTrial verified(int i, std::uint64_t seed,
                        const std::vector<std::pair<std::string, std::string>>& outs, bool give_bytes = true) {
-    VerifiedTrial t{key_of(i), record_with_seed(seed), {}};
+    VerifiedTrial t{key_of(i), record_with_seed(seed), {}, {}};
     for (const auto& [name, bytes] : outs) {
         t.record.outputs[name] = BlobRef{sha256(bytes), bytes.size()};
         if (give_bytes) t.blobs.emplace_back(sha256(bytes), bytes);

@@ -681,7 +681,8 @@ void add_run_commands(CLI::App& app, CliContext& ctx) {
         cmd->add_option("recipe", args->recipe, "Recipe file")->required()->check(CLI::ExistingFile);
         cmd->add_option(
             "--executor", args->executor,
-            "local[:N] | ssh:HOST[:N][,HOST...] | slurm:DIR[,K] (default: local, one worker per core)");
+            "local[:N] | ssh:HOST[:N][,HOST...] | slurm:DIR[,K][,worker=CMD] (default: local, one worker per "
+            "core)");
         cmd->add_option("--max-attempts", args->max_attempts,
                         "Starts of a trial whose worker dies (default 3)")
             ->check(CLI::PositiveNumber);

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <iomanip>
 #include <iostream>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "commands/run_plan.hpp"
@@ -234,6 +235,54 @@ std::vector<std::size_t> take_from_remote(const RemoteArgs& args, const recipes:
     std::cerr << "silico: " << taken.size() << " of " << missing.size() << " missing trials taken from "
               << args.url << "\n";
     return taken;
+}
+
+namespace {
+
+// The set-aside record of each trial repair quarantined ("quarantine/trial/<key>@<unix ms>"), when it decodes.
+std::map<Digest, store::TrialRecord> set_aside_records(const store::RepairReport& report,
+                                                       const store::Store& store) {
+    constexpr std::string_view prefix = "quarantine/trial/";
+    std::map<Digest, store::TrialRecord> out;
+    for (const auto& name : report.quarantined) {
+        if (!name.starts_with(prefix)) continue;
+        auto key = Digest::from_hex(name.substr(prefix.size(), 64));
+        auto bytes = store.get_item(name);
+        if (!key || !bytes) continue;
+        if (auto record = store::decode_trial_record(*bytes)) out.emplace(*key, std::move(*record));
+    }
+    return out;
+}
+
+}  // namespace
+
+std::vector<Digest> restore_from_remote(const RemoteArgs& args, const store::RepairReport& report,
+                                        store::Store& store) {
+    if (args.url.empty() || report.recompute.empty()) return {};
+    auto options = remote_options(args);
+    if (!options) {
+        std::cerr << "silico: warning: remote " << args.url << " not used: " << options.error().what()
+                  << "; the trials set aside are left for the next run\n";
+        return {};
+    }
+    const auto known = set_aside_records(report, store);
+    std::vector<sharing::WantedTrial> wanted;
+    for (const auto& key : report.recompute) {
+        const auto it = known.find(key);
+        if (it == known.end()) {
+            wanted.push_back({key, std::nullopt});  // the record itself was lost: checked as pull --all
+        } else {
+            wanted.push_back({key, it->second, true});
+        }
+    }
+    auto pulled = sharing::pull_trials(store, *options, wanted, {.connections = args.connections});
+    if (!pulled) {
+        std::cerr << "silico: warning: taking trials from " << args.url
+                  << " stopped: " << pulled.error().what() << "\n";
+        return {};
+    }
+    print_warnings(*pulled, args.url);
+    return pulled->pulled_keys;
 }
 
 std::vector<std::optional<bool>> remote_availability(const RemoteArgs& args, const recipes::Plan& plan) {

@@ -31,6 +31,15 @@ void add_remote_options(CLI::App* cmd, RemoteArgs& args, bool required);
 std::vector<std::size_t> take_from_remote(const RemoteArgs& args, const recipes::Plan& plan,
                                           const std::vector<std::size_t>& missing, store::Store& store);
 
+// For `silico store repair --remote`: takes the trials `repair` set aside (report.recompute) from the cache into
+// `store`, through pull_trials (every blob re-hashed). A trial whose set-aside record decodes is checked
+// against it: the same seed fields and the same outputs (names, digests, sizes), so what comes back is
+// bit-identical to what was lost; a trial whose record was lost is checked like `pull --all`. Prints every
+// warning to stderr and returns the keys restored, sorted. A cache that fails degrades to the local repair:
+// a warning, never an error (the trials not restored are left for the next run).
+std::vector<Digest> restore_from_remote(const RemoteArgs& args, const store::RepairReport& report,
+                                        store::Store& store);
+
 // For `silico plan --remote`: per trial of `plan`, whether the cache holds its record (std::nullopt after
 // the cache failed; a warning says why).
 std::vector<std::optional<bool>> remote_availability(const RemoteArgs& args, const recipes::Plan& plan);

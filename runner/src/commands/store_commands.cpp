@@ -2,6 +2,7 @@
 //
 // Commands that only read open the store read-only, so they work while a run writes to it.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iomanip>
@@ -10,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands/cli.hpp"
+#include "commands/sharing_support.hpp"
 #include "silico/store/store.hpp"
 
 namespace silico::runner {
@@ -165,22 +167,30 @@ void verify_command(CliContext& ctx, bool as_json) {
     if (!report->ok()) ctx.exit_code = 1;
 }
 
-// `store repair`: without a lab cache the trials set aside are recomputed by the next run. (A --remote URL,
-// issue 15 part 1, would take RepairReport::recompute from the lab cache here.)
-void repair_command(CliContext& ctx, bool as_json) {
+// `store repair [--remote URL]`: the store sets the affected records aside; with a lab cache, exactly those
+// trials are then taken from it, verified (sharing_support.hpp restore_from_remote), and only the rest is
+// left for the next run. A cache that fails leaves the local repair as it is, with a warning.
+void repair_command(CliContext& ctx, const RemoteArgs& remote, bool as_json) {
     auto store = open_store(ctx, true);
     if (!store) return ctx.report(store.error());
     auto report = store->repair();
     if (!report) return ctx.report(report.error());
-    json recompute = json::array();
-    for (const auto& key : report->recompute) recompute.push_back(key.hex());
+    const std::vector<Digest> restored = restore_from_remote(remote, *report, *store);
+    json restored_json = json::array(), recompute = json::array();
+    for (const auto& key : report->recompute) {
+        const bool back = std::binary_search(restored.begin(), restored.end(), key);
+        (back ? restored_json : recompute).push_back(key.hex());
+    }
     if (as_json) {
-        std::cout << json{{"found", verify_json(*store, report->found)},
-                          {"quarantined", report->quarantined},
-                          {"recompute", recompute},
-                          {"damaged_db", report->damaged_db.string()}}
-                         .dump(2)
-                  << "\n";
+        json out = {{"found", verify_json(*store, report->found)},
+                    {"quarantined", report->quarantined},
+                    {"recompute", recompute},
+                    {"damaged_db", report->damaged_db.string()}};
+        if (!remote.url.empty()) {
+            out["remote"] = remote.url;
+            out["restored"] = restored_json;
+        }
+        std::cout << out.dump(2) << "\n";
         return;
     }
     if (report->found.ok()) {
@@ -189,9 +199,12 @@ void repair_command(CliContext& ctx, bool as_json) {
     }
     print_verify_text(*store, report->found);
     for (const auto& name : report->quarantined) std::cout << "set aside " << name << "\n";
-    std::cout << "repaired: " << report->quarantined.size() << " records set aside under quarantine/, "
-              << report->recompute.size()
-              << " trials to recompute (run their recipes again); damaged database kept in "
+    for (const auto& key : restored_json) std::cout << "restored trial " << key.get<std::string>() << "\n";
+    std::cout << "repaired: " << report->quarantined.size() << " records set aside under quarantine/, ";
+    if (!remote.url.empty())
+        std::cout << restored_json.size() << " trials restored from " << remote.url << ", ";
+    std::cout << recompute.size() << " trials to recompute"
+              << (recompute.empty() ? "" : " (run their recipes again)") << "; damaged database kept in "
               << report->damaged_db.string() << "\n";
 }
 
@@ -339,6 +352,7 @@ void add_store_commands(CLI::App& app, CliContext& ctx) {
         bool json = false, yes = false, dry_run = false, all = false;
         std::vector<std::string> trials, items;
         std::string file, name, output, prefix, encoding = "file";
+        RemoteArgs remote;
     };
     auto args = std::make_shared<Args>();
 
@@ -352,9 +366,12 @@ void add_store_commands(CLI::App& app, CliContext& ctx) {
     verify->callback([&ctx, args] { verify_command(ctx, args->json); });
 
     auto* repair = group->add_subcommand(
-        "repair", "Rebuild a damaged store: set affected records aside so the next run recomputes them");
+        "repair",
+        "Rebuild a damaged store: set affected records aside, take them verified from a lab cache "
+        "(--remote) or leave them for the next run");
     repair->add_flag("--json", args->json, "JSON output");
-    repair->callback([&ctx, args] { repair_command(ctx, args->json); });
+    add_remote_options(repair, args->remote, false);
+    repair->callback([&ctx, args] { repair_command(ctx, args->remote, args->json); });
 
     auto* gc = group->add_subcommand("gc", "Delete blobs nothing references (a dry run unless --yes)");
     gc->add_flag("--dry-run", args->dry_run, "List what would be deleted (the default)");

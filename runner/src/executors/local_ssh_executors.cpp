@@ -40,6 +40,47 @@ std::vector<std::string_view> split(std::string_view text, char sep) {
     }
 }
 
+// The words of a worker= command: split at blanks. Quotes are refused rather than half-understood (a word
+// with a blank needs the API's SlurmOptions::worker_command).
+Result<std::vector<std::string>> command_words(std::string_view text) {
+    if (text.find_first_of("'\"\\") != std::string_view::npos)
+        return fail(Errc::invalid_argument,
+                    "worker= takes words separated by blanks, without quotes or backslashes: \"" +
+                        std::string(text) + "\"");
+    std::vector<std::string> words;
+    for (auto word : split(text, ' '))
+        if (!word.empty()) words.emplace_back(word);
+    if (words.empty())
+        return fail(Errc::invalid_argument, "worker= needs a command, e.g. worker=silico worker");
+    return words;
+}
+
+// slurm:DIR[,K][,worker=CMD]: worker= comes last and takes the rest of the spec, commas included.
+Result<SlurmOptions> parse_slurm_spec(std::string_view args) {
+    SlurmOptions slurm;
+    constexpr std::string_view usage = "slurm:DIR[,K][,worker=CMD]";
+    const auto worker_at = args.find(",worker=");
+    const std::string_view head = args.substr(0, worker_at);
+    auto parts = split(head, ',');
+    if (head.empty() || parts[0].empty() || head.starts_with("worker="))
+        return fail(Errc::invalid_argument, "slurm executor needs a shared folder: " + std::string(usage));
+    if (parts.size() > 2)
+        return fail(Errc::invalid_argument,
+                    "unexpected \"" + std::string(parts[2]) + "\" in slurm executor: " + std::string(usage));
+    slurm.shared_dir = std::string(parts[0]);
+    if (parts.size() > 1) {
+        auto k = parse_count(parts[1], "slurm array throttle");
+        if (!k) return std::unexpected(k.error());
+        slurm.max_parallel_tasks = *k;
+    }
+    if (worker_at != std::string_view::npos) {
+        auto words = command_words(args.substr(worker_at + std::string_view(",worker=").size()));
+        if (!words) return std::unexpected(words.error());
+        slurm.worker_command = std::move(*words);
+    }
+    return slurm;
+}
+
 }  // namespace
 
 std::filesystem::path self_executable() {
@@ -131,20 +172,13 @@ Result<std::unique_ptr<Executor>> make_executor(std::string_view spec, ExecutorO
         return make_ssh_executor(std::move(ssh), std::move(options));
     }
     if (engine == "slurm") {
-        SlurmOptions slurm;
-        auto parts = split(args, ',');
-        if (args.empty() || parts[0].empty())
-            return fail(Errc::invalid_argument, "slurm executor needs a shared folder: slurm:DIR[,K]");
-        slurm.shared_dir = std::string(parts[0]);
-        if (parts.size() > 1) {
-            auto k = parse_count(parts[1], "slurm array throttle");
-            if (!k) return std::unexpected(k.error());
-            slurm.max_parallel_tasks = *k;
-        }
-        return make_slurm_executor(std::move(slurm), std::move(options));
+        auto slurm = parse_slurm_spec(args);
+        if (!slurm) return std::unexpected(slurm.error());
+        return make_slurm_executor(std::move(*slurm), std::move(options));
     }
-    return fail(Errc::invalid_argument, "unknown executor \"" + std::string(spec) +
-                                            "\" (use local[:N], ssh:HOST[,HOST...] or slurm:DIR[,K])");
+    return fail(Errc::invalid_argument,
+                "unknown executor \"" + std::string(spec) +
+                    "\" (use local[:N], ssh:HOST[,HOST...] or slurm:DIR[,K][,worker=CMD])");
 }
 
 }  // namespace silico::runner

@@ -90,7 +90,7 @@ class SlurmExecutor final : public Executor {
   public:
     SlurmExecutor(SlurmOptions slurm, ExecutorOptions options)
         : m_slurm(std::move(slurm)), m_opt(std::move(options)) {
-        if (m_slurm.worker_command.empty()) m_slurm.worker_command = {self_executable().string()};
+        if (m_slurm.worker_command.empty()) m_slurm.worker_command = {self_executable().string(), "worker"};
         if (m_slurm.trials_per_task == 0) m_slurm.trials_per_task = 1;
         if (m_opt.max_attempts == 0) m_opt.max_attempts = 1;
         if (!m_opt.on_event)
@@ -292,9 +292,8 @@ class SlurmExecutor final : public Executor {
         const std::string script =
             "#!/bin/sh\n# silico worker array task: one job file in, one result file out.\n"
             "exec " +
-            command + "worker --file " + shell_quote(dir.string()) +
-            "/task-\"$SLURM_ARRAY_TASK_ID\".in --out " + shell_quote(dir.string()) +
-            "/task-\"$SLURM_ARRAY_TASK_ID\".out\n";
+            command + "--file " + shell_quote(dir.string()) + "/task-\"$SLURM_ARRAY_TASK_ID\".in --out " +
+            shell_quote(dir.string()) + "/task-\"$SLURM_ARRAY_TASK_ID\".out\n";
         const fs::path script_path = dir / "task.sh";
         if (auto st = write_file_atomically(script_path, script); !st) return std::unexpected(st.error());
         fs::permissions(script_path, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |

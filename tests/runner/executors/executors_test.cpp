@@ -32,6 +32,11 @@ TEST(MakeExecutor, ParsesEveryEngineSpelling) {
     EXPECT_TRUE(make_executor("local").value()->name().starts_with("local:"));
     EXPECT_EQ(make_executor("ssh:a,b:4").value()->name(), "ssh:a,b");
     EXPECT_EQ(make_executor("slurm:/shared/runs,8").value()->name(), "slurm:/shared/runs");
+    EXPECT_EQ(make_executor("slurm:/shared/runs,8,worker=apptainer exec /shared/silico.sif silico worker")
+                  .value()
+                  ->name(),
+              "slurm:/shared/runs");
+    EXPECT_EQ(make_executor("slurm:/shared/runs,worker=silico worker").value()->name(), "slurm:/shared/runs");
 }
 
 TEST(WorkerCommand, WithoutAModeItExitsWithUsageStatusAndSaysWhy) {
@@ -53,6 +58,11 @@ TEST(MakeExecutor, RejectsBadSpecsWithTheReason) {
     EXPECT_NE(bad("ssh:").find("needs hosts"), std::string::npos);
     EXPECT_NE(bad("ssh:host:0").find("workers for host host"), std::string::npos);
     EXPECT_NE(bad("slurm").find("shared folder"), std::string::npos);
+    EXPECT_NE(bad("slurm:worker=silico worker").find("shared folder"), std::string::npos);
+    EXPECT_NE(bad("slurm:/d,8,worker=").find("worker= needs a command"), std::string::npos);
+    EXPECT_NE(bad("slurm:/d,worker=   ").find("worker= needs a command"), std::string::npos);
+    EXPECT_NE(bad("slurm:/d,worker=sh -c 'silico worker'").find("without quotes"), std::string::npos);
+    EXPECT_NE(bad("slurm:/d,8,9").find("unexpected \"9\""), std::string::npos);
     EXPECT_NE(bad("kubernetes").find("unknown executor"), std::string::npos);
 }
 

@@ -147,7 +147,7 @@ class SlurmExecutor : public ::testing::Test {
     SlurmOptions options() {
         SlurmOptions o;
         o.shared_dir = shared;
-        o.worker_command = {SILICO_TEST_WORKER};
+        o.worker_command = {SILICO_TEST_WORKER, "worker"};
         o.poll = std::chrono::milliseconds(200);
         return o;
     }
@@ -205,6 +205,21 @@ TEST_F(SlurmExecutor, AThrottledArrayRunsManyTrialsPerTaskWithCorrectResults) {
     EXPECT_TRUE(fs::is_empty(shared)) << "a fully successful run removes its run folder";
     ASSERT_FALSE(events.empty());
     EXPECT_NE(events[0].find("4 tasks, 30 trials"), std::string::npos) << events[0];
+}
+
+// The spec's worker= is what the task script runs (a container image's `apptainer exec ... silico worker`
+// here is the test worker behind `env`, which the nodes have): without it the tasks would start this test
+// binary, which is no worker, and every trial would fail.
+TEST_F(SlurmExecutor, TheWorkerCommandOfTheSpecIsWhatTheTasksRun) {
+    auto exec = make_executor(
+        "slurm:" + shared.string() + ",2,worker=env SILICO_VIA=spec " SILICO_TEST_WORKER " worker", {});
+    ASSERT_TRUE(exec.has_value()) << exec.error().what();
+    const std::vector<Job> jobs{job_of(4, "w")};
+    std::map<std::string, TrialOutcome> got;
+    auto summary = (*exec)->run(jobs, [&](TrialOutcome&& out) { got.emplace(out.key, std::move(out)); });
+    ASSERT_TRUE(summary.has_value()) << summary.error().what();
+    EXPECT_EQ(summary->succeeded, 4u) << summary->stop_reason;
+    for (const auto& t : jobs[0].trials) EXPECT_EQ(got.at(t.key).result, checksum_of(t.request, 9));
 }
 
 TEST_F(SlurmExecutor, ARequeuedTaskKeepsItsFinishedTrialsAndRunsTheRest) {

@@ -1,6 +1,6 @@
 // silico_test_worker: the worker the executor tests (and the runner benchmark) start instead of `silico`.
 // It takes `silico worker`'s command line, so the executors' commands stay the same
-// ({EXE, "worker", "--stdio"}; Slurm's task script appends "worker --file IN --out OUT"), and serves the
+// ({EXE, "worker", "--stdio"}; Slurm's task script appends "--file IN --out OUT" to {EXE, "worker"}), and serves the
 // production worker loop with the checksum workloads as its only kind.
 #include <charconv>
 #include <iostream>

@@ -117,10 +117,13 @@ struct SshOptions {
 
 struct SlurmOptions {
     std::filesystem::path shared_dir;  // folder visible to the runner and every node (job and result files)
-    std::vector<std::string> worker_command;  // on the nodes; empty: this executable
-    std::size_t trials_per_task = 50;         // trials per array task
-    unsigned max_parallel_tasks = 0;          // the %K throttle of --array; 0: no throttle
-    std::vector<std::string> sbatch_args;     // extra sbatch options (partition, time, account, ...)
+    // The worker on the nodes, to which the task script appends `--file IN --out OUT`; empty: this executable
+    // with {"worker"}. A container image: {"apptainer", "exec", "/shared/silico.sif", "silico", "worker"}
+    // (`--executor slurm:DIR,K,worker=CMD` sets it from the command line).
+    std::vector<std::string> worker_command;
+    std::size_t trials_per_task = 50;      // trials per array task
+    unsigned max_parallel_tasks = 0;       // the %K throttle of --array; 0: no throttle
+    std::vector<std::string> sbatch_args;  // extra sbatch options (partition, time, account, ...)
     std::string sbatch = "sbatch", squeue = "squeue", scancel = "scancel";
     std::chrono::milliseconds poll{1000};  // how often results and the queue are read
     // The run folder (job, result and log files) is removed after a run in which every trial succeeded
@@ -133,7 +136,8 @@ std::unique_ptr<Executor> make_ssh_executor(SshOptions ssh, ExecutorOptions opti
 std::unique_ptr<Executor> make_slurm_executor(SlurmOptions slurm, ExecutorOptions options = {});
 
 // Parses the --executor value: "local", "local:N", "ssh:HOST[,HOST...]" (HOST may end in ":N" workers),
-// "slurm:DIR[,K]" (shared folder, optional %K throttle).
+// "slurm:DIR[,K][,worker=CMD]" (shared folder, optional %K throttle, the worker command on the nodes: words
+// separated by blanks, the rest of the spec, e.g. "worker=apptainer exec /shared/silico.sif silico worker").
 Result<std::unique_ptr<Executor>> make_executor(std::string_view spec, ExecutorOptions options = {});
 
 // This executable's path (/proc/self/exe), used as the default worker program.

@@ -42,6 +42,14 @@ struct RemoteOptions {
 // server's "NAME TOKEN" lines work too).
 Result<std::string> read_token_file(const std::filesystem::path& file);
 
+// A blob as a server sent it: its bytes, and the zstd frame they came in when the server answered
+// `Accept-Encoding: zstd` with `Content-Encoding: zstd` in the form the store keeps (store.hpp
+// decode_received_frame), so the frame can be stored as it is. Neither is verified: the caller hashes `bytes`.
+struct BlobBody {
+    std::string bytes;
+    std::string frame;  // "" when the server sent plain bytes (nginx, bazel-remote) or another zstd form
+};
+
 class Remote {
   public:
     virtual ~Remote() = default;
@@ -54,6 +62,11 @@ class Remote {
     // HTTP/1.1 GETs, so any server of this layout answers them). The first failure is the error.
     virtual Result<std::vector<std::optional<std::string>>> get_many(Area area,
                                                                      const std::vector<Digest>& keys);
+    // get_many() of blobs (cas/DIGEST). The http backend asks for zstd (`Accept-Encoding: zstd`): silico serve
+    // then sends the stored frame and neither side compresses; a server that ignores the header sends plain
+    // bytes, which are used as they are. A zstd body that does not decode is Errc::failed. The default
+    // implementation is get_many(Area::cas, ...).
+    virtual Result<std::vector<std::optional<BlobBody>>> get_blobs(const std::vector<Digest>& digests);
     // HEAD: whether the server holds AREA/KEY.
     virtual Result<bool> contains(Area area, const Digest& key) = 0;
     // PUT; a refusal (401, 400, 413, ...) is Errc::failed carrying the status and the server's message.

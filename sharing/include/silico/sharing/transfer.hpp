@@ -6,7 +6,8 @@
 // committed to the local store only when
 //   - the record decodes, is complete and names at least one output,
 //   - it agrees with what the caller expects of that key (seed, seed mode, sweep, condition: the fields the
-//     plan derives from the trial key's inputs), when the caller states an expectation, and
+//     plan derives from the trial key's inputs; and the outputs, when WantedTrial::same_outputs), when the
+//     caller states an expectation, and
 //   - every blob hashes to the digest the record names and has the size it states.
 // A trial failing a check is refused (counted, with a warning naming the key and the reason) and left for
 // local work; a transport failure (unreachable, timeout, a closed connection) stops the pull with a warning
@@ -30,6 +31,9 @@ struct WantedTrial {
     // The seed fields the plan gives this key (store::TrialRecord's seed, seed_mode, sweep, condition);
     // std::nullopt when nothing is known about the key (pull --all).
     std::optional<store::TrialRecord> expected;
+    // Also require the record to name exactly expected->outputs (names, digests and sizes): for a trial whose
+    // own record is known (store repair --remote restores a trial set aside), so it comes back bit-identical.
+    bool same_outputs = false;
 };
 
 struct TransferOptions {

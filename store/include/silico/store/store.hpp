@@ -129,7 +129,21 @@ struct VerifiedTrial {
     Digest key;
     TrialRecord record;
     std::vector<std::pair<Digest, std::string>> blobs;  // (sha256(bytes) as computed by the caller, bytes)
+    // Optional: for some of `blobs`, the zstd frame the caller decoded into exactly those bytes, one that
+    // decode_received_frame found storable. The store keeps such a frame as it is instead of compressing the
+    // bytes again (a pull then costs no compression).
+    std::map<Digest, std::string> frames;
 };
+
+// A zstd frame received from elsewhere (a lab cache answering `Content-Encoding: zstd`, sharing/), decoded.
+// The bytes are NOT checked against any digest: the caller hashes them. `storable`: the frame is exactly one
+// zstd frame that states its content size, as the store writes its own, so VerifiedTrial::frames may carry it.
+struct ReceivedFrame {
+    std::string bytes;
+    bool storable = false;
+};
+// Errc::corruption for bytes that are not zstd frames or that decode to more than `max_bytes`.
+Result<ReceivedFrame> decode_received_frame(std::string_view frame, std::uint64_t max_bytes);
 
 // Metadata of a named item (put_item): what ISF users know as a dumper's metadata.
 struct ItemMeta {
@@ -248,6 +262,10 @@ class Store {
     Result<BlobRef> put_blob(std::string_view bytes);
     Result<std::string> get_blob(const Digest& digest) const;
     Result<bool> has_blob(const Digest& digest) const;
+    // The blob's zstd frame as stored (docs/store.md), neither decoded nor verified; std::nullopt when absent.
+    // For the cache server answering a client that asks for zstd: the client decodes and re-hashes it
+    // (sharing/), so the server need not decode it first.
+    Result<std::optional<std::string>> get_blob_frame(const Digest& digest) const;
 
     // Trials. commit_trial stores `outputs` as blobs and fills record.outputs, registers record.seed (as
     // record.seed_mode says) and writes the record, all in one synced WriteBatch. Recommitting the same key
