@@ -2,37 +2,23 @@
 #pragma once
 
 #include <string>
-#include <vector>
+#include <string_view>
 
 #include "trial_outputs.hpp"
 
 namespace silico::analysis::detail {
 
-// One entry per active synapse: its population ("L5tt_C2"), soma distance (µm) and release times (ms).
-struct Activations {
-    std::vector<std::string> population;
-    std::vector<double> distance;
-    std::vector<std::vector<double>> times;
-};
+// What the queries read of a synapse activation: population, soma distance and release times (not the ids
+// or dendrite labels), so a trial stored with only these three outputs is complete for them.
+inline constexpr store::ActivationFields k_query_fields =
+    store::synapse_field::population | store::synapse_field::soma_distance | store::synapse_field::times;
 
-inline Result<Activations> read_activations(const store::Store& store, const Dataset& dataset,
-                                            std::size_t row) {
+// Row `row`'s synapse activation, decoded by store's decoder into `out` (reused across rows).
+inline Status read_activations(const store::Store& store, const Dataset& dataset, std::size_t row,
+                               store::SynapseActivationTable& out) {
     auto record = row_record(store, dataset, row);
     if (!record) return std::unexpected(record.error());
-    const auto& index = dataset.index()[row];
-    auto population = read_output(store, *record, "synapse_activation.population", index);
-    if (!population) return std::unexpected(population.error());
-    auto distance = read_output(store, *record, "synapse_activation.soma_distance", index);
-    if (!distance) return std::unexpected(distance.error());
-    auto times = read_output(store, *record, "synapse_activation.times", index);
-    if (!times) return std::unexpected(times.error());
-    Activations a{std::move(population->strings),
-                  distance->f64.empty() ? std::vector<double>{} : std::move(distance->f64[0]),
-                  std::move(times->f64)};
-    if (a.distance.size() != a.population.size() || a.times.size() != a.population.size())
-        return fail(Errc::corruption, "synapse_activation outputs have different row counts",
-                    "trial " + index);
-    return a;
+    return read_synapse_activation(store, *record, dataset.index()[row], out, k_query_fields);
 }
 
 inline std::string_view cell_type_of(std::string_view population) {

@@ -113,38 +113,31 @@ std::pair<std::size_t, std::size_t> ActivationTable::entries_of(std::size_t k) c
 
 namespace {
 
-void append_times(ActivationTable& table, const std::vector<std::vector<double>>& times) {
-    for (const auto& t : times) {
-        table.times.insert(table.times.end(), t.begin(), t.end());
+template <class Table>
+void append_common(ActivationTable& table, std::size_t k, const Table& t) {
+    table.trial.insert(table.trial.end(), t.size(), k);
+    for (std::size_t r = 0; r < t.size(); ++r) {
+        table.type.push_back(t.population[r]);
+        const auto times = t.times_of(r);
+        table.times.insert(table.times.end(), times.begin(), times.end());
         table.offsets.push_back(table.times.size());
     }
 }
 
-void append(ActivationTable& table, std::size_t k, store::SynapseActivationColumns& c) {
-    table.trial.insert(table.trial.end(), c.population.size(), k);
-    std::ranges::move(c.population, std::back_inserter(table.type));
-    table.id.insert(table.id.end(), c.synapse_id.begin(), c.synapse_id.end());
-    table.section.insert(table.section.end(), c.section_id.begin(), c.section_id.end());
-    table.point.insert(table.point.end(), c.point_id.begin(), c.point_id.end());
-    table.distance.insert(table.distance.end(), c.soma_distance.begin(), c.soma_distance.end());
-    std::ranges::move(c.label, std::back_inserter(table.label));
-    append_times(table, c.times);
+void append(ActivationTable& table, std::size_t k, const store::SynapseActivationTable& t) {
+    append_common(table, k, t);
+    for (std::size_t r = 0; r < t.size(); ++r) {
+        table.id.push_back(t.synapse_id(r));
+        table.section.push_back(t.section_id(r));
+        table.point.push_back(t.point_id(r));
+        table.distance.push_back(t.distance(r));
+        table.label.push_back(t.label[r]);
+    }
 }
 
-void append(ActivationTable& table, std::size_t k, store::PresynapticSpikeColumns& c) {
-    table.trial.insert(table.trial.end(), c.population.size(), k);
-    std::ranges::move(c.population, std::back_inserter(table.type));
-    table.id.insert(table.id.end(), c.cell_id.begin(), c.cell_id.end());
-    append_times(table, c.times);
-}
-
-template <class Columns>
-Status append_trial(ActivationTable& table, const store::Store& store, const store::TrialRecord& record,
-                    std::size_t k, const std::string& index) {
-    auto columns = read_activation_columns<Columns>(store, record, index);
-    if (!columns) return std::unexpected(columns.error());
-    append(table, k, *columns);
-    return {};
+void append(ActivationTable& table, std::size_t k, const store::PresynapticSpikeTable& t) {
+    append_common(table, k, t);
+    for (std::size_t r = 0; r < t.size(); ++r) table.id.push_back(t.id(r));
 }
 
 }  // namespace
@@ -152,13 +145,19 @@ Status append_trial(ActivationTable& table, const store::Store& store, const sto
 Result<ActivationTable> read_activations(const store::Store& store, const ExportRows& rows, bool synapses,
                                          const ExportOptions& options) {
     ActivationTable table;
+    store::SynapseActivationTable synapse_table;
+    store::PresynapticSpikeTable cell_table;
     for (std::size_t k = 0; k < rows.size(); ++k) {
         auto record = row_record(store, *rows.dataset, rows.rows[k]);
         if (!record) return std::unexpected(record.error());
-        auto added =
-            synapses ? append_trial<store::SynapseActivationColumns>(table, store, *record, k, rows.index(k))
-                     : append_trial<store::PresynapticSpikeColumns>(table, store, *record, k, rows.index(k));
-        if (!added) return std::unexpected(added.error());
+        const auto& index = rows.index(k);
+        auto read = synapses ? read_synapse_activation(store, *record, index, synapse_table)
+                             : read_presynaptic_spikes(store, *record, index, cell_table);
+        if (!read) return std::unexpected(read.error());
+        if (synapses)
+            append(table, k, synapse_table);
+        else
+            append(table, k, cell_table);
         if (options.progress) options.progress(k + 1, rows.size());
     }
     return table;

@@ -38,11 +38,19 @@ Result<std::vector<model::SynapseActivationRow>> synapse_rows(const store::Store
                                                               const std::string& index) {
     std::vector<model::SynapseActivationRow> out;
     if (!record.outputs.contains("synapse_activation.population")) return out;  // no network input
-    auto c = read_activation_columns<store::SynapseActivationColumns>(store, record, index);
-    if (!c) return std::unexpected(c.error());
-    for (std::size_t e = 0; e < c->population.size(); ++e)
-        out.push_back({std::move(c->population[e]), c->synapse_id[e], c->soma_distance[e], c->section_id[e],
-                       c->point_id[e], std::move(c->label[e]), std::move(c->times[e])});
+    store::SynapseActivationTable t;
+    if (auto st = read_synapse_activation(store, record, index, t); !st) return std::unexpected(st.error());
+    out.reserve(t.size());
+    for (std::size_t e = 0; e < t.size(); ++e) {
+        const auto times = t.times_of(e);
+        out.push_back({t.population[e],
+                       t.synapse_id(e),
+                       t.distance(e),
+                       t.section_id(e),
+                       t.point_id(e),
+                       t.label[e],
+                       {times.begin(), times.end()}});
+    }
     return out;
 }
 
@@ -51,10 +59,13 @@ Result<std::vector<model::PresynapticCellRow>> cell_rows(const store::Store& sto
                                                          const std::string& index) {
     std::vector<model::PresynapticCellRow> out;
     if (!record.outputs.contains("presynaptic_spikes.population")) return out;
-    auto c = read_activation_columns<store::PresynapticSpikeColumns>(store, record, index);
-    if (!c) return std::unexpected(c.error());
-    for (std::size_t e = 0; e < c->population.size(); ++e)
-        out.push_back({std::move(c->population[e]), c->cell_id[e], std::move(c->times[e])});
+    store::PresynapticSpikeTable t;
+    if (auto st = read_presynaptic_spikes(store, record, index, t); !st) return std::unexpected(st.error());
+    out.reserve(t.size());
+    for (std::size_t e = 0; e < t.size(); ++e) {
+        const auto times = t.times_of(e);
+        out.push_back({t.population[e], t.id(e), {times.begin(), times.end()}});
+    }
     return out;
 }
 

@@ -60,14 +60,14 @@ using RowCounts = std::map<std::string, std::vector<double>>;
 
 Result<RowCounts> count_row(const store::Store& store, const Dataset& dataset, std::size_t row,
                             const ReducedModelOptions& o, std::int64_t wmin, std::int64_t wmax) {
-    auto a = detail::read_activations(store, dataset, row);
-    if (!a) return std::unexpected(a.error());
+    store::SynapseActivationTable a;
+    if (auto st = detail::read_activations(store, dataset, row, a); !st) return std::unexpected(st.error());
     RowCounts counts;
     const auto width = static_cast<std::size_t>(wmax - wmin);
-    for (std::size_t s = 0; s < a->population.size(); ++s) {
-        auto& bins = counts[group_of(o, a->population[s], a->distance[s])];
+    for (std::size_t s = 0; s < a.size(); ++s) {
+        auto& bins = counts[group_of(o, a.population[s], a.distance(s))];
         if (bins.empty()) bins.assign(width, 0.0);
-        for (double t : a->times[s]) {
+        for (double t : a.times_of(s)) {
             const auto bin = static_cast<std::int64_t>(std::floor(t));
             if (bin >= wmin && bin < wmax) bins[static_cast<std::size_t>(bin - wmin)] += 1.0;
         }

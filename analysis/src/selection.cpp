@@ -79,7 +79,8 @@ class IndexRegex {
         }
         IndexRegex r;
         r.m_code.reset(re);
-        pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);  // falls back to the interpreter when JIT is unavailable
+        // Without JIT (unavailable on some CPUs) pcre2_match interprets the pattern.
+        r.m_jit = pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) == 0;
         r.m_match.reset(pcre2_match_data_create_from_pattern(re, nullptr));
         std::uint32_t captures = 0;
         pcre2_pattern_info(re, PCRE2_INFO_CAPTURECOUNT, &captures);
@@ -87,8 +88,15 @@ class IndexRegex {
         return r;
     }
     std::optional<std::string_view> apply(std::string_view text) {
-        const int rc = pcre2_match(m_code.get(), reinterpret_cast<PCRE2_SPTR>(text.data()), text.size(), 0, 0,
-                                   m_match.get(), nullptr);
+        // ASCII text is valid UTF-8, so PCRE2's check of every subject (most of a short anchored match) is
+        // skipped for it; pcre2_jit_match skips it always, so other text goes through pcre2_match.
+        const auto subject = reinterpret_cast<PCRE2_SPTR>(text.data());
+        const int rc =
+            is_ascii(text)
+                ? m_jit ? pcre2_jit_match(m_code.get(), subject, text.size(), 0, 0, m_match.get(), nullptr)
+                        : pcre2_match(m_code.get(), subject, text.size(), 0, PCRE2_NO_UTF_CHECK,
+                                      m_match.get(), nullptr)
+                : pcre2_match(m_code.get(), subject, text.size(), 0, 0, m_match.get(), nullptr);
         if (rc <= m_group) return std::nullopt;
         const PCRE2_SIZE* ov = pcre2_get_ovector_pointer(m_match.get());
         if (ov[2 * m_group] == PCRE2_UNSET) return std::string_view{};
@@ -96,9 +104,15 @@ class IndexRegex {
     }
 
   private:
+    static bool is_ascii(std::string_view text) {
+        unsigned char any = 0;
+        for (const char c : text) any |= static_cast<unsigned char>(c);
+        return any < 0x80;
+    }
     std::unique_ptr<pcre2_code, CodeDeleter> m_code;
     std::unique_ptr<pcre2_match_data, MatchDeleter> m_match;
     int m_group = 0;
+    bool m_jit = false;
 };
 
 }  // namespace
@@ -197,9 +211,18 @@ Distinct distinct_tuples(const std::vector<EntryLabels>& labels, const std::vect
         out.of_row[i] = it->second;
     };
     if (m == 1) {
+        // Rows of one group usually follow each other (ISF's index lists a run's trials together), so a row
+        // with the previous kept row's label takes its group without hashing.
         std::unordered_map<std::string_view, std::int32_t> ids;
-        for (std::size_t i = 0; i < n; ++i)
-            if (keep[i]) add(ids, labels[0].of_row[i], i);
+        std::size_t previous = n;
+        for (std::size_t i = 0; i < n; ++i) {
+            if (!keep[i]) continue;
+            if (previous < n && labels[0].of_row[i] == labels[0].of_row[previous])
+                out.of_row[i] = out.of_row[previous];
+            else
+                add(ids, labels[0].of_row[i], i);
+            previous = i;
+        }
         return out;
     }
     std::unordered_map<std::string, std::int32_t> ids;

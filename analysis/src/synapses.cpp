@@ -5,8 +5,10 @@
 #include <cmath>
 #include <map>
 #include <unordered_map>
+#include <utility>
 
 #include "activations.hpp"
+#include "silico/store/trial_outputs.hpp"
 
 namespace silico::analysis {
 
@@ -19,21 +21,20 @@ constexpr std::array<std::string_view, 6> k_dim_names = {"celltype",  "ei",     
 constexpr std::array<std::string_view, 12> k_excitatory = {"L1",   "L2",   "L34",  "L4py",    "L4sp", "L4ss",
                                                            "L5st", "L5tt", "L6cc", "L6ccinv", "L6ct", "VPM"};
 
-using detail::Activations;
 using detail::cell_type_of;
 using detail::column_of;
-using detail::read_activations;
 
-// Calls visit(group, activations) for every row that the selection keeps, reading one trial at a time.
+// Calls visit(group, activations) for every row that the selection keeps, decoding one trial at a time into
+// the same table.
 template <class Visit>
 Status for_each_selected(const store::Store& store, const Dataset& dataset, const Groups& groups,
                          Visit&& visit) {
+    store::SynapseActivationTable table;
     for (std::size_t i = 0; i < dataset.size(); ++i) {
         const std::int32_t g = groups.row_group[i];
         if (g < 0) continue;
-        auto a = read_activations(store, dataset, i);
-        if (!a) return std::unexpected(a.error());
-        visit(g, *a);
+        if (auto st = detail::read_activations(store, dataset, i, table); !st) return st;
+        visit(g, std::as_const(table));
     }
     return {};
 }
@@ -57,6 +58,262 @@ bool is_excitatory(std::string_view cell_type) {
     return std::ranges::find(k_excitatory, cell_type) != k_excitatory.end();
 }
 
+namespace {
+
+// A bin's key: the group, then one integer per dimension of `by` (an interned name, 0/1 for proximity, the
+// distance or time bin's number).
+using Key = std::array<std::int64_t, 7>;
+struct KeyHash {
+    std::size_t operator()(const Key& k) const noexcept {
+        std::size_t h = 1469598103934665603ull;
+        for (auto v : k) h = (h ^ static_cast<std::size_t>(v)) * 1099511628211ull;
+        return h;
+    }
+};
+
+// Beyond this many bins a dense range stops growing (a time far from the others, or a non-finite one).
+constexpr std::uint64_t k_max_dense = std::uint64_t{1} << 20;
+
+// The counts per time bin of one slot (a group and its non-time dimensions): dense over the bins seen so
+// far, so that a release time costs one increment; bins too far from that range go to `far`.
+class TimeCounts {
+  public:
+    void add(std::int64_t bin) {
+        const std::uint64_t at = static_cast<std::uint64_t>(bin) - static_cast<std::uint64_t>(m_first);
+        if (at < m_counts.size()) {
+            ++m_counts[at];
+        } else {
+            add_outside(bin);
+        }
+    }
+    // Calls use(bin, count) for every non-empty bin.
+    template <class Use>
+    void for_each(Use&& use) const {
+        for (std::size_t i = 0; i < m_counts.size(); ++i)
+            if (m_counts[i] > 0) use(m_first + static_cast<std::int64_t>(i), m_counts[i]);
+        for (const auto& [bin, count] : m_far) use(bin, count);
+    }
+
+  private:
+    void add_outside(std::int64_t bin) {
+        if (m_counts.empty()) {
+            m_first = bin;
+            m_counts.assign(1, 1);
+            return;
+        }
+        const std::int64_t last = m_first + static_cast<std::int64_t>(m_counts.size()) - 1;
+        if (bin > last &&
+            static_cast<std::uint64_t>(bin) - static_cast<std::uint64_t>(m_first) < k_max_dense) {
+            m_counts.resize(static_cast<std::size_t>(bin - m_first) + 1, 0);
+            ++m_counts.back();
+        } else if (bin < m_first &&
+                   static_cast<std::uint64_t>(last) - static_cast<std::uint64_t>(bin) < k_max_dense) {
+            m_counts.insert(m_counts.begin(), static_cast<std::size_t>(m_first - bin), 0);
+            m_first = bin;
+            ++m_counts.front();
+        } else {
+            ++m_far[bin];
+        }
+    }
+    std::int64_t m_first = 0;
+    std::vector<std::uint64_t> m_counts;
+    std::map<std::int64_t, std::uint64_t> m_far;
+};
+
+// Activation counts binned as SynapseOptions asks: every release time lands in a slot's dense time counts. A
+// trial's synapse rows find their slot through a table indexed by (population, distance bin, proximity) of
+// that trial, so the hash map of slots is consulted once per distinct combination, not once per release.
+class Binner {
+  public:
+    Binner(const SynapseOptions& options) : m_options(options) {
+        for (auto d : options.by) {
+            m_by_time |= d == SynapseDim::time;
+            m_by_distance |= d == SynapseDim::distance;
+            m_by_proximity |= d == SynapseDim::proximity;
+            m_by_population |= d == SynapseDim::celltype || d == SynapseDim::ei || d == SynapseDim::column;
+        }
+    }
+    void add_trial(std::int32_t group, const store::SynapseActivationTable& a);
+    std::uint64_t activations() const { return m_activations; }
+    // Every non-empty bin, sorted by group, then by each dimension (names alphabetically, numbers in order).
+    std::vector<std::pair<Key, std::uint64_t>> sorted_bins() const;
+    const std::vector<std::string>& names() const { return m_names; }
+
+  private:
+    std::int64_t intern(std::string_view s) {
+        auto [it, inserted] =
+            m_name_ids.try_emplace(std::string(s), static_cast<std::int64_t>(m_names.size()));
+        if (inserted) m_names.emplace_back(s);
+        return it->second;
+    }
+    const std::array<std::int64_t, 3>& population_ids(const std::string& population);
+    std::int64_t distance_bin(double d) const {
+        return static_cast<std::int64_t>(std::floor(d / m_options.distance_bin));
+    }
+    std::uint32_t slot_of(std::int32_t group, const std::array<std::int64_t, 3>& ids, double distance);
+    void count_times(TimeCounts& counts, const double* t, const double* end);
+
+    const SynapseOptions& m_options;
+    bool m_by_time = false, m_by_distance = false, m_by_proximity = false, m_by_population = false;
+    std::vector<std::string> m_names;  // interned labels of cell types, EXC/INH and columns
+    std::unordered_map<std::string, std::int64_t> m_name_ids;
+    std::unordered_map<std::string, std::array<std::int64_t, 3>> m_population_ids;  // celltype, ei, column
+    std::unordered_map<Key, std::uint32_t, KeyHash> m_slot_ids;
+    std::vector<Key> m_slot_keys;  // the time dimensions' entries are 0
+    std::vector<TimeCounts> m_slots;
+    std::vector<std::int64_t> m_row_slots;  // per trial: (population, distance bin, proximity) -> slot or -1
+    std::uint64_t m_activations = 0;
+};
+
+const std::array<std::int64_t, 3>& Binner::population_ids(const std::string& population) {
+    auto it = m_population_ids.find(population);
+    if (it == m_population_ids.end()) {
+        const auto ct = cell_type_of(population);
+        const std::array<std::int64_t, 3> ids{intern(ct), intern(is_excitatory(ct) ? "EXC" : "INH"),
+                                              intern(column_of(population))};
+        it = m_population_ids.emplace(population, ids).first;
+    }
+    return it->second;
+}
+
+std::uint32_t Binner::slot_of(std::int32_t group, const std::array<std::int64_t, 3>& ids, double d) {
+    Key key{};
+    key[0] = group;
+    for (std::size_t k = 0; k < m_options.by.size(); ++k) {
+        switch (m_options.by[k]) {
+            case SynapseDim::celltype:
+                key[k + 1] = ids[0];
+                break;
+            case SynapseDim::ei:
+                key[k + 1] = ids[1];
+                break;
+            case SynapseDim::column:
+                key[k + 1] = ids[2];
+                break;
+            case SynapseDim::proximity:
+                key[k + 1] = d < m_options.proximal_um ? 0 : 1;
+                break;
+            case SynapseDim::distance:
+                key[k + 1] = distance_bin(d);
+                break;
+            case SynapseDim::time:
+                break;
+        }
+    }
+    auto [it, inserted] = m_slot_ids.try_emplace(key, static_cast<std::uint32_t>(m_slots.size()));
+    if (inserted) {
+        m_slot_keys.push_back(key);
+        m_slots.emplace_back();
+    }
+    return it->second;
+}
+
+void Binner::count_times(TimeCounts& counts, const double* t, const double* end) {
+    const bool has_from = m_options.from.has_value(), has_to = m_options.to.has_value();
+    const double from = m_options.from.value_or(0), to = m_options.to.value_or(0);
+    for (; t != end; ++t) {
+        if (has_from && *t < from) continue;
+        if (has_to && *t >= to) continue;
+        counts.add(m_by_time ? static_cast<std::int64_t>(std::floor(*t / m_options.time_bin)) : 0);
+        ++m_activations;
+    }
+}
+
+void Binner::add_trial(std::int32_t group, const store::SynapseActivationTable& a) {
+    const std::size_t rows = a.size();
+    const double* distance = a.soma_distance.f64.data();
+    // The trial's table of slots: its size is populations x distance bins x 2 (the dimensions asked for).
+    std::int64_t dmin = 0, dmax = 0;
+    if (m_by_distance && rows > 0) {
+        dmin = dmax = distance_bin(distance[0]);
+        for (std::size_t s = 1; s < rows; ++s) {
+            const auto b = distance_bin(distance[s]);
+            dmin = std::min(dmin, b);
+            dmax = std::max(dmax, b);
+        }
+    }
+    const std::uint64_t populations = m_by_population ? a.population.names.size() : 1;
+    const std::uint64_t span = static_cast<std::uint64_t>(dmax) - static_cast<std::uint64_t>(dmin) + 1;
+    const std::uint64_t sides = m_by_proximity ? 2 : 1;
+    const bool table = span > 0 && span <= k_max_dense && populations * span * sides <= k_max_dense;
+    if (table) m_row_slots.assign(populations * span * sides, -1);
+    std::vector<const std::array<std::int64_t, 3>*> ids(a.population.names.size());
+    for (std::size_t p = 0; p < ids.size(); ++p) ids[p] = &population_ids(a.population.names[p]);
+    for (std::size_t s = 0; s < rows; ++s) {
+        const double d = distance[s];
+        const std::uint32_t p = a.population.codes[s];
+        std::uint32_t slot = 0;
+        if (table) {
+            const std::uint64_t dbin =
+                m_by_distance ? static_cast<std::uint64_t>(distance_bin(d)) - static_cast<std::uint64_t>(dmin)
+                              : 0;
+            const std::uint64_t side = m_by_proximity && !(d < m_options.proximal_um) ? 1 : 0;
+            auto& cached = m_row_slots[((m_by_population ? p : 0) * span + dbin) * sides + side];
+            if (cached < 0) cached = slot_of(group, *ids[p], d);
+            slot = static_cast<std::uint32_t>(cached);
+        } else {
+            slot = slot_of(group, *ids[p], d);
+        }
+        const double* t = a.times.f64.data();
+        count_times(m_slots[slot], t + a.times.offsets[s], t + a.times.offsets[s + 1]);
+    }
+}
+
+std::vector<std::pair<Key, std::uint64_t>> Binner::sorted_bins() const {
+    std::vector<std::pair<Key, std::uint64_t>> bins;
+    for (std::size_t i = 0; i < m_slots.size(); ++i) {
+        m_slots[i].for_each([&](std::int64_t bin, std::uint64_t count) {
+            Key key = m_slot_keys[i];
+            for (std::size_t k = 0; k < m_options.by.size(); ++k)
+                if (m_options.by[k] == SynapseDim::time) key[k + 1] = bin;
+            bins.emplace_back(key, count);
+        });
+    }
+    std::ranges::sort(bins, [&](const auto& x, const auto& y) {
+        if (x.first[0] != y.first[0]) return x.first[0] < y.first[0];
+        for (std::size_t k = 0; k < m_options.by.size(); ++k) {
+            const auto dim = m_options.by[k];
+            const bool numeric =
+                dim == SynapseDim::distance || dim == SynapseDim::time || dim == SynapseDim::proximity;
+            const auto a = x.first[k + 1], b = y.first[k + 1];
+            if (a == b) continue;
+            return numeric ? a < b : m_names[a] < m_names[b];
+        }
+        return false;
+    });
+    return bins;
+}
+
+// A bin's label in each dimension, as the table prints it.
+SynapseBin labelled_bin(const Key& key, std::uint64_t count, const SynapseOptions& options,
+                        const std::vector<std::string>& names, const Groups& groups) {
+    SynapseBin bin;
+    bin.group = static_cast<std::int32_t>(key[0]);
+    for (std::size_t k = 0; k < options.by.size(); ++k) {
+        const auto v = key[k + 1];
+        switch (options.by[k]) {
+            case SynapseDim::proximity:
+                bin.values.emplace_back(v == 0 ? "prox" : "dist");
+                break;
+            case SynapseDim::distance:
+                bin.values.push_back(format_number(static_cast<double>(v) * options.distance_bin) + "to" +
+                                     format_number(static_cast<double>(v + 1) * options.distance_bin));
+                break;
+            case SynapseDim::time:
+                bin.values.push_back(format_number(static_cast<double>(v) * options.time_bin));
+                break;
+            default:
+                bin.values.push_back(names[v]);
+                break;
+        }
+    }
+    bin.count = count;
+    bin.per_trial = static_cast<double>(count) / static_cast<double>(groups.sizes[bin.group]);
+    return bin;
+}
+
+}  // namespace
+
 Result<SynapseResult> query_synapses(const store::Store& store, const Dataset& dataset,
                                      const SynapseOptions& options, const SelectOptions& select_options) {
     if (auto st = detail::require_records(dataset, "synapses"); !st) return std::unexpected(st.error());
@@ -65,123 +322,17 @@ Result<SynapseResult> query_synapses(const store::Store& store, const Dataset& d
     if (options.by.size() > 6) return fail(Errc::invalid_argument, "at most six dimensions", "--by");
     auto groups = select(dataset, select_options);
     if (!groups) return std::unexpected(groups.error());
-    const std::size_t dims = options.by.size();
-    bool by_time = false;
-    for (auto d : options.by) by_time |= d == SynapseDim::time;
-
-    // Categorical values are interned per population string; numeric bins are integers. A bin's key is the
-    // group and one integer per dimension.
-    std::vector<std::string> names;  // interned labels
-    std::unordered_map<std::string, std::int64_t> name_ids;
-    auto intern = [&](std::string_view s) {
-        auto [it, inserted] = name_ids.try_emplace(std::string(s), static_cast<std::int64_t>(names.size()));
-        if (inserted) names.emplace_back(s);
-        return it->second;
-    };
-    using Key = std::array<std::int64_t, 7>;
-    struct KeyHash {
-        std::size_t operator()(const Key& k) const noexcept {
-            std::size_t h = 1469598103934665603ull;
-            for (auto v : k) h = (h ^ static_cast<std::size_t>(v)) * 1099511628211ull;
-            return h;
-        }
-    };
-    std::unordered_map<Key, std::uint64_t, KeyHash> counts;
+    Binner binner(options);
+    auto add = [&](std::int32_t g, const store::SynapseActivationTable& a) { binner.add_trial(g, a); };
+    if (auto st = for_each_selected(store, dataset, *groups, add); !st) return std::unexpected(st.error());
     SynapseResult r;
     r.options = options;
     r.columns = groups->columns;
     r.group_labels = groups->labels;
     r.group_trials = groups->sizes;
-    std::unordered_map<std::string, std::array<std::int64_t, 3>> population_ids;  // celltype, ei, column
-    auto bin_trial = [&](std::int32_t g, const Activations& a) {
-        for (std::size_t s = 0; s < a.population.size(); ++s) {
-            auto pit = population_ids.find(a.population[s]);
-            if (pit == population_ids.end()) {
-                const auto ct = cell_type_of(a.population[s]);
-                pit = population_ids
-                          .emplace(a.population[s],
-                                   std::array<std::int64_t, 3>{intern(ct),
-                                                               intern(is_excitatory(ct) ? "EXC" : "INH"),
-                                                               intern(column_of(a.population[s]))})
-                          .first;
-            }
-            const double d = a.distance[s];
-            Key key{};
-            key[0] = g;
-            for (std::size_t k = 0; k < dims; ++k) {
-                switch (options.by[k]) {
-                    case SynapseDim::celltype:
-                        key[k + 1] = pit->second[0];
-                        break;
-                    case SynapseDim::ei:
-                        key[k + 1] = pit->second[1];
-                        break;
-                    case SynapseDim::column:
-                        key[k + 1] = pit->second[2];
-                        break;
-                    case SynapseDim::proximity:
-                        key[k + 1] = d < options.proximal_um ? 0 : 1;
-                        break;
-                    case SynapseDim::distance:
-                        key[k + 1] = static_cast<std::int64_t>(std::floor(d / options.distance_bin));
-                        break;
-                    case SynapseDim::time:
-                        break;
-                }
-            }
-            for (double t : a.times[s]) {
-                if (options.from && t < *options.from) continue;
-                if (options.to && t >= *options.to) continue;
-                if (by_time) {
-                    const auto bin = static_cast<std::int64_t>(std::floor(t / options.time_bin));
-                    for (std::size_t k = 0; k < dims; ++k)
-                        if (options.by[k] == SynapseDim::time) key[k + 1] = bin;
-                }
-                ++counts[key];
-                ++r.activations;
-            }
-        }
-    };
-    if (auto st = for_each_selected(store, dataset, *groups, bin_trial); !st)
-        return std::unexpected(st.error());
-    std::vector<std::pair<Key, std::uint64_t>> sorted(counts.begin(), counts.end());
-    std::ranges::sort(sorted, [&](const auto& x, const auto& y) {
-        if (x.first[0] != y.first[0]) return x.first[0] < y.first[0];
-        for (std::size_t k = 0; k < dims; ++k) {
-            const auto dim = options.by[k];
-            const bool numeric =
-                dim == SynapseDim::distance || dim == SynapseDim::time || dim == SynapseDim::proximity;
-            const auto a = x.first[k + 1], b = y.first[k + 1];
-            if (a == b) continue;
-            return numeric ? a < b : names[a] < names[b];
-        }
-        return false;
-    });
-    for (const auto& [key, count] : sorted) {
-        SynapseBin bin;
-        bin.group = static_cast<std::int32_t>(key[0]);
-        for (std::size_t k = 0; k < dims; ++k) {
-            const auto v = key[k + 1];
-            switch (options.by[k]) {
-                case SynapseDim::proximity:
-                    bin.values.emplace_back(v == 0 ? "prox" : "dist");
-                    break;
-                case SynapseDim::distance:
-                    bin.values.push_back(format_number(static_cast<double>(v) * options.distance_bin) + "to" +
-                                         format_number(static_cast<double>(v + 1) * options.distance_bin));
-                    break;
-                case SynapseDim::time:
-                    bin.values.push_back(format_number(static_cast<double>(v) * options.time_bin));
-                    break;
-                default:
-                    bin.values.push_back(names[v]);
-                    break;
-            }
-        }
-        bin.count = count;
-        bin.per_trial = static_cast<double>(count) / static_cast<double>(groups->sizes[bin.group]);
-        r.bins.push_back(std::move(bin));
-    }
+    r.activations = binner.activations();
+    for (const auto& [key, count] : binner.sorted_bins())
+        r.bins.push_back(labelled_bin(key, count, options, binner.names(), *groups));
     return r;
 }
 
@@ -218,12 +369,16 @@ Result<SynapseDistanceResult> query_synapse_distances(const store::Store& store,
         double distance = 0.0;
     };
     std::map<std::pair<std::int32_t, std::string>, Sum> sums;
-    auto add_trial = [&](std::int32_t g, const Activations& a) {
-        for (std::size_t s = 0; s < a.population.size(); ++s) {
-            auto& sum = sums[{g, std::string(cell_type_of(a.population[s]))}];
+    std::vector<Sum*> of_population;  // per distinct population of a trial: its cell type's sums
+    auto add_trial = [&](std::int32_t g, const store::SynapseActivationTable& a) {
+        of_population.clear();
+        for (const auto& p : a.population.names)
+            of_population.push_back(&sums[{g, std::string(cell_type_of(p))}]);
+        for (std::size_t s = 0; s < a.size(); ++s) {
+            auto& sum = *of_population[a.population.codes[s]];
             ++sum.synapses;
-            sum.activations += a.times[s].size();
-            sum.distance += a.distance[s];
+            sum.activations += a.times_of(s).size();
+            sum.distance += a.distance(s);
         }
     };
     if (auto st = for_each_selected(store, dataset, *groups, add_trial); !st)

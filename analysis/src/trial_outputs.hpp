@@ -1,9 +1,9 @@
 // Reading one stored output of a dataset row (private to silico_analysis).
 #pragma once
 
+#include <array>
 #include <string>
 #include <string_view>
-#include <type_traits>
 #include <vector>
 
 #include "silico/analysis/dataset.hpp"
@@ -29,7 +29,8 @@ inline Result<store::TrialRecord> row_record(const store::Store& store, const Da
     return record;
 }
 
-// The stored bytes of output `name` of a trial record; Errc::not_found listing the outputs the trial has.
+// The bytes of the output `name` of a trial record (a verified blob); Errc::not_found listing the outputs the
+// trial has.
 inline Result<std::string> read_output_bytes(const store::Store& store, const store::TrialRecord& record,
                                              const std::string& name, const std::string& index) {
     auto it = record.outputs.find(name);
@@ -43,7 +44,7 @@ inline Result<std::string> read_output_bytes(const store::Store& store, const st
     return bytes;
 }
 
-// The output `name` of a trial record, decoded.
+// The output `name` of a trial record, decoded; Errc::not_found listing the outputs the trial has.
 inline Result<store::NumericArray> read_output(const store::Store& store, const store::TrialRecord& record,
                                                const std::string& name, const std::string& index) {
     auto bytes = read_output_bytes(store, record, name, index);
@@ -53,34 +54,46 @@ inline Result<store::NumericArray> read_output(const store::Store& store, const 
     return array;
 }
 
-// A trial's synapse activation (or presynaptic spikes: PresynapticSpikeColumns), decoded by the one decoder of
-// store/trial_outputs.hpp from the outputs it names.
-template <class Columns>
-Result<Columns> read_activation_columns(const store::Store& store, const store::TrialRecord& record,
-                                        const std::string& index) {
-    constexpr bool synapses = std::is_same_v<Columns, store::SynapseActivationColumns>;
-    std::vector<store::NamedArray> arrays;
-    const auto names = [] {
-        if constexpr (synapses)
-            return std::vector<std::string_view>(store::k_synapse_activation_outputs.begin(),
-                                                 store::k_synapse_activation_outputs.end());
-        else
-            return std::vector<std::string_view>(store::k_presynaptic_spike_outputs.begin(),
-                                                 store::k_presynaptic_spike_outputs.end());
-    }();
-    for (const auto name : names) {
-        auto bytes = read_output_bytes(store, record, std::string(name), index);
+// The activation outputs `fields` names (bit i: names[i]) of a trial record, as stored, for store's decoder.
+template <std::size_t N>
+Status read_activation_outputs(const store::Store& store, const store::TrialRecord& record,
+                               const std::array<std::string_view, N>& names, store::ActivationFields fields,
+                               const std::string& index, std::vector<store::NamedArray>& out) {
+    out.clear();
+    for (std::size_t i = 0; i < N; ++i) {
+        if (i > 0 && !(fields & (1u << i))) continue;  // the population (0) gives the rows: always read
+        auto bytes = read_output_bytes(store, record, std::string(names[i]), index);
         if (!bytes) return std::unexpected(bytes.error());
-        arrays.push_back({std::string(name), std::move(*bytes)});
+        out.push_back({std::string(names[i]), std::move(*bytes)});
     }
-    auto columns = [&] {
-        if constexpr (synapses)
-            return store::decode_synapse_activation_columns(arrays);
-        else
-            return store::decode_presynaptic_spike_columns(arrays);
-    }();
-    if (!columns) return std::unexpected(columns.error().within("trial " + index));
-    return columns;
+    return {};
+}
+
+// A trial's synapse activation (the outputs `fields` names), decoded by store/trial_outputs.hpp's decoder
+// into `out`, reused across trials.
+inline Status read_synapse_activation(const store::Store& store, const store::TrialRecord& record,
+                                      const std::string& index, store::SynapseActivationTable& out,
+                                      store::ActivationFields fields = store::synapse_field::all) {
+    thread_local std::vector<store::NamedArray> arrays;
+    if (auto st = read_activation_outputs(store, record, store::k_synapse_activation_outputs, fields, index,
+                                          arrays);
+        !st)
+        return st;
+    if (auto st = store::decode_synapse_activation(arrays, out, fields); !st)
+        return std::unexpected(st.error().within("trial " + index));
+    return {};
+}
+
+inline Status read_presynaptic_spikes(const store::Store& store, const store::TrialRecord& record,
+                                      const std::string& index, store::PresynapticSpikeTable& out) {
+    thread_local std::vector<store::NamedArray> arrays;
+    if (auto st = read_activation_outputs(store, record, store::k_presynaptic_spike_outputs,
+                                          store::presynaptic_field::all, index, arrays);
+        !st)
+        return st;
+    if (auto st = store::decode_presynaptic_spikes(arrays, out); !st)
+        return std::unexpected(st.error().within("trial " + index));
+    return {};
 }
 
 }  // namespace silico::analysis::detail

@@ -267,10 +267,14 @@ class Dataset:
         return self._with_times(columns, out)
 
     def _with_times(self, columns, out):
+        # The frame is the times matrix without a copy, and the named columns go in front of it one block each:
+        # building them as one frame and concatenating the two copied every value (~1.2 s of 4.4M synapses).
         times = out["times"]
-        head = _pd.DataFrame(columns, index=self.index()[out["row"]])
-        tail = _pd.DataFrame(times, index=head.index, columns=[str(k) for k in range(times.shape[1])], copy=False)
-        return _pd.concat([head, tail], axis=1)
+        frame = _pd.DataFrame(times, index=self.index()[out["row"]], columns=[str(k) for k in range(times.shape[1])],
+                              copy=False)
+        for at, (name, values) in enumerate(columns.items()):
+            frame.insert(at, name, values)
+        return frame
 
     # ----- queries (silico/analysis): the tables of `silico query KIND DATASET ... --json`
 

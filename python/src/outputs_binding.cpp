@@ -104,20 +104,23 @@ py::dict traces(const PyDataset& self, const std::string& site, const std::strin
     return out;
 }
 
-// Text values as pandas.Categorical's codes and categories (first appearance order). ISF's files list the
-// synapses of one type together, so the previous value answers most lookups without hashing.
+// Text values as pandas.Categorical's codes and categories (first appearance order). The decoder interns each
+// trial's column, so a trial's distinct names are looked up once and its rows only map codes.
 struct Categories {
     std::unordered_map<std::string, std::int32_t> code_of;
     std::vector<std::string> names;
     std::vector<std::int32_t> codes;
-    std::int32_t last = -1;
-    void add(const std::string& value) {
-        if (last < 0 || names[static_cast<std::size_t>(last)] != value) {
-            auto [it, added] = code_of.try_emplace(value, static_cast<std::int32_t>(names.size()));
-            if (added) names.push_back(value);
-            last = it->second;
+    std::vector<std::int32_t> remap;  // the current trial's codes -> ours
+    void add(const store::InternedStrings& column) {
+        remap.clear();
+        for (const auto& name : column.names) {
+            auto [it, added] = code_of.try_emplace(name, static_cast<std::int32_t>(names.size()));
+            if (added) names.push_back(name);
+            remap.push_back(it->second);
         }
-        codes.push_back(last);
+        const std::size_t base = codes.size();
+        codes.resize(base + column.codes.size());
+        for (std::size_t r = 0; r < column.codes.size(); ++r) codes[base + r] = remap[column.codes[r]];
     }
     py::tuple to_python() { return py::make_tuple(to_numpy(std::move(codes)), to_list(names)); }
 };
@@ -128,10 +131,18 @@ struct PaddedLists {
     std::vector<double> values;
     std::vector<std::size_t> offsets{0};
     std::size_t width = 0;
-    void add(const std::vector<double>& list) {
-        values.insert(values.end(), list.begin(), list.end());
-        offsets.push_back(values.size());
-        width = std::max(width, list.size());
+    void reserve(std::size_t lists, std::size_t total) {
+        offsets.reserve(lists + 1);
+        values.reserve(total);
+    }
+    // A trial's decoded spike lists (store::FlatArray of kind spike_lists).
+    void add(const store::FlatArray& lists) {
+        const std::size_t base = values.size();
+        values.insert(values.end(), lists.f64.begin(), lists.f64.end());
+        for (std::size_t r = 0; r < lists.rows; ++r) {
+            offsets.push_back(base + lists.offsets[r + 1]);
+            width = std::max<std::size_t>(width, lists.offsets[r + 1] - lists.offsets[r]);
+        }
     }
     py::array_t<double> to_python() {
         const std::size_t rows = offsets.size() - 1;
@@ -145,17 +156,22 @@ struct PaddedLists {
     }
 };
 
-// The outputs `names` of row `row`'s trial as stored (not yet decoded); Errc::not_found listing the outputs the
-// trial has. Returns errors rather than raising: it runs on the decoder threads.
+// Appends column `c` of a decoded table (store::FlatArray values, `rows` per column) to `out`.
+template <class T>
+void append_column(std::vector<T>& out, const std::vector<T>& flat, std::size_t rows, std::size_t c) {
+    const auto first = flat.begin() + static_cast<std::ptrdiff_t>(c * rows);
+    out.insert(out.end(), first, first + static_cast<std::ptrdiff_t>(rows));
+}
+
+// The outputs `names` of row `row`'s trial as stored (not yet decoded) into `out`; Errc::not_found listing the
+// outputs the trial has. Returns errors rather than raising: it runs on the decoder threads.
 template <std::size_t N>
-Result<std::vector<store::NamedArray>> fetch_outputs(const store::Store& st, const PyDataset& self,
-                                                     std::size_t row,
-                                                     const std::array<std::string_view, N>& names) {
+Status fetch_outputs(const store::Store& st, const PyDataset& self, std::size_t row,
+                     const std::array<std::string_view, N>& names, std::vector<store::NamedArray>& out) {
     const auto& index = self.data().index()[row];
     auto record = st.find_trial(self.data().keys()[row]);
     if (!record) return std::unexpected(record.error().within("trial " + index));
-    std::vector<store::NamedArray> out;
-    out.reserve(N);
+    out.clear();
     for (const auto name : names) {
         auto it = record->outputs.find(std::string(name));
         if (it == record->outputs.end()) {
@@ -168,18 +184,18 @@ Result<std::vector<store::NamedArray>> fetch_outputs(const store::Store& st, con
         if (!bytes) return std::unexpected(bytes.error().within("trial " + index + ": " + std::string(name)));
         out.push_back({std::string(name), std::move(*bytes)});
     }
-    return out;
+    return {};
 }
 
-// Row `row`'s activation columns, decoded by store/trial_outputs.hpp's decoder.
-template <class Columns, std::size_t N, class Decoder>
-Result<Columns> decode_row(const store::Store& st, const PyDataset& self, std::size_t row,
-                           const std::array<std::string_view, N>& names, Decoder decoder) {
-    auto arrays = fetch_outputs(st, self, row, names);
-    if (!arrays) return std::unexpected(arrays.error());
-    auto columns = decoder(*arrays);
-    if (!columns) return std::unexpected(columns.error().within("trial " + self.data().index()[row]));
-    return columns;
+// Row `row`'s activation outputs decoded into `table` by store/trial_outputs.hpp's decoder.
+template <class Table, std::size_t N, class Decoder>
+Status decode_row(const store::Store& st, const PyDataset& self, std::size_t row,
+                  const std::array<std::string_view, N>& names, Decoder decoder, Table& table) {
+    thread_local std::vector<store::NamedArray> arrays;
+    if (auto fetched = fetch_outputs(st, self, row, names, arrays); !fetched) return fetched;
+    if (auto decoded = decoder(arrays, table); !decoded)
+        return std::unexpected(decoded.error().within("trial " + self.data().index()[row]));
+    return {};
 }
 
 py::dict synapse_activation(const PyDataset& self, py::ssize_t start, py::ssize_t stop) {
@@ -193,21 +209,33 @@ py::dict synapse_activation(const PyDataset& self, py::ssize_t start, py::ssize_
         const auto lease = self.store();
         const store::Store& st = *lease;
         py::gil_scoped_release unlocked;
-        auto decode = [&](std::size_t i) {
-            return decode_row<store::SynapseActivationColumns>(
-                st, self, i, store::k_synapse_activation_outputs, store::decode_synapse_activation_columns);
+        auto decode = [&](std::size_t i, store::SynapseActivationTable& t) {
+            return decode_row(
+                st, self, i, store::k_synapse_activation_outputs,
+                [](const auto& arrays, auto& out) { return store::decode_synapse_activation(arrays, out); },
+                t);
         };
-        auto take = [&](std::size_t i, const store::SynapseActivationColumns& c) {
-            row.insert(row.end(), c.population.size(), static_cast<std::int64_t>(i));
-            for (const auto& p : c.population) type.add(p);
-            for (const auto& l : c.label) label.add(l);
-            synapse_id.insert(synapse_id.end(), c.synapse_id.begin(), c.synapse_id.end());
-            section_id.insert(section_id.end(), c.section_id.begin(), c.section_id.end());
-            point_id.insert(point_id.end(), c.point_id.begin(), c.point_id.end());
-            distance.insert(distance.end(), c.soma_distance.begin(), c.soma_distance.end());
-            for (const auto& t : c.times) times.add(t);
+        auto take = [&](std::size_t i, const store::SynapseActivationTable& t) {
+            const std::size_t n = t.size();
+            if (i == lo) {  // room for every trial the size of the first: growing by doubling copied and
+                // page-faulted the columns several times over (reserved pages cost nothing untouched)
+                const std::size_t rows = n * (hi - lo) * 11 / 10;
+                for (auto* v : {&row, &synapse_id, &section_id, &point_id}) v->reserve(rows);
+                distance.reserve(rows);
+                type.codes.reserve(rows);
+                label.codes.reserve(rows);
+                times.reserve(rows, t.times.f64.size() * (hi - lo) * 11 / 10);
+            }
+            row.insert(row.end(), n, static_cast<std::int64_t>(i));
+            type.add(t.population);
+            label.add(t.label);
+            append_column(synapse_id, t.ids.i64, n, 0);
+            append_column(section_id, t.ids.i64, n, 1);
+            append_column(point_id, t.ids.i64, n, 2);
+            append_column(distance, t.soma_distance.f64, n, 0);
+            times.add(t.times);
         };
-        check(decode_rows_in_order(lo, hi, decode, take));
+        check(decode_rows_in_order<store::SynapseActivationTable>(lo, hi, decode, take));
     }
     py::dict out;
     out["row"] = to_numpy(std::move(row));
@@ -231,17 +259,19 @@ py::dict presynaptic_activation(const PyDataset& self, py::ssize_t start, py::ss
         const auto lease = self.store();
         const store::Store& st = *lease;
         py::gil_scoped_release unlocked;
-        auto decode = [&](std::size_t i) {
-            return decode_row<store::PresynapticSpikeColumns>(st, self, i, store::k_presynaptic_spike_outputs,
-                                                              store::decode_presynaptic_spike_columns);
+        auto decode = [&](std::size_t i, store::PresynapticSpikeTable& t) {
+            return decode_row(
+                st, self, i, store::k_presynaptic_spike_outputs,
+                [](const auto& arrays, auto& out) { return store::decode_presynaptic_spikes(arrays, out); },
+                t);
         };
-        auto take = [&](std::size_t i, const store::PresynapticSpikeColumns& c) {
-            row.insert(row.end(), c.population.size(), static_cast<std::int64_t>(i));
-            for (const auto& p : c.population) type.add(p);
-            cell_id.insert(cell_id.end(), c.cell_id.begin(), c.cell_id.end());
-            for (const auto& t : c.times) times.add(t);
+        auto take = [&](std::size_t i, const store::PresynapticSpikeTable& t) {
+            row.insert(row.end(), t.size(), static_cast<std::int64_t>(i));
+            type.add(t.population);
+            append_column(cell_id, t.cell_id.i64, t.size(), 0);
+            times.add(t.times);
         };
-        check(decode_rows_in_order(lo, hi, decode, take));
+        check(decode_rows_in_order<store::PresynapticSpikeTable>(lo, hi, decode, take));
     }
     py::dict out;
     out["row"] = to_numpy(std::move(row));

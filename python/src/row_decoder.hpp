@@ -9,10 +9,9 @@
 #include <atomic>
 #include <cstddef>
 #include <exception>
-#include <optional>
 #include <string>
 #include <thread>
-#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "silico/core/error.hpp"
@@ -24,25 +23,25 @@ inline unsigned decoder_threads() {
     return std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
 }
 
-// Calls take(row, columns) for every row in [lo, hi), in order, with columns = decode(row) computed on up to
-// decoder_threads() threads, a batch of rows at a time (so only one batch of decoded trials is held). The
-// first error in row order stops the work and is returned; take is not called for that row or any later one.
-template <class Decode, class Take>
+// Calls take(row, table) for every row in [lo, hi), in order, after decode(row, table) filled `table` on one of
+// up to decoder_threads() threads, a batch of rows at a time: only one batch of decoded trials is held, and
+// the batch's tables are reused (store's decoder keeps their capacity). The first error in row order stops
+// the work and is returned; take is not called for that row or any later one.
+template <class Table, class Decode, class Take>
 Status decode_rows_in_order(std::size_t lo, std::size_t hi, Decode decode, Take take) {
-    using Columns = typename std::invoke_result_t<Decode, std::size_t>::value_type;
     const unsigned threads = decoder_threads();
     const std::size_t batch = 16 * static_cast<std::size_t>(threads);
-    std::vector<std::optional<Result<Columns>>> slots(batch);
+    std::vector<Table> tables(std::min(batch, hi - lo));
+    std::vector<Status> status(tables.size());
     for (std::size_t first = lo; first < hi; first += batch) {
         const std::size_t count = std::min(batch, hi - first);
         std::atomic<std::size_t> next{0};
         auto work = [&] {
             for (std::size_t k = next++; k < count; k = next++) {
                 try {
-                    slots[k].emplace(decode(first + k));
+                    status[k] = decode(first + k, tables[k]);
                 } catch (const std::exception& e) {  // std::bad_alloc: an exception must not leave a thread
-                    slots[k].emplace(
-                        fail(Errc::internal, e.what(), "decoding row " + std::to_string(first + k)));
+                    status[k] = fail(Errc::internal, e.what(), "decoding row " + std::to_string(first + k));
                 }
             }
         };
@@ -52,10 +51,8 @@ Status decode_rows_in_order(std::size_t lo, std::size_t hi, Decode decode, Take 
             work();
         }
         for (std::size_t k = 0; k < count; ++k) {
-            auto& columns = *slots[k];
-            if (!columns) return std::unexpected(columns.error());
-            take(first + k, *columns);
-            slots[k].reset();
+            if (!status[k]) return std::unexpected(status[k].error());
+            take(first + k, std::as_const(tables[k]));
         }
     }
     return {};

@@ -359,43 +359,59 @@ void for_each_integer(const ColumnHeader& h, Use&& use) {
     }
 }
 
-// A float64 column decoded in one pass from its payload into the values (read_column + to_f64 fused, with
-// the same arithmetic, so the same bits).
-Result<std::vector<double>> read_f64_column(std::string_view body, std::size_t& pos, double precision) {
-    auto h = read_column_header(body, pos);
-    if (!h) return std::unexpected(h.error());
-    std::vector<double> out(h->count);
-    double* o = out.data();
-    switch (h->codec) {
+// A float64 column decoded in one pass from its payload into `o` (h.count values): read_column + to_f64 fused,
+// with the same arithmetic, so the same bits.
+Status read_f64_values(const ColumnHeader& h, double precision, double* o) {
+    switch (h.codec) {
         case codec_raw:
-            for (std::size_t i = 0; i < h->count; ++i)
-                o[i] = std::bit_cast<double>(get_u64(h->payload.data() + 8 * i));
-            return out;
+            for (std::size_t i = 0; i < h.count; ++i)
+                o[i] = std::bit_cast<double>(get_u64(h.payload.data() + 8 * i));
+            return {};
         case codec_xor: {
             std::uint64_t previous = 0;
-            for_each_word(*h, [&](std::uint64_t w) { *o++ = std::bit_cast<double>(previous ^= w); });
-            return out;
+            for_each_word(h, [&](std::uint64_t w) { *o++ = std::bit_cast<double>(previous ^= w); });
+            return {};
         }
         case codec_bits:
-            for_each_integer(*h, [&](std::uint64_t w) { *o++ = std::bit_cast<double>(w); });
-            return out;
+            for_each_integer(h, [&](std::uint64_t w) { *o++ = std::bit_cast<double>(w); });
+            return {};
         case codec_decimal: {
-            const double scale = std::pow(10.0, h->param);
-            for_each_integer(*h, [&](std::uint64_t w) {
+            const double scale = std::pow(10.0, h.param);
+            for_each_integer(h, [&](std::uint64_t w) {
                 *o++ = static_cast<double>(static_cast<std::int64_t>(w)) / scale;
             });
-            return out;
+            return {};
         }
         case codec_quantum:
             if (!(precision > 0))
                 return fail(Errc::corruption, "quantised column in an array without precision");
-            for_each_integer(*h, [&](std::uint64_t w) {
+            for_each_integer(h, [&](std::uint64_t w) {
                 *o++ = static_cast<double>(static_cast<std::int64_t>(w)) * precision;
             });
-            return out;
+            return {};
         default:
             return fail(Errc::corruption, "integer column where float64 was expected");
     }
+}
+
+Result<std::vector<double>> read_f64_column(std::string_view body, std::size_t& pos, double precision) {
+    auto h = read_column_header(body, pos);
+    if (!h) return std::unexpected(h.error());
+    std::vector<double> out(h->count);
+    if (auto st = read_f64_values(*h, precision, out.data()); !st) return std::unexpected(st.error());
+    return out;
+}
+
+// An int64 column (integer or raw codec) decoded into `o` (h.count values).
+Status read_i64_values(const ColumnHeader& h, std::int64_t* o) {
+    if (h.codec == codec_raw) {
+        for (std::size_t i = 0; i < h.count; ++i)
+            o[i] = static_cast<std::int64_t>(get_u64(h.payload.data() + 8 * i));
+        return {};
+    }
+    if (h.codec != codec_integer) return fail(Errc::corruption, "float64 column where int64 was expected");
+    for_each_integer(h, [&](std::uint64_t w) { *o++ = static_cast<std::int64_t>(w); });
+    return {};
 }
 
 Result<std::vector<std::int64_t>> to_i64(const Column& c) {
@@ -518,7 +534,19 @@ Result<std::string> encode_strings(const std::vector<std::string>& strings, int 
     return finish(ArrayKind::strings, 2, strings.size(), 0.0, body, zstd_level);
 }
 
-Result<NumericArray> decode_array(std::string_view bytes) {
+namespace {
+
+// An array's header, checked, and its body decompressed into this thread's buffer (valid until the thread
+// decodes its next array).
+struct ArrayBody {
+    ArrayKind kind = ArrayKind::f64_table;
+    std::uint32_t ncols = 0;
+    std::uint64_t nrows = 0;
+    double precision = 0.0;
+    std::string_view body;
+};
+
+Result<ArrayBody> open_array(std::string_view bytes) {
     if (bytes.size() < k_header_size || bytes.substr(0, 4) != k_magic) {
         return fail(Errc::corruption, "not a silico array (bad magic or too short)");
     }
@@ -527,15 +555,13 @@ Result<NumericArray> decode_array(std::string_view bytes) {
         return fail(Errc::version, "array has format version " + std::to_string(version) +
                                        "; this silico reads up to " + std::to_string(k_array_format_version));
     }
-    NumericArray array;
+    ArrayBody a;
     const auto kind = static_cast<std::uint8_t>(bytes[5]);
     if (kind < 1 || kind > 4) return fail(Errc::corruption, "unknown array kind " + std::to_string(kind));
-    array.kind = static_cast<ArrayKind>(kind);
-    std::uint32_t ncols = 0;
-    for (int i = 3; i >= 0; --i)
-        ncols = (ncols << 8) | static_cast<std::uint8_t>(bytes[6 + static_cast<std::size_t>(i)]);
-    const std::uint64_t nrows = get_u64(bytes.data() + 10);
-    array.precision = std::bit_cast<double>(get_u64(bytes.data() + 18));
+    a.kind = static_cast<ArrayKind>(kind);
+    a.ncols = get_u32(bytes.data() + 6);
+    a.nrows = get_u64(bytes.data() + 10);
+    a.precision = std::bit_cast<double>(get_u64(bytes.data() + 18));
 
     const std::string_view frame = bytes.substr(k_header_size);
     const unsigned long long size = ZSTD_getFrameContentSize(frame.data(), frame.size());
@@ -549,7 +575,119 @@ Result<NumericArray> decode_array(std::string_view bytes) {
     const std::size_t got =
         ZSTD_decompressDCtx(thread_zstd_dctx(), buffer.data(), size, frame.data(), frame.size());
     if (ZSTD_isError(got) || got != size) return fail(Errc::corruption, "array body does not decompress");
-    const std::string_view body(buffer.data(), size);
+    a.body = std::string_view(buffer.data(), size);
+    return a;
+}
+
+// Lengths (an int64 column of `rows` values) as rows + 1 offsets starting at 0; they must cover exactly the
+// `total` values (or bytes) that follow, each length >= 0.
+Status lengths_to_offsets(const ColumnHeader& h, std::uint64_t rows, std::uint64_t total,
+                          std::vector<std::uint64_t>& offsets, const std::string& what) {
+    if (h.count != rows) return fail(Errc::corruption, what + " count differs from the header");
+    offsets.resize(rows + 1);
+    if (auto st = read_i64_values(h, reinterpret_cast<std::int64_t*>(offsets.data() + 1)); !st) return st;
+    offsets[0] = 0;
+    for (std::size_t i = 1; i <= rows; ++i) {
+        const auto n = static_cast<std::int64_t>(offsets[i]);
+        if (n < 0 || static_cast<std::uint64_t>(n) > total - offsets[i - 1])
+            return fail(Errc::corruption, what + " lengths exceed the values");
+        offsets[i] = offsets[i - 1] + static_cast<std::uint64_t>(n);
+    }
+    if (offsets[rows] != total) return fail(Errc::corruption, what + " lengths do not cover the values");
+    return {};
+}
+
+Status flat_tables(const ArrayBody& a, FlatArray& out) {
+    std::size_t pos = 0;
+    // Every value takes 8 bytes of the body: a header claiming more is corrupt (and must not size the output).
+    if (a.ncols > 0 && (a.nrows > a.body.size() / 8 || std::uint64_t{a.ncols} * a.nrows > a.body.size() / 8))
+        return fail(Errc::corruption, "array column length differs from its row count");
+    if (a.kind == ArrayKind::f64_table)
+        out.f64.resize(std::size_t{a.ncols} * a.nrows);
+    else
+        out.i64.resize(std::size_t{a.ncols} * a.nrows);
+    for (std::uint32_t c = 0; c < a.ncols; ++c) {
+        auto h = read_column_header(a.body, pos);
+        if (!h) return std::unexpected(h.error().within("array column " + std::to_string(c)));
+        if (h->count != a.nrows)
+            return fail(Errc::corruption, "array column length differs from its row count");
+        auto st = a.kind == ArrayKind::f64_table
+                      ? read_f64_values(*h, a.precision, out.f64.data() + c * a.nrows)
+                      : read_i64_values(*h, out.i64.data() + c * a.nrows);
+        if (!st) return std::unexpected(st.error().within("array column " + std::to_string(c)));
+    }
+    if (pos != a.body.size()) return fail(Errc::corruption, "array body has trailing bytes");
+    return {};
+}
+
+Status flat_spike_lists(const ArrayBody& a, FlatArray& out) {
+    if (a.ncols != 2) return fail(Errc::corruption, "spike lists need 2 columns");
+    std::size_t pos = 0;
+    auto lengths = read_column_header(a.body, pos);
+    if (!lengths) return std::unexpected(lengths.error().within("array column 0"));
+    auto values = read_column_header(a.body, pos);
+    if (!values) return std::unexpected(values.error().within("array column 1"));
+    if (pos != a.body.size()) return fail(Errc::corruption, "array body has trailing bytes");
+    if (auto st = lengths_to_offsets(*lengths, a.nrows, values->count, out.offsets, "spike list"); !st)
+        return st;
+    out.f64.resize(values->count);
+    if (auto st = read_f64_values(*values, a.precision, out.f64.data()); !st)
+        return std::unexpected(st.error().within("array column 1"));
+    return {};
+}
+
+Status flat_strings(const ArrayBody& a, FlatArray& out) {
+    if (a.ncols != 2) return fail(Errc::corruption, "strings need 2 columns");
+    std::size_t pos = 0;
+    auto lengths = read_column_header(a.body, pos);
+    if (!lengths) return std::unexpected(lengths.error().within("array column 0"));
+    auto chars = read_column_header(a.body, pos);
+    if (!chars) return std::unexpected(chars.error().within("array column 1"));
+    if (pos != a.body.size()) return fail(Errc::corruption, "array body has trailing bytes");
+    if (auto st = lengths_to_offsets(*lengths, a.nrows, chars->count, out.offsets, "string"); !st) return st;
+    if (chars->codec != codec_integer)
+        return fail(Errc::corruption, "float64 column where int64 was expected");
+    out.bytes.resize(chars->count);
+    char* o = out.bytes.data();
+    bool in_range = true;
+    for_each_integer(*chars, [&](std::uint64_t w) {
+        in_range &= w <= 255;
+        *o++ = static_cast<char>(static_cast<std::uint8_t>(w));
+    });
+    if (!in_range) return fail(Errc::corruption, "string byte out of range");
+    return {};
+}
+
+}  // namespace
+
+Status decode_array_into(std::string_view bytes, FlatArray& out) {
+    auto a = open_array(bytes);
+    if (!a) return std::unexpected(a.error());
+    out.kind = a->kind;
+    out.precision = a->precision;
+    out.rows = a->nrows;
+    out.columns = a->ncols;
+    switch (a->kind) {
+        case ArrayKind::f64_table:
+        case ArrayKind::i64_table:
+            return flat_tables(*a, out);
+        case ArrayKind::spike_lists:
+            return flat_spike_lists(*a, out);
+        case ArrayKind::strings:
+            return flat_strings(*a, out);
+    }
+    return fail(Errc::corruption, "unknown array kind");
+}
+
+Result<NumericArray> decode_array(std::string_view bytes) {
+    auto opened = open_array(bytes);
+    if (!opened) return std::unexpected(opened.error());
+    NumericArray array;
+    array.kind = opened->kind;
+    array.precision = opened->precision;
+    const std::uint32_t ncols = opened->ncols;
+    const std::uint64_t nrows = opened->nrows;
+    const std::string_view body = opened->body;
 
     std::size_t pos = 0;
     if (array.kind == ArrayKind::f64_table) {

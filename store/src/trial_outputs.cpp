@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <unordered_map>
 
 #include "silico/core/little_endian.hpp"
 #include "silico/store/array.hpp"
@@ -98,15 +99,26 @@ Result<std::vector<NamedArray>> encode_presynaptic_spikes(const PresynapticSpike
 
 namespace {
 
-// The array named `name` among `arrays`, decoded and of kind `kind`.
-Result<NumericArray> decode_named(std::span<const NamedArray> arrays, std::string_view name, ArrayKind kind) {
+const NamedArray* find_output(std::span<const NamedArray> arrays, std::string_view name) {
     const auto it = std::ranges::find(arrays, name, &NamedArray::name);
-    if (it == arrays.end())
-        return fail(Errc::not_found, "no output " + std::string(name), "activation outputs");
-    auto array = decode_array(it->bytes);
-    if (!array) return std::unexpected(array.error().within(std::string(name)));
-    if (array->kind != kind) return fail(Errc::corruption, "is not of the encoder's kind", std::string(name));
-    return array;
+    return it == arrays.end() ? nullptr : &*it;
+}
+
+// The output `name` among `arrays`, decoded into `out` and checked to be of `kind` (a table with `columns`
+// columns).
+Status decode_output(std::span<const NamedArray> arrays, std::string_view name, ArrayKind kind,
+                     std::uint32_t columns, FlatArray& out) {
+    const NamedArray* array = find_output(arrays, name);
+    if (!array) return fail(Errc::not_found, "no output " + std::string(name), "activation outputs");
+    if (auto st = decode_array_into(array->bytes, out); !st)
+        return std::unexpected(st.error().within(std::string(name)));
+    if (out.kind != kind) return fail(Errc::corruption, "is not of the encoder's kind", std::string(name));
+    const bool table = kind == ArrayKind::f64_table || kind == ArrayKind::i64_table;
+    if (table && out.columns != columns)
+        return fail(Errc::corruption,
+                    "has " + std::to_string(out.columns) + " columns, not " + std::to_string(columns),
+                    std::string(name));
+    return {};
 }
 
 Status rows_agree(std::string_view name, std::size_t rows, std::size_t population) {
@@ -116,60 +128,108 @@ Status rows_agree(std::string_view name, std::size_t rows, std::size_t populatio
                 std::string(name));
 }
 
-// Columns of an i64 or f64 table, each of `rows` values.
-template <class Columns>
-Status table_shape(std::string_view name, const Columns& columns, std::size_t count, std::size_t rows) {
-    if (columns.size() != count)
-        return fail(Errc::corruption,
-                    "has " + std::to_string(columns.size()) + " columns, not " + std::to_string(count),
-                    std::string(name));
-    for (const auto& c : columns)
-        if (auto st = rows_agree(name, c.size(), rows); !st) return st;
+// Each row's string as a code into out.names, each distinct string copied once. Rows of one value usually
+// follow each other (ISF lists the synapses of a type together), so the previous row's value is compared
+// before the map is consulted.
+void intern(const FlatArray& strings, InternedStrings& out) {
+    std::unordered_map<std::string_view, std::uint32_t> codes;  // views into `strings`
+    out.names.clear();
+    out.codes.resize(strings.rows);
+    std::string_view last;
+    std::uint32_t last_code = 0;
+    for (std::size_t r = 0; r < strings.rows; ++r) {
+        const std::string_view value = strings.string(r);
+        if (r == 0 || value != last) {
+            auto [it, added] = codes.try_emplace(value, static_cast<std::uint32_t>(out.names.size()));
+            if (added) out.names.emplace_back(value);
+            last = value;
+            last_code = it->second;
+        }
+        out.codes[r] = last_code;
+    }
+}
+
+// The strings output `name`, decoded through this thread's buffer and interned into `out`.
+Status decode_interned(std::span<const NamedArray> arrays, std::string_view name, InternedStrings& out) {
+    thread_local FlatArray strings;
+    if (auto st = decode_output(arrays, name, ArrayKind::strings, 2, strings); !st) return st;
+    intern(strings, out);
     return {};
+}
+
+// Emptied, its capacity kept: what a decode leaves in the members of fields it was not asked for.
+void clear(FlatArray& a) {
+    a.rows = 0;
+    a.columns = 0;
+    a.f64.clear();
+    a.i64.clear();
+    a.bytes.clear();
+    a.offsets.clear();
+}
+void clear(InternedStrings& s) {
+    s.names.clear();
+    s.codes.clear();
 }
 
 }  // namespace
 
-Result<SynapseActivationColumns> decode_synapse_activation_columns(std::span<const NamedArray> arrays) {
+Status decode_synapse_activation(std::span<const NamedArray> arrays, SynapseActivationTable& out,
+                                 ActivationFields fields) {
+    namespace f = synapse_field;
     const auto& names = k_synapse_activation_outputs;
-    auto population = decode_named(arrays, names[0], ArrayKind::strings);
-    auto ids = decode_named(arrays, names[1], ArrayKind::i64_table);
-    auto distance = decode_named(arrays, names[2], ArrayKind::f64_table);
-    auto label = decode_named(arrays, names[3], ArrayKind::strings);
-    auto times = decode_named(arrays, names[4], ArrayKind::spike_lists);
-    for (const auto* a : {&population, &ids, &distance, &label, &times})
-        if (!*a) return std::unexpected(a->error());
-    const std::size_t n = population->strings.size();
-    for (auto&& st :
-         {table_shape(names[1], ids->i64, 3, n), table_shape(names[2], distance->f64, 1, n),
-          rows_agree(names[3], label->strings.size(), n), rows_agree(names[4], times->f64.size(), n)})
-        if (!st) return std::unexpected(st.error());
-    SynapseActivationColumns c;
-    c.population = std::move(population->strings);
-    c.synapse_id = std::move(ids->i64[0]);
-    c.section_id = std::move(ids->i64[1]);
-    c.point_id = std::move(ids->i64[2]);
-    c.soma_distance = std::move(distance->f64[0]);
-    c.label = std::move(label->strings);
-    c.times = std::move(times->f64);
-    return c;
+    out.fields = 0;
+    if (auto st = decode_interned(arrays, names[0], out.population); !st) return st;
+    const std::size_t n = out.population.size();
+    if (fields & f::ids) {
+        if (auto st = decode_output(arrays, names[1], ArrayKind::i64_table, 3, out.ids); !st) return st;
+        if (auto st = rows_agree(names[1], out.ids.rows, n); !st) return st;
+    } else {
+        clear(out.ids);
+    }
+    if (fields & f::soma_distance) {
+        if (auto st = decode_output(arrays, names[2], ArrayKind::f64_table, 1, out.soma_distance); !st)
+            return st;
+        if (auto st = rows_agree(names[2], out.soma_distance.rows, n); !st) return st;
+    } else {
+        clear(out.soma_distance);
+    }
+    if (fields & f::label) {
+        if (auto st = decode_interned(arrays, names[3], out.label); !st) return st;
+        if (auto st = rows_agree(names[3], out.label.size(), n); !st) return st;
+    } else {
+        clear(out.label);
+    }
+    if (fields & f::times) {
+        if (auto st = decode_output(arrays, names[4], ArrayKind::spike_lists, 2, out.times); !st) return st;
+        if (auto st = rows_agree(names[4], out.times.rows, n); !st) return st;
+    } else {
+        clear(out.times);
+    }
+    out.fields = fields | f::population;
+    return {};
 }
 
-Result<PresynapticSpikeColumns> decode_presynaptic_spike_columns(std::span<const NamedArray> arrays) {
+Status decode_presynaptic_spikes(std::span<const NamedArray> arrays, PresynapticSpikeTable& out,
+                                 ActivationFields fields) {
+    namespace f = presynaptic_field;
     const auto& names = k_presynaptic_spike_outputs;
-    auto population = decode_named(arrays, names[0], ArrayKind::strings);
-    auto ids = decode_named(arrays, names[1], ArrayKind::i64_table);
-    auto times = decode_named(arrays, names[2], ArrayKind::spike_lists);
-    for (const auto* a : {&population, &ids, &times})
-        if (!*a) return std::unexpected(a->error());
-    const std::size_t n = population->strings.size();
-    for (auto&& st : {table_shape(names[1], ids->i64, 1, n), rows_agree(names[2], times->f64.size(), n)})
-        if (!st) return std::unexpected(st.error());
-    PresynapticSpikeColumns c;
-    c.population = std::move(population->strings);
-    c.cell_id = std::move(ids->i64[0]);
-    c.times = std::move(times->f64);
-    return c;
+    out.fields = 0;
+    if (auto st = decode_interned(arrays, names[0], out.population); !st) return st;
+    const std::size_t n = out.population.size();
+    if (fields & f::cell_id) {
+        if (auto st = decode_output(arrays, names[1], ArrayKind::i64_table, 1, out.cell_id); !st) return st;
+        if (auto st = rows_agree(names[1], out.cell_id.rows, n); !st) return st;
+    } else {
+        clear(out.cell_id);
+    }
+    if (fields & f::times) {
+        if (auto st = decode_output(arrays, names[2], ArrayKind::spike_lists, 2, out.times); !st) return st;
+        if (auto st = rows_agree(names[2], out.times.rows, n); !st) return st;
+    } else {
+        clear(out.times);
+    }
+    out.fields = fields | f::population;
+    return {};
 }
 
 }  // namespace silico::store

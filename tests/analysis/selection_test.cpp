@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 namespace silico::analysis {
 namespace {
 
@@ -33,6 +36,26 @@ TEST(Select, GroupsByTheFirstCaptureOfARegexOverTheIndex) {
     EXPECT_EQ(g->unmatched, 1u);  // "nounderscore"
     EXPECT_EQ(g->row_group[4], -1);
     EXPECT_EQ(g->rows(1), (std::vector<std::size_t>{0, 2}));
+}
+
+// Index strings that are not ASCII are matched as UTF-8 (one character, not one byte), text that is not UTF-8
+// is unmatched rather than misread, and the rows of a group need not follow each other.
+TEST(Select, ARegexMatchesUtf8CharactersAndLeavesTextThatIsNotUtf8Unmatched) {
+    Dataset::Builder b({"api", "", ""});
+    const std::vector<std::string> index = {"\xc2\xb5m/a", "\xc2\xb5m/b", "x/c",
+                                            "\xff\xfe/d",  "\xc2\xb5m/e", "x/f"};
+    for (std::size_t i = 0; i < index.size(); ++i)
+        ASSERT_TRUE(b.add({index[i], static_cast<std::int64_t>(i), {}, {}, {}, {}, {}}));
+    const auto d = *std::move(b).finish();
+    auto g = select(d, {{}, {"index~^(.)"}});
+    ASSERT_TRUE(g) << g.error().what();
+    ASSERT_EQ(g->count(), 2u);
+    EXPECT_EQ(g->labels[0][0], "x");
+    EXPECT_EQ(g->labels[1][0], "\xc2\xb5");
+    EXPECT_EQ(g->rows(0), (std::vector<std::size_t>{2, 5}));
+    EXPECT_EQ(g->rows(1), (std::vector<std::size_t>{0, 1, 4}));
+    EXPECT_EQ(g->unmatched, 1u);
+    EXPECT_EQ(g->row_group[3], -1);
 }
 
 TEST(Select, NumericColumnsSortNumericallyAndFilterByValue) {

@@ -202,5 +202,78 @@ TEST(ArrayEncoding, DamagedBytesAreCorruptionNotWrongData) {
     EXPECT_EQ(decode_array(rows).error().code, Errc::corruption);
 }
 
+// decode_array_into gives decode_array's values laid out flat, into one FlatArray reused across kinds and sizes.
+TEST(ArrayEncoding, FlatDecodingEqualsDecodeArrayForEveryKindWithOneReusedOutput) {
+    std::mt19937_64 rng(7);
+    std::normal_distribution<double> noise(-65.0, 3.0);
+    std::vector<double> trace(1500);
+    for (auto& v : trace) v = noise(rng);
+    const std::vector<std::string> arrays = {
+        *encode_f64_table({trace, trace}),
+        *encode_f64_table({trace}, {.precision = 0.001}),
+        *encode_i64_table({{1, -2, 3}, {std::numeric_limits<std::int64_t>::min(), 0, 7}}),
+        *encode_spike_lists({{1.5, 2.5}, {}, {3.25}}),
+        *encode_strings({"L5tt_C2", "", "\xc2\xb5m"}),
+        *encode_spike_lists({}),
+        *encode_f64_table({{0.5}}),
+    };
+    FlatArray flat;
+    for (std::size_t n = 0; n < arrays.size(); ++n) {
+        SCOPED_TRACE("array " + std::to_string(n));
+        auto want = decode_array(arrays[n]);
+        ASSERT_TRUE(want);
+        ASSERT_TRUE(decode_array_into(arrays[n], flat));
+        EXPECT_EQ(flat.kind, want->kind);
+        EXPECT_EQ(flat.precision, want->precision);
+        switch (want->kind) {
+            case ArrayKind::f64_table:
+                ASSERT_EQ(flat.columns, want->f64.size());
+                for (std::size_t c = 0; c < flat.columns; ++c)
+                    expect_identical_bits(
+                        {flat.f64.begin() + static_cast<std::ptrdiff_t>(c * flat.rows),
+                         flat.f64.begin() + static_cast<std::ptrdiff_t>((c + 1) * flat.rows)},
+                        want->f64[c]);
+                break;
+            case ArrayKind::i64_table:
+                ASSERT_EQ(flat.columns, want->i64.size());
+                for (std::size_t c = 0; c < flat.columns; ++c)
+                    EXPECT_EQ(std::vector<std::int64_t>(
+                                  flat.i64.begin() + static_cast<std::ptrdiff_t>(c * flat.rows),
+                                  flat.i64.begin() + static_cast<std::ptrdiff_t>((c + 1) * flat.rows)),
+                              want->i64[c]);
+                break;
+            case ArrayKind::spike_lists:
+                ASSERT_EQ(flat.rows, want->f64.size());
+                ASSERT_EQ(flat.offsets.size(), flat.rows + 1);
+                for (std::size_t i = 0; i < flat.rows; ++i)
+                    EXPECT_EQ(std::vector<double>(
+                                  flat.f64.begin() + static_cast<std::ptrdiff_t>(flat.offsets[i]),
+                                  flat.f64.begin() + static_cast<std::ptrdiff_t>(flat.offsets[i + 1])),
+                              want->f64[i]);
+                break;
+            case ArrayKind::strings:
+                ASSERT_EQ(flat.rows, want->strings.size());
+                for (std::size_t i = 0; i < flat.rows; ++i) EXPECT_EQ(flat.string(i), want->strings[i]);
+                break;
+        }
+    }
+}
+
+TEST(ArrayEncoding, FlatDecodingRefusesDamagedBytesAsDecodeArrayDoes) {
+    FlatArray flat;
+    const std::string good = *encode_spike_lists({{1.0, 2.0}, {3.0}});
+    EXPECT_EQ(decode_array_into("", flat).error().code, Errc::corruption);
+    EXPECT_EQ(decode_array_into(good.substr(0, good.size() - 3), flat).error().code, Errc::corruption);
+    std::string rows = good;
+    rows[10] = 9;  // header claims 9 lists
+    EXPECT_EQ(decode_array_into(rows, flat).error().code, Errc::corruption);
+    std::string table = *encode_f64_table({{1.5, 2.5, 3.5}});
+    table[17] = 0x7f;  // header claims ~2^63 rows: refused before anything is sized by it
+    EXPECT_EQ(decode_array_into(table, flat).error().code, Errc::corruption);
+    std::string newer = good;
+    newer[4] = static_cast<char>(k_array_format_version + 1);
+    EXPECT_EQ(decode_array_into(newer, flat).error().code, Errc::version);
+}
+
 }  // namespace
 }  // namespace silico::store

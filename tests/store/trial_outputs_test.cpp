@@ -71,6 +71,87 @@ TEST(TrialOutputs, SynapseActivationRowsBecomeFiveNamedColumns) {
     EXPECT_TRUE(rows[0].times.empty()) << "the times are moved, not copied";
 }
 
+TEST(TrialOutputs, SynapseActivationDecodesWithPopulationsAndLabelsInterned) {
+    std::vector<Row> rows{{"L5tt_C2", "ApicalDendrite", 4, 17, 3, 512.5, {250.5, 260.0}},
+                          {"L5tt_C2", "Dendrite", 5, 2, 0, 80.25, {}},
+                          {"VPM_C2", "Dendrite", 9, 2, 0, 30.0, {12.0}},
+                          {"L5tt_C2", "Dendrite", 6, 2, 0, 90.0, {7.5}}};
+    auto arrays = encode_synapse_activation(SynapseActivationColumns::of(rows));
+    ASSERT_TRUE(arrays.has_value());
+    SynapseActivationTable t;
+    for (int pass = 0; pass < 2; ++pass) {  // the second decode reuses the first one's table
+        ASSERT_TRUE(decode_synapse_activation(*arrays, t));
+        EXPECT_EQ(t.population.names, (std::vector<std::string>{"L5tt_C2", "VPM_C2"}));
+        EXPECT_EQ(t.population.codes, (std::vector<std::uint32_t>{0, 0, 1, 0}));
+        EXPECT_EQ(t.label.names, (std::vector<std::string>{"ApicalDendrite", "Dendrite"}));
+        EXPECT_EQ(t.label.codes, (std::vector<std::uint32_t>{0, 1, 1, 1}));
+        EXPECT_EQ(t.soma_distance.f64, (std::vector<double>{512.5, 80.25, 30.0, 90.0}));
+        EXPECT_EQ(t.times.offsets, (std::vector<std::uint64_t>{0, 2, 2, 3, 4}));
+        EXPECT_EQ(t.times.f64, (std::vector<double>{250.5, 260.0, 12.0, 7.5}));
+        EXPECT_EQ(t.section_id(0), 17);
+        EXPECT_EQ(t.point_id(0), 3);
+        EXPECT_EQ(t.synapse_id(3), 6);
+        EXPECT_EQ(t.size(), 4u);
+        EXPECT_EQ(t.fields, synapse_field::all);
+    }
+}
+
+// The queries read population, soma distance and times only: a trial stored with just those is complete for
+// them, and what was not asked for is left empty even when an earlier decode filled it.
+TEST(TrialOutputs, SynapseActivationDecodesOnlyTheOutputsAskedFor) {
+    std::vector<Row> rows{{"L5tt_C2", "ApicalDendrite", 4, 17, 3, 512.5, {250.5, 260.0}}};
+    auto all = encode_synapse_activation(SynapseActivationColumns::of(rows));
+    ASSERT_TRUE(all.has_value());
+    SynapseActivationTable t;
+    ASSERT_TRUE(decode_synapse_activation(*all, t));
+    const std::vector<NamedArray> three{(*all)[0], (*all)[2], (*all)[4]};
+    const auto query = synapse_field::soma_distance | synapse_field::times;
+    ASSERT_TRUE(decode_synapse_activation(three, t, query));
+    EXPECT_EQ(t.fields, query | synapse_field::population);
+    EXPECT_EQ(t.size(), 1u);
+    EXPECT_EQ(t.distance(0), 512.5);
+    EXPECT_EQ(std::vector<double>(t.times_of(0).begin(), t.times_of(0).end()),
+              (std::vector<double>{250.5, 260.0}));
+    EXPECT_TRUE(t.ids.i64.empty());
+    EXPECT_EQ(t.label.size(), 0u);
+    auto everything = decode_synapse_activation(three, t);
+    ASSERT_FALSE(everything);
+    EXPECT_EQ(everything.error().code, Errc::not_found);
+    EXPECT_NE(everything.error().what().find("synapse_activation.ids"), std::string::npos)
+        << everything.error().what();
+}
+
+TEST(TrialOutputs, SynapseActivationOfOtherKindsOrRowCountsIsCorruptionNamingTheOutput) {
+    const std::string population = *encode_strings({"L5tt_C2", "VPM_C2"});
+    const std::string distance = *encode_f64_table({{10.0, 20.0}});
+    const std::string times = *encode_spike_lists({{1.0}, {}});
+    const auto query = synapse_field::soma_distance | synapse_field::times;
+    SynapseActivationTable t;
+    auto swapped =
+        decode_synapse_activation(std::vector<NamedArray>{{"synapse_activation.population", population},
+                                                          {"synapse_activation.soma_distance", times},
+                                                          {"synapse_activation.times", times}},
+                                  t, query);
+    ASSERT_FALSE(swapped);
+    EXPECT_EQ(swapped.error().code, Errc::corruption);
+    EXPECT_NE(swapped.error().what().find("synapse_activation.soma_distance"), std::string::npos)
+        << swapped.error().what();
+    auto shorter = decode_synapse_activation(
+        std::vector<NamedArray>{{"synapse_activation.population", population},
+                                {"synapse_activation.soma_distance", *encode_f64_table({{10.0}})},
+                                {"synapse_activation.times", times}},
+        t, query);
+    ASSERT_FALSE(shorter);
+    EXPECT_EQ(shorter.error().code, Errc::corruption);
+    EXPECT_NE(shorter.error().what().find("has 1 rows, the population 2"), std::string::npos)
+        << shorter.error().what();
+    EXPECT_TRUE(
+        decode_synapse_activation(std::vector<NamedArray>{{"synapse_activation.population", population},
+                                                          {"synapse_activation.soma_distance", distance},
+                                                          {"synapse_activation.times", times}},
+                                  t, query));
+}
+
 TEST(TrialOutputs, PresynapticCellsBecomeThreeNamedColumns) {
     struct Cell {
         std::string cell_type;
@@ -93,21 +174,25 @@ SynapseActivationColumns two_synapses() {
     return SynapseActivationColumns::of(rows);
 }
 
-TEST(TrialOutputs, DecodedSynapseActivationColumnsAreTheEncodedOnesInAnyOrder) {
+TEST(TrialOutputs, DecodedSynapseActivationIsTheEncodedColumnsInAnyOrder) {
     const auto columns = two_synapses();
     auto arrays = encode_synapse_activation(columns);
     ASSERT_TRUE(arrays.has_value()) << arrays.error().what();
     std::ranges::reverse(*arrays);
     arrays->push_back({"soma.v", "not an activation output"});
-    auto decoded = decode_synapse_activation_columns(*arrays);
+    SynapseActivationTable t;
+    auto decoded = decode_synapse_activation(*arrays, t);
     ASSERT_TRUE(decoded.has_value()) << decoded.error().what();
-    EXPECT_EQ(decoded->population, columns.population);
-    EXPECT_EQ(decoded->synapse_id, columns.synapse_id);
-    EXPECT_EQ(decoded->section_id, columns.section_id);
-    EXPECT_EQ(decoded->point_id, columns.point_id);
-    EXPECT_EQ(decoded->soma_distance, columns.soma_distance);
-    EXPECT_EQ(decoded->label, columns.label);
-    EXPECT_EQ(decoded->times, columns.times);
+    ASSERT_EQ(t.size(), columns.population.size());
+    for (std::size_t r = 0; r < t.size(); ++r) {
+        EXPECT_EQ(t.population[r], columns.population[r]);
+        EXPECT_EQ(t.synapse_id(r), columns.synapse_id[r]);
+        EXPECT_EQ(t.section_id(r), columns.section_id[r]);
+        EXPECT_EQ(t.point_id(r), columns.point_id[r]);
+        EXPECT_EQ(t.distance(r), columns.soma_distance[r]);
+        EXPECT_EQ(t.label[r], columns.label[r]);
+        EXPECT_EQ(std::vector<double>(t.times_of(r).begin(), t.times_of(r).end()), columns.times[r]);
+    }
 }
 
 TEST(TrialOutputs, DecodingNamesAMissingOrMismatchedActivationOutput) {
@@ -115,7 +200,8 @@ TEST(TrialOutputs, DecodingNamesAMissingOrMismatchedActivationOutput) {
     ASSERT_TRUE(arrays.has_value());
     auto without_label = *arrays;
     without_label.erase(without_label.begin() + 3);
-    auto missing = decode_synapse_activation_columns(without_label);
+    SynapseActivationTable t;
+    auto missing = decode_synapse_activation(without_label, t);
     ASSERT_FALSE(missing.has_value());
     EXPECT_EQ(missing.error().code, Errc::not_found);
     EXPECT_NE(missing.error().what().find("synapse_activation.label"), std::string::npos)
@@ -123,7 +209,7 @@ TEST(TrialOutputs, DecodingNamesAMissingOrMismatchedActivationOutput) {
 
     auto short_times = *arrays;
     short_times[4].bytes = *encode_spike_lists({{1.0}});
-    auto mismatch = decode_synapse_activation_columns(short_times);
+    auto mismatch = decode_synapse_activation(short_times, t);
     ASSERT_FALSE(mismatch.has_value());
     EXPECT_EQ(mismatch.error().code, Errc::corruption);
     EXPECT_NE(mismatch.error().what().find("synapse_activation.times"), std::string::npos)
@@ -131,25 +217,29 @@ TEST(TrialOutputs, DecodingNamesAMissingOrMismatchedActivationOutput) {
 
     auto wrong_kind = *arrays;
     wrong_kind[1].bytes = *encode_strings({"a", "b"});
-    auto kind = decode_synapse_activation_columns(wrong_kind);
+    auto kind = decode_synapse_activation(wrong_kind, t);
     ASSERT_FALSE(kind.has_value());
     EXPECT_NE(kind.error().what().find("synapse_activation.ids"), std::string::npos) << kind.error().what();
 }
 
-TEST(TrialOutputs, DecodedPresynapticSpikeColumnsAreTheEncodedOnes) {
+TEST(TrialOutputs, DecodedPresynapticSpikesAreTheEncodedColumns) {
     PresynapticSpikeColumns columns;
     columns.population = {"L4ss_C2", "VPM_C2"};
     columns.cell_id = {12, 3};
     columns.times = {{245.5}, {250.0, 251.5}};
     auto arrays = encode_presynaptic_spikes(columns);
     ASSERT_TRUE(arrays.has_value()) << arrays.error().what();
-    auto decoded = decode_presynaptic_spike_columns(*arrays);
+    PresynapticSpikeTable t;
+    auto decoded = decode_presynaptic_spikes(*arrays, t);
     ASSERT_TRUE(decoded.has_value()) << decoded.error().what();
-    EXPECT_EQ(decoded->population, columns.population);
-    EXPECT_EQ(decoded->cell_id, columns.cell_id);
-    EXPECT_EQ(decoded->times, columns.times);
+    ASSERT_EQ(t.size(), 2u);
+    for (std::size_t r = 0; r < t.size(); ++r) {
+        EXPECT_EQ(t.population[r], columns.population[r]);
+        EXPECT_EQ(t.id(r), columns.cell_id[r]);
+        EXPECT_EQ(std::vector<double>(t.times_of(r).begin(), t.times_of(r).end()), columns.times[r]);
+    }
     (*arrays)[1].bytes = *encode_i64_table({{12}});
-    auto mismatch = decode_presynaptic_spike_columns(*arrays);
+    auto mismatch = decode_presynaptic_spikes(*arrays, t);
     ASSERT_FALSE(mismatch.has_value());
     EXPECT_EQ(mismatch.error().code, Errc::corruption);
 }

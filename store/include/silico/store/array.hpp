@@ -58,6 +58,27 @@ Result<std::string> encode_strings(const std::vector<std::string>& strings, int 
 // Errc::corruption for malformed bytes, Errc::version for an array from a newer format.
 Result<NumericArray> decode_array(std::string_view bytes);
 
+// A decoded array without a vector per column, list or string, for readers that go through many arrays: the
+// same values as decode_array, laid out flat. decode_array_into reuses `out`'s capacity, so a loop over
+// trials allocates (and page-faults) only while its arrays grow. Same errors as decode_array.
+struct FlatArray {
+    ArrayKind kind = ArrayKind::f64_table;
+    double precision = 0.0;
+    std::uint64_t rows = 0;  // as decode_array's: rows of a table, lists, strings
+    std::uint32_t columns = 0;
+    // f64_table: column c is f64[c * rows, (c + 1) * rows); spike_lists: every list's values, list i being
+    // f64[offsets[i], offsets[i + 1]).
+    std::vector<double> f64;
+    std::vector<std::int64_t> i64;       // i64_table: column c is i64[c * rows, (c + 1) * rows)
+    std::string bytes;                   // strings: string i is bytes[offsets[i], offsets[i + 1])
+    std::vector<std::uint64_t> offsets;  // spike_lists and strings: rows + 1 entries, starting at 0
+
+    std::string_view string(std::size_t i) const {
+        return std::string_view(bytes).substr(offsets[i], offsets[i + 1] - offsets[i]);
+    }
+};
+Status decode_array_into(std::string_view bytes, FlatArray& out);
+
 // What an array holds before any transform or compression, from its first bytes (at least
 // k_array_prefix_bytes): 8 bytes per value of every column (the lengths and values of spike lists, the
 // lengths of strings), and for strings the string bytes. nullopt when `prefix` is not an array; for strings,

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "silico/core/error.hpp"
+#include "silico/store/array.hpp"
 
 namespace silico::store {
 
@@ -98,11 +99,70 @@ inline constexpr std::array<std::string_view, 5> k_synapse_activation_outputs{
 inline constexpr std::array<std::string_view, 3> k_presynaptic_spike_outputs{
     "presynaptic_spikes.population", "presynaptic_spikes.cell_id", "presynaptic_spikes.times"};
 
-// The one decoder of the activation outputs (the inverse of the encoders): from a trial's named arrays, in any
-// order, other names ignored, to the columns. Errc::not_found naming a missing output; Errc::corruption naming
-// the output that does not decode, has the wrong kind or column count, or another row count than the
-// population.
-Result<SynapseActivationColumns> decode_synapse_activation_columns(std::span<const NamedArray> arrays);
-Result<PresynapticSpikeColumns> decode_presynaptic_spike_columns(std::span<const NamedArray> arrays);
+// Which activation outputs a reader decodes: bit i stands for k_synapse_activation_outputs[i] (or
+// k_presynaptic_spike_outputs[i]). A query that bins release times needs three of the five, and a trial
+// stored with only those three is complete for it. The population is always decoded: it gives the rows.
+using ActivationFields = unsigned;
+namespace synapse_field {
+inline constexpr ActivationFields population = 1u << 0, ids = 1u << 1, soma_distance = 1u << 2,
+                                  label = 1u << 3, times = 1u << 4, all = 0x1f;
+}
+namespace presynaptic_field {
+inline constexpr ActivationFields population = 1u << 0, cell_id = 1u << 1, times = 1u << 2, all = 0x7;
+}
+
+// A text column with each distinct value kept once: row r is names[codes[r]], names in order of first
+// appearance (pandas.Categorical's codes and categories).
+struct InternedStrings {
+    std::vector<std::string> names;
+    std::vector<std::uint32_t> codes;
+
+    std::size_t size() const { return codes.size(); }
+    const std::string& operator[](std::size_t row) const { return names[codes[row]]; }
+};
+
+// One trial's synapse activation as the decoder leaves it: text interned, numbers flat (no vector per row),
+// so a reader going through many trials decodes each into the same table and allocates only while they grow.
+// Members of fields not decoded are empty.
+struct SynapseActivationTable {
+    ActivationFields fields = 0;  // what the last decode filled
+    InternedStrings population;   // presynaptic cell type, "L5tt_C2"
+    FlatArray ids;                // int64 table, 3 columns: synapse, section, point
+    FlatArray soma_distance;      // float64 table, 1 column, µm
+    InternedStrings label;        // dendrite label
+    FlatArray times;              // spike lists: release times of row r at f64[offsets[r], offsets[r + 1])
+
+    std::size_t size() const { return population.size(); }
+    std::int64_t synapse_id(std::size_t r) const { return ids.i64[r]; }
+    std::int64_t section_id(std::size_t r) const { return ids.i64[ids.rows + r]; }
+    std::int64_t point_id(std::size_t r) const { return ids.i64[2 * ids.rows + r]; }
+    double distance(std::size_t r) const { return soma_distance.f64[r]; }
+    std::span<const double> times_of(std::size_t r) const {
+        return {times.f64.data() + times.offsets[r], times.offsets[r + 1] - times.offsets[r]};
+    }
+};
+
+struct PresynapticSpikeTable {
+    ActivationFields fields = 0;
+    InternedStrings population;  // presynaptic cell type
+    FlatArray cell_id;           // int64 table, 1 column
+    FlatArray times;             // spike lists
+
+    std::size_t size() const { return population.size(); }
+    std::int64_t id(std::size_t r) const { return cell_id.i64[r]; }
+    std::span<const double> times_of(std::size_t r) const {
+        return {times.f64.data() + times.offsets[r], times.offsets[r + 1] - times.offsets[r]};
+    }
+};
+
+// The one decoder of the activation outputs (the inverse of the encoders), used by every reader: queries,
+// exports and the Python module. From a trial's named arrays, in any order, other names ignored, it decodes
+// the outputs `fields` names into `out`, reusing its capacity. Errc::not_found naming a missing output;
+// Errc::corruption naming the output that does not decode, has the wrong kind or column count, or another
+// row count than the population.
+Status decode_synapse_activation(std::span<const NamedArray> arrays, SynapseActivationTable& out,
+                                 ActivationFields fields = synapse_field::all);
+Status decode_presynaptic_spikes(std::span<const NamedArray> arrays, PresynapticSpikeTable& out,
+                                 ActivationFields fields = presynaptic_field::all);
 
 }  // namespace silico::store
