@@ -13,7 +13,6 @@ The bins of the query and of the peer are compared before anything is reported. 
 and CPU over RUNS runs (the peer's loader: one run). Usage (from the checkout, after scripts/build.sh):
   PYTHONPATH=build/python /usr/bin/python3 bench/synapses_bench.py build/runner/silico [RUNS]
 """
-import glob
 import io
 import os
 import resource
@@ -27,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 import silico
+from python_bench import isf_read_synapses, tiled_store  # the same 1,002 linked trials and ISF loader
 
 SILICO = sys.argv[1] if len(sys.argv) > 1 else "build/runner/silico"
 RUNS = int(sys.argv[2]) if len(sys.argv) > 2 else 5
@@ -34,25 +34,9 @@ BASE = os.environ.get("SILICO_BENCH_DIR", os.path.join(tempfile.gettempdir(), "s
 STORE = BASE + "/store86"
 RUN_2015 = ("../shared/isf/getting_started/example_data/simulation_data/C2_evoked_UpState_INH_PW_1.0_SuW_0.5_C2center/"
             "20150815-1530_20240")
-SYNAPSE_COLUMNS = ["synapse_type", "synapse_ID", "soma_distance", "section_ID", "section_pt_ID", "dendrite_label"]
 # ISF's config/cell_types.py EXCITATORY list.
 EXCITATORY = ["L1", "L2", "L34", "L4py", "L4sp", "L4ss", "L5st", "L5tt", "L6cc", "L6ccinv", "L6ct", "VPM"]
 QUERY = ["query", "synapses", "cell86x1002", "--by", "celltype,ei,distance,time", "--csv"]
-
-
-def tiled_store():
-    """1,002 trials: 167 folders linking the 2015 run's files, imported once (bench/python_bench.py's layout)."""
-    if not os.path.isdir(STORE + "/db"):
-        for i in range(167):
-            folder = f"{BASE}/tiled/copy_{i:03d}/20150815-1530_20240"
-            os.makedirs(folder, exist_ok=True)
-            for f in glob.glob(RUN_2015 + "/*"):
-                link = os.path.join(folder, os.path.basename(f))
-                if not os.path.exists(link):
-                    os.symlink(os.path.abspath(f), link)
-        subprocess.run([SILICO, "--store", STORE, "import", "isf-simrun", BASE + "/tiled", "--as", "cell86x1002"],
-                       check=True)
-    return sorted(glob.glob(BASE + "/tiled/*/*/simulation_run*_synapses.csv"))
 
 
 def report(name, walls, cpus):
@@ -86,14 +70,6 @@ def timed(fn, runs):
     return walls, cpus, value
 
 
-def isf_read_synapses(path):
-    with open(path) as f:
-        lines = [line.rstrip("\n").replace("\t", ",").rstrip(",") for line in f if not line.startswith("#")]
-    width = max(line.count(",") for line in lines) + 1
-    names = SYNAPSE_COLUMNS + [str(k) for k in range(width - len(SYNAPSE_COLUMNS))]
-    return pd.read_csv(io.StringIO("\n".join(lines)), header=None, names=names)
-
-
 def isf_load(files):
     return pd.concat([isf_read_synapses(f) for f in files], ignore_index=True)
 
@@ -124,7 +100,8 @@ def same_bins(csv, binned):
 
 
 def main():
-    files = tiled_store()
+    store, files = tiled_store()
+    assert store == STORE, (store, STORE)
     print(f"pandas {pd.__version__}, numpy {np.__version__}, silico {silico.version}, store {STORE}, "
           f"{len(files)} files", flush=True)
     q_wall, q_cpu, csv = run_query()
