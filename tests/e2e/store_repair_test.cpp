@@ -97,6 +97,16 @@ class DamagedStore : public ::testing::Test {
     store::testing::TempDir tmp;
     const fs::path recipe = tmp / "steps.toml", store = tmp / "store";
     std::map<std::string, std::map<std::string, std::string>> original;
+    // After a repair: `store verify` is clean, and every affected record is kept as a quarantine item (set
+    // aside, not deleted).
+    void expect_clean_with_records_set_aside(const std::set<std::string>& affected) {
+        auto clean = run_silico({"store", "verify", "--store", store.string()});
+        EXPECT_EQ(exit_code(clean), 0) << clean.out;
+        auto items = run_silico({"store", "ls", "quarantine/", "--store", store.string()});
+        for (const auto& key : affected)
+            EXPECT_NE(items.out.find("quarantine/trial/" + key + "@"), std::string::npos) << items.out;
+    }
+
     std::string bad_trial;
     Digest bad_blob;
     fs::path table;
@@ -142,12 +152,7 @@ TEST_F(DamagedStore,
     EXPECT_EQ(repaired["recompute"].size(), affected.size());
     EXPECT_TRUE(repaired["restored"].empty()) << repaired.dump(2);
     EXPECT_TRUE(fs::exists(repaired["damaged_db"].get<std::string>()));
-    auto clean = run_silico({"store", "verify", "--store", store.string()});
-    EXPECT_EQ(exit_code(clean), 0) << clean.out;
-    // Set aside, not deleted: each affected record is a quarantine item.
-    auto items = run_silico({"store", "ls", "quarantine/", "--store", store.string()});
-    for (const auto& key : affected)
-        EXPECT_NE(items.out.find("quarantine/trial/" + key + "@"), std::string::npos);
+    expect_clean_with_records_set_aside(affected);
 
     auto rerun =
         run_silico({"run", recipe.string(), "--store", store.string(), "--executor", "local:2", "--json"});
@@ -185,12 +190,7 @@ TEST_F(DamagedStore, RepairWithARemoteTakesTheSetAsideTrialsFromALabCacheAndNoth
     EXPECT_EQ(restored, affected) << repaired.dump(2) << repair.err;
     EXPECT_TRUE(repaired["recompute"].empty()) << repaired.dump(2);
     EXPECT_EQ(stored_digests(store), original);
-    auto clean = run_silico({"store", "verify", "--store", store.string()});
-    EXPECT_EQ(exit_code(clean), 0) << clean.out;
-    // Still kept: the records that were set aside.
-    auto items = run_silico({"store", "ls", "quarantine/", "--store", store.string()});
-    for (const auto& key : affected)
-        EXPECT_NE(items.out.find("quarantine/trial/" + key + "@"), std::string::npos);
+    expect_clean_with_records_set_aside(affected);
 
     // Complete: a run finds every trial and starts no worker.
     auto rerun =
