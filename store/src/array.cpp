@@ -620,37 +620,41 @@ Status flat_tables(const ArrayBody& a, FlatArray& out) {
     return {};
 }
 
-Status flat_spike_lists(const ArrayBody& a, FlatArray& out) {
-    if (a.ncols != 2) return fail(Errc::corruption, "spike lists need 2 columns");
+// The two column headers of a spike-lists or strings body (lengths, then values), and nothing after them.
+Result<std::pair<ColumnHeader, ColumnHeader>> two_column_headers(const ArrayBody& a, std::string_view what) {
+    if (a.ncols != 2) return fail(Errc::corruption, std::string(what) + " need 2 columns");
     std::size_t pos = 0;
     auto lengths = read_column_header(a.body, pos);
     if (!lengths) return std::unexpected(lengths.error().within("array column 0"));
     auto values = read_column_header(a.body, pos);
     if (!values) return std::unexpected(values.error().within("array column 1"));
     if (pos != a.body.size()) return fail(Errc::corruption, "array body has trailing bytes");
-    if (auto st = lengths_to_offsets(*lengths, a.nrows, values->count, out.offsets, "spike list"); !st)
+    return std::pair{std::move(*lengths), std::move(*values)};
+}
+
+Status flat_spike_lists(const ArrayBody& a, FlatArray& out) {
+    auto columns = two_column_headers(a, "spike lists");
+    if (!columns) return std::unexpected(columns.error());
+    const auto& [lengths, values] = *columns;
+    if (auto st = lengths_to_offsets(lengths, a.nrows, values.count, out.offsets, "spike list"); !st)
         return st;
-    out.f64.resize(values->count);
-    if (auto st = read_f64_values(*values, a.precision, out.f64.data()); !st)
+    out.f64.resize(values.count);
+    if (auto st = read_f64_values(values, a.precision, out.f64.data()); !st)
         return std::unexpected(st.error().within("array column 1"));
     return {};
 }
 
 Status flat_strings(const ArrayBody& a, FlatArray& out) {
-    if (a.ncols != 2) return fail(Errc::corruption, "strings need 2 columns");
-    std::size_t pos = 0;
-    auto lengths = read_column_header(a.body, pos);
-    if (!lengths) return std::unexpected(lengths.error().within("array column 0"));
-    auto chars = read_column_header(a.body, pos);
-    if (!chars) return std::unexpected(chars.error().within("array column 1"));
-    if (pos != a.body.size()) return fail(Errc::corruption, "array body has trailing bytes");
-    if (auto st = lengths_to_offsets(*lengths, a.nrows, chars->count, out.offsets, "string"); !st) return st;
-    if (chars->codec != codec_integer)
+    auto columns = two_column_headers(a, "strings");
+    if (!columns) return std::unexpected(columns.error());
+    const auto& [lengths, chars] = *columns;
+    if (auto st = lengths_to_offsets(lengths, a.nrows, chars.count, out.offsets, "string"); !st) return st;
+    if (chars.codec != codec_integer)
         return fail(Errc::corruption, "float64 column where int64 was expected");
-    out.bytes.resize(chars->count);
+    out.bytes.resize(chars.count);
     char* o = out.bytes.data();
     bool in_range = true;
-    for_each_integer(*chars, [&](std::uint64_t w) {
+    for_each_integer(chars, [&](std::uint64_t w) {
         in_range &= w <= 255;
         *o++ = static_cast<char>(static_cast<std::uint8_t>(w));
     });

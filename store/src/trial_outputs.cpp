@@ -171,6 +171,18 @@ void clear(InternedStrings& s) {
     s.codes.clear();
 }
 
+// One more output of a table whose population column holds `rows` rows: decoded into `out` when the
+// reader asked for it (same kind, columns and row count, or Errc::corruption naming it), emptied otherwise.
+Status decode_field(bool wanted, std::span<const NamedArray> arrays, std::string_view name, ArrayKind kind,
+                    std::uint32_t columns, std::size_t rows, FlatArray& out) {
+    if (!wanted) {
+        clear(out);
+        return {};
+    }
+    if (auto st = decode_output(arrays, name, kind, columns, out); !st) return st;
+    return rows_agree(name, out.rows, rows);
+}
+
 }  // namespace
 
 Status decode_synapse_activation(std::span<const NamedArray> arrays, SynapseActivationTable& out,
@@ -180,31 +192,21 @@ Status decode_synapse_activation(std::span<const NamedArray> arrays, SynapseActi
     out.fields = 0;
     if (auto st = decode_interned(arrays, names[0], out.population); !st) return st;
     const std::size_t n = out.population.size();
-    if (fields & f::ids) {
-        if (auto st = decode_output(arrays, names[1], ArrayKind::i64_table, 3, out.ids); !st) return st;
-        if (auto st = rows_agree(names[1], out.ids.rows, n); !st) return st;
-    } else {
-        clear(out.ids);
-    }
-    if (fields & f::soma_distance) {
-        if (auto st = decode_output(arrays, names[2], ArrayKind::f64_table, 1, out.soma_distance); !st)
-            return st;
-        if (auto st = rows_agree(names[2], out.soma_distance.rows, n); !st) return st;
-    } else {
-        clear(out.soma_distance);
-    }
+    if (auto st = decode_field(fields & f::ids, arrays, names[1], ArrayKind::i64_table, 3, n, out.ids); !st)
+        return st;
+    if (auto st = decode_field(fields & f::soma_distance, arrays, names[2], ArrayKind::f64_table, 1, n,
+                               out.soma_distance);
+        !st)
+        return st;
     if (fields & f::label) {
         if (auto st = decode_interned(arrays, names[3], out.label); !st) return st;
         if (auto st = rows_agree(names[3], out.label.size(), n); !st) return st;
     } else {
         clear(out.label);
     }
-    if (fields & f::times) {
-        if (auto st = decode_output(arrays, names[4], ArrayKind::spike_lists, 2, out.times); !st) return st;
-        if (auto st = rows_agree(names[4], out.times.rows, n); !st) return st;
-    } else {
-        clear(out.times);
-    }
+    if (auto st = decode_field(fields & f::times, arrays, names[4], ArrayKind::spike_lists, 2, n, out.times);
+        !st)
+        return st;
     out.fields = fields | f::population;
     return {};
 }
@@ -216,18 +218,13 @@ Status decode_presynaptic_spikes(std::span<const NamedArray> arrays, Presynaptic
     out.fields = 0;
     if (auto st = decode_interned(arrays, names[0], out.population); !st) return st;
     const std::size_t n = out.population.size();
-    if (fields & f::cell_id) {
-        if (auto st = decode_output(arrays, names[1], ArrayKind::i64_table, 1, out.cell_id); !st) return st;
-        if (auto st = rows_agree(names[1], out.cell_id.rows, n); !st) return st;
-    } else {
-        clear(out.cell_id);
-    }
-    if (fields & f::times) {
-        if (auto st = decode_output(arrays, names[2], ArrayKind::spike_lists, 2, out.times); !st) return st;
-        if (auto st = rows_agree(names[2], out.times.rows, n); !st) return st;
-    } else {
-        clear(out.times);
-    }
+    if (auto st =
+            decode_field(fields & f::cell_id, arrays, names[1], ArrayKind::i64_table, 1, n, out.cell_id);
+        !st)
+        return st;
+    if (auto st = decode_field(fields & f::times, arrays, names[2], ArrayKind::spike_lists, 2, n, out.times);
+        !st)
+        return st;
     out.fields = fields | f::population;
     return {};
 }
