@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "trial_outputs.hpp"
+#include "row_outputs.hpp"
 
 namespace silico::analysis::detail {
 

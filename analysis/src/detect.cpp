@@ -2,8 +2,8 @@
 
 #include <cmath>
 
+#include "row_outputs.hpp"
 #include "silico/model/spike_detection.hpp"
-#include "trial_outputs.hpp"
 
 namespace silico::analysis {
 

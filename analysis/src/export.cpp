@@ -8,8 +8,8 @@
 #include <iterator>
 
 #include "export_detail.hpp"
+#include "row_outputs.hpp"
 #include "silico/store/store.hpp"
-#include "trial_outputs.hpp"
 
 namespace silico::analysis {
 

@@ -4,9 +4,9 @@
 #include <map>
 
 #include "export_detail.hpp"
+#include "row_outputs.hpp"
 #include "silico/model/simrun_files.hpp"
 #include "silico/store/store.hpp"
-#include "trial_outputs.hpp"
 
 namespace silico::analysis::detail {
 

@@ -4,9 +4,9 @@
 #include <cstdio>
 #include <map>
 
+#include "row_outputs.hpp"
 #include "silico/store/array.hpp"
 #include "silico/store/store.hpp"
-#include "trial_outputs.hpp"
 
 namespace silico::analysis {
 

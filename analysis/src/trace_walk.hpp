@@ -9,7 +9,7 @@
 
 #include "silico/analysis/dataset.hpp"
 #include "silico/analysis/selection.hpp"
-#include "trial_outputs.hpp"
+#include "row_outputs.hpp"
 
 namespace silico::analysis::detail {
 

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "trial_outputs.hpp"
+#include "row_outputs.hpp"
 
 namespace silico::analysis {
 
