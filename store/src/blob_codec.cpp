@@ -47,7 +47,7 @@ std::string blob_prefix(std::string_view frame, std::size_t n) {
     return out;
 }
 
-Result<std::string> decode_blob(const Digest& digest, std::string_view frame) {
+Status decode_blob_into(const Digest& digest, std::string_view frame, std::string& out, bool verify_digest) {
     const unsigned long long n = ZSTD_getFrameContentSize(frame.data(), frame.size());
     if (n == ZSTD_CONTENTSIZE_UNKNOWN || n == ZSTD_CONTENTSIZE_ERROR) {
         return fail(Errc::corruption, "stored bytes are not a zstd frame", "blob " + digest.hex());
@@ -56,24 +56,32 @@ Result<std::string> decode_blob(const Digest& digest, std::string_view frame) {
     if (n > (1ull << 34))
         return fail(Errc::corruption, "zstd frame claims " + std::to_string(n) + " bytes",
                     "blob " + digest.hex());
-    std::string bytes;
     std::size_t got = 0;
     // Decompressed straight into the string, without zero-filling it first, with this thread's context.
-    bytes.resize_and_overwrite(n, [&](char* out, std::size_t size) {
-        got = ZSTD_decompressDCtx(thread_zstd_dctx(), out, size, frame.data(), frame.size());
+    out.resize_and_overwrite(n, [&](char* o, std::size_t size) {
+        got = ZSTD_decompressDCtx(thread_zstd_dctx(), o, size, frame.data(), frame.size());
         return ZSTD_isError(got) ? 0 : std::min<std::size_t>(got, size);
     });
     if (ZSTD_isError(got) || got != n) {
+        out.clear();
         return fail(Errc::corruption,
                     std::string("zstd frame does not decode: ") +
                         (ZSTD_isError(got) ? ZSTD_getErrorName(got) : "short"),
                     "blob " + digest.hex());
     }
-    const Digest actual = sha256(bytes);
+    if (!verify_digest) return {};
+    const Digest actual = sha256(out);
     if (actual != digest) {
+        out.clear();
         return fail(Errc::corruption, "stored bytes hash to " + actual.hex() + ", not to their key",
                     "blob " + digest.hex());
     }
+    return {};
+}
+
+Result<std::string> decode_blob(const Digest& digest, std::string_view frame) {
+    std::string bytes;
+    if (auto st = decode_blob_into(digest, frame, bytes, true); !st) return std::unexpected(st.error());
     return bytes;
 }
 

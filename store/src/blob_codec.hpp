@@ -16,6 +16,9 @@ std::string compress_blob(std::string_view bytes, int level);
 // Decompresses `frame` and checks that the bytes hash to `digest`; anything else is Errc::corruption
 // naming the digest. Never returns bytes that do not match.
 Result<std::string> decode_blob(const Digest& digest, std::string_view frame);
+// decode_blob into `out`, reusing its capacity; `verify_digest` false skips the SHA-256 (the caller had the
+// frame's blocks checked otherwise: Store::read_blob with BlobCheck::block_checksums).
+Status decode_blob_into(const Digest& digest, std::string_view frame, std::string& out, bool verify_digest);
 // The uncompressed size recorded in the frame header, or 0 when the header is unreadable.
 std::uint64_t blob_content_size(std::string_view frame);
 // The first `n` uncompressed bytes (fewer when the blob is shorter), decoding only the frame's first blocks; ""

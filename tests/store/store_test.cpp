@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
 #include "fake_env.hpp"
 #include "silico/core/env.hpp"
 #include "silico/core/git_info.hpp"
@@ -122,6 +126,65 @@ TEST(StoreBlobs, AbsentBlobIsNotFound) {
     ASSERT_FALSE(back);
     EXPECT_EQ(back.error().code, Errc::not_found);
     EXPECT_FALSE(*store->has_blob(sha256("never stored")));
+}
+
+TEST(StoreBlobs, ReadBlobGivesGetBlobsBytesWithEitherCheckIntoOneReusedBuffer) {
+    TempDir tmp;
+    auto store = Store::open(tmp.path());
+    const std::string large(200000, 'l'), small = "a few bytes";
+    auto a = store->put_blob(large);
+    auto b = store->put_blob(small);
+    ASSERT_TRUE(a && b);
+    std::string out;
+    ASSERT_TRUE(store->read_blob(a->digest, out));
+    EXPECT_EQ(out, large);
+    const std::size_t capacity = out.capacity();
+    for (auto check : {BlobCheck::digest, BlobCheck::block_checksums}) {
+        ASSERT_TRUE(store->read_blob(b->digest, out, check));
+        EXPECT_EQ(out, small);
+        EXPECT_EQ(out.capacity(), capacity) << "the buffer was given up instead of reused";
+    }
+    auto absent = store->read_blob(sha256("never stored"), out, BlobCheck::block_checksums);
+    ASSERT_FALSE(absent);
+    EXPECT_EQ(absent.error().code, Errc::not_found);
+}
+
+// A byte flipped inside a table file, as a disk does: a read that skips the SHA-256 still never returns it.
+TEST(StoreBlobs, AReadByBlockChecksumsFindsAByteFlippedOnDiskAsCorruptionNamingTheBlob) {
+    TempDir tmp;
+    std::string bytes;
+    for (int i = 0; i < 20000; ++i) bytes += std::to_string(i * 7919 % 10007) + ",";
+    const Digest digest = sha256(bytes);
+    std::string frame;
+    {
+        auto store = Store::open(tmp.path());
+        ASSERT_TRUE(store->put_blob(bytes));
+        frame = **store->get_blob_frame(digest);
+    }  // closing the writer flushes the blob into a table file
+    bool flipped = false;
+    for (const auto& entry : std::filesystem::directory_iterator(db_path(tmp.path()))) {
+        if (entry.path().extension() != ".sst") continue;
+        std::fstream f(entry.path(), std::ios::in | std::ios::out | std::ios::binary);
+        std::string table((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+        const auto at = table.find(frame);
+        if (at == std::string::npos) continue;
+        f.seekp(static_cast<std::streamoff>(at + frame.size() / 2));
+        f.put(static_cast<char>(table[at + frame.size() / 2] ^ 0x5a));
+        flipped = true;
+    }
+    ASSERT_TRUE(flipped) << "no table file holds the blob's frame";
+    auto store = Store::open(tmp.path());
+    std::string out;
+    for (auto check : {BlobCheck::digest, BlobCheck::block_checksums}) {
+        auto read = store->read_blob(digest, out, check);
+        ASSERT_FALSE(read) << "a damaged blob read back as data";
+        EXPECT_EQ(read.error().code, Errc::corruption) << read.error().what();
+        EXPECT_NE(read.error().what().find(digest.hex()), std::string::npos) << read.error().what();
+        if (check == BlobCheck::block_checksums) {  // found by RocksDB, not by a frame that failed to decode
+            EXPECT_NE(read.error().what().find("checksum mismatch"), std::string::npos)
+                << read.error().what();
+        }
+    }
 }
 
 TEST(StoreTrials, CommittedTrialIsFoundWithItsOutputsAndProvenance) {

@@ -65,6 +65,15 @@ struct BlobRef {
     std::uint64_t stored_size = 0;  // bytes of the zstd frame in the store
 };
 
+// How a blob read makes sure of what it returns; either way a failed check is Errc::corruption naming the
+// digest, never wrong data.
+//   digest           the bytes hash to their key (SHA-256): any corruption, whatever its cause. The default.
+//   block_checksums  RocksDB checks every block it reads against its checksum (XXH3) instead: what the
+//                    disk or the file system damaged, at a small part of the cost, for readers that go
+//                    through gigabytes (the trace queries). Every blob's digest was checked when it was
+//                    stored, and `store verify` re-hashes them all.
+enum class BlobCheck : std::uint8_t { digest, block_checksums };
+
 enum class TrialStatus : std::uint8_t { complete = 0, failed = 1 };
 std::string_view to_string(TrialStatus status);
 
@@ -261,6 +270,9 @@ class Store {
     // (a mismatch or an undecodable frame is Errc::corruption naming the digest).
     Result<BlobRef> put_blob(std::string_view bytes);
     Result<std::string> get_blob(const Digest& digest) const;
+    // As get_blob, into `out`, whose capacity is reused: a reader of many blobs allocates only while they
+    // grow. With BlobCheck::block_checksums the SHA-256 is not recomputed (see BlobCheck).
+    Status read_blob(const Digest& digest, std::string& out, BlobCheck check = BlobCheck::digest) const;
     Result<bool> has_blob(const Digest& digest) const;
     // The blob's zstd frame as stored (docs/store.md), neither decoded nor verified; std::nullopt when absent.
     // For the cache server answering a client that asks for zstd: the client decodes and re-hashes it
