@@ -29,16 +29,20 @@ inline Result<store::TrialRecord> row_record(const store::Store& store, const Da
     return record;
 }
 
+// Errc::not_found for a trial without output `name`, listing the outputs it has.
+inline Error missing_output(const store::TrialRecord& record, const std::string& name,
+                            const std::string& index) {
+    std::string have;
+    for (const auto& [n, b] : record.outputs) have += (have.empty() ? "" : ", ") + n;
+    return Error{Errc::not_found, "has no output " + name + " (outputs: " + have + ")", "trial " + index};
+}
+
 // The bytes of the output `name` of a trial record (a verified blob); Errc::not_found listing the outputs the
 // trial has.
 inline Result<std::string> read_output_bytes(const store::Store& store, const store::TrialRecord& record,
                                              const std::string& name, const std::string& index) {
     auto it = record.outputs.find(name);
-    if (it == record.outputs.end()) {
-        std::string have;
-        for (const auto& [n, b] : record.outputs) have += (have.empty() ? "" : ", ") + n;
-        return fail(Errc::not_found, "has no output " + name + " (outputs: " + have + ")", "trial " + index);
-    }
+    if (it == record.outputs.end()) return std::unexpected(missing_output(record, name, index));
     auto bytes = store.get_blob(it->second.digest);
     if (!bytes) return std::unexpected(bytes.error().within("trial " + index + ": " + name));
     return bytes;
@@ -52,6 +56,20 @@ inline Result<store::NumericArray> read_output(const store::Store& store, const 
     auto array = store::decode_array(*bytes);
     if (!array) return std::unexpected(array.error().within("trial " + index + ": " + name));
     return array;
+}
+
+// The output `name` of a trial record decoded into `trace` through `bytes`, both reused across calls; the blob
+// is checked by RocksDB's block checksums (store::BlobCheck), not re-hashed: for readers of many large outputs.
+inline Status read_output_into(const store::Store& store, const store::TrialRecord& record,
+                               const std::string& name, const std::string& index, std::string& bytes,
+                               store::FlatArray& out) {
+    auto it = record.outputs.find(name);
+    if (it == record.outputs.end()) return std::unexpected(missing_output(record, name, index));
+    if (auto st = store.read_blob(it->second.digest, bytes, store::BlobCheck::block_checksums); !st)
+        return std::unexpected(st.error().within("trial " + index + ": " + name));
+    if (auto st = store::decode_array_into(bytes, out); !st)
+        return std::unexpected(st.error().within("trial " + index + ": " + name));
+    return {};
 }
 
 // The activation outputs `fields` names (bit i: names[i]) of a trial record, as stored, for store's decoder.

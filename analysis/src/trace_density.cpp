@@ -34,8 +34,8 @@ std::vector<std::size_t> time_bins_of(const std::vector<double>& time, std::size
 
 // Adds one trial's line to the counts: per time bin, the cells from its lowest to its highest value there
 // (including the sample before the bin, which the drawn line joins).
-void add_line(const TraceDensityOptions& o, const std::vector<std::size_t>& bin_of,
-              const std::vector<double>& v, std::vector<std::uint32_t>& counts) {
+void add_line(const TraceDensityOptions& o, const std::vector<std::size_t>& bin_of, std::span<const double> v,
+              std::vector<std::uint32_t>& counts) {
     const double scale = static_cast<double>(o.value_bins) / (o.value_max - o.value_min);
     auto cell = [&](double x) {
         const double c = std::floor((x - o.value_min) * scale);
@@ -69,7 +69,7 @@ Result<TraceDensityResult> query_trace_density(const store::Store& store, const 
     TraceDensityResult r{options, groups->columns, std::vector<TraceDensityGroup>(groups->count())};
     std::vector<std::vector<std::size_t>> time_bin(groups->count());  // per group: each sample's time bin
     auto add = [&](std::size_t g, const std::vector<double>& time, bool first,
-                   std::vector<double>& v) -> Status {
+                   std::span<const double> v) -> Status {
         auto& out = r.groups[g];
         if (first) {
             out.time = time;
@@ -77,7 +77,7 @@ Result<TraceDensityResult> query_trace_density(const store::Store& store, const 
             time_bin[g] = time_bins_of(time, options.time_bins);
         }
         add_line(options, time_bin[g], v, out.counts);
-        if (out.traces.size() < options.keep_traces) out.traces.push_back(std::move(v));
+        if (out.traces.size() < options.keep_traces) out.traces.emplace_back(v.begin(), v.end());
         ++out.trials;
         return {};
     };

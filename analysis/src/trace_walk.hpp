@@ -4,12 +4,13 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
+#include "row_outputs.hpp"
 #include "silico/analysis/dataset.hpp"
 #include "silico/analysis/selection.hpp"
-#include "row_outputs.hpp"
 
 namespace silico::analysis::detail {
 
@@ -43,12 +44,18 @@ inline Status adopt_time(const store::Store& store, const store::TrialRecord& re
 }
 
 // Calls visit(g, group_time, first, trace) for each selected row in dataset order: g its group, group_time
-// that group's time axis, first whether it is the group's first trial, trace its samples (one per time,
-// movable). The visitor returns a Status; the first error stops the walk. Errors name the trial.
+// that group's time axis, first whether it is the group's first trial, trace its samples (one per time, a
+// span valid only during the call: the walk decodes every trace into the same buffers). The visitor returns a
+// Status; the first error stops the walk. Errors name the trial.
+//
+// The walk reads gigabytes, so it has RocksDB check the blocks' checksums instead of re-hashing every blob
+// (store::BlobCheck::block_checksums) and reuses one blob and one decode buffer for every trace.
 template <class Visit>
 Status walk_traces(const store::Store& store, const Dataset& dataset, const Groups& groups,
                    const std::string& output, Visit&& visit) {
     std::vector<GroupTime> times(groups.count());
+    std::string bytes;
+    store::FlatArray trace;
     for (std::size_t i = 0; i < dataset.size(); ++i) {
         const std::int32_t g = groups.row_group[i];
         if (g < 0) continue;
@@ -58,17 +65,16 @@ Status walk_traces(const store::Store& store, const Dataset& dataset, const Grou
         GroupTime& time = times[g];
         const bool first = !time.digest;
         if (auto st = adopt_time(store, *record, index, time); !st) return st;
-        auto trace = read_output(store, *record, output, index);
-        if (!trace) return std::unexpected(trace.error());
-        if (trace->kind != store::ArrayKind::f64_table || trace->f64.size() != 1)
+        if (auto st = read_output_into(store, *record, output, index, bytes, trace); !st) return st;
+        if (trace.kind != store::ArrayKind::f64_table || trace.columns != 1)
             return fail(Errc::invalid_argument,
                         output + " is not one trace (use --site for a site's recording)", "trial " + index);
-        auto& v = trace->f64[0];
-        if (v.size() != time.time.size())
+        if (trace.rows != time.time.size())
             return fail(Errc::corruption,
-                        output + " has " + std::to_string(v.size()) + " samples, time has " +
+                        output + " has " + std::to_string(trace.rows) + " samples, time has " +
                             std::to_string(time.time.size()),
                         "trial " + index);
+        const std::span<const double> v(trace.f64.data(), trace.rows);
         if (auto st = visit(static_cast<std::size_t>(g), time.time, first, v); !st) return st;
     }
     return {};

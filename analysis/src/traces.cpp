@@ -53,11 +53,11 @@ Result<TraceResult> query_traces(const store::Store& store, const Dataset& datas
     r.options = options;
     r.columns = groups->columns;
     auto add = [&](std::size_t g, const std::vector<double>& time, bool first,
-                   std::vector<double>& v) -> Status {
+                   std::span<const double> v) -> Status {
         auto& a = acc[g];
         if (first) {
             a.time = time;
-            a.shift = v;
+            a.shift.assign(v.begin(), v.end());
             a.sum.assign(v.size(), 0.0);
             a.sum2.assign(v.size(), 0.0);
         } else {
