@@ -359,6 +359,62 @@ void for_each_integer(const ColumnHeader& h, Use&& use) {
     }
 }
 
+// The integers of a delta-coded column as for_each_integer gives them, a block at a time: use(n, m) sees m of
+// them in n (valid during the call), for loops that then run over a block in SIMD registers.
+template <class Use>
+void for_each_integer_block(const ColumnHeader& h, Use&& use) {
+    constexpr std::size_t k_block = 512;
+    alignas(16) std::uint64_t block[k_block];
+    const std::size_t n = h.count;
+    std::uint64_t a = 0, b = 0;
+    for (std::size_t at = 0; at < n; at += k_block) {
+        const std::size_t m = std::min(k_block, n - at);
+        unshuffle_block(h.payload.data(), n, at, m, block);
+        switch (h.order) {
+            case 0:
+                for (std::size_t k = 0; k < m; ++k) block[k] = unzigzag(block[k]);
+                break;
+            case 1:
+                for (std::size_t k = 0; k < m; ++k) block[k] = a += unzigzag(block[k]);
+                break;
+            default:
+                for (std::size_t k = 0; k < m; ++k) block[k] = b += a += unzigzag(block[k]);
+                break;
+        }
+        use(block, m);
+    }
+}
+
+// o[k] = double(int64(n[k])) / scale (divide) or * scale, k < m: two at a time in SSE2 where both integers lie
+// in [-2^51, 2^51), converted exactly by the 1.5 * 2^52 bias (SSE2 has no int64 conversion); the others
+// one at a time. Either way each value is the same correctly rounded operation on the same exact double, so
+// the bits equal the scalar loop's. Decimal traces spent a quarter of a trace query in scalar divisions.
+template <bool divide>
+void scaled_integers(const std::uint64_t* n, std::size_t m, double scale, double* o) {
+    auto one = [&](std::size_t k) {
+        const double x = static_cast<double>(static_cast<std::int64_t>(n[k]));
+        o[k] = divide ? x / scale : x * scale;
+    };
+    std::size_t k = 0;
+#if defined(__SSE2__)
+    constexpr std::uint64_t k_bias_bits = 0x4338000000000000ull;  // the double 1.5 * 2^52
+    constexpr std::uint64_t k_half_range = std::uint64_t{1} << 51;
+    const __m128i bias_bits = _mm_set1_epi64x(static_cast<long long>(k_bias_bits));
+    const __m128d bias = _mm_set1_pd(std::bit_cast<double>(k_bias_bits)), s = _mm_set1_pd(scale);
+    for (; k + 2 <= m; k += 2) {
+        if (n[k] + k_half_range >= 2 * k_half_range || n[k + 1] + k_half_range >= 2 * k_half_range) {
+            one(k);
+            one(k + 1);
+            continue;
+        }
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(n + k));
+        const __m128d x = _mm_sub_pd(_mm_castsi128_pd(_mm_add_epi64(v, bias_bits)), bias);
+        _mm_storeu_pd(o + k, divide ? _mm_div_pd(x, s) : _mm_mul_pd(x, s));
+    }
+#endif
+    for (; k < m; ++k) one(k);
+}
+
 // A float64 column decoded in one pass from its payload into `o` (h.count values): read_column + to_f64 fused,
 // with the same arithmetic, so the same bits.
 Status read_f64_values(const ColumnHeader& h, double precision, double* o) {
@@ -377,16 +433,18 @@ Status read_f64_values(const ColumnHeader& h, double precision, double* o) {
             return {};
         case codec_decimal: {
             const double scale = std::pow(10.0, h.param);
-            for_each_integer(h, [&](std::uint64_t w) {
-                *o++ = static_cast<double>(static_cast<std::int64_t>(w)) / scale;
+            for_each_integer_block(h, [&](const std::uint64_t* n, std::size_t m) {
+                scaled_integers<true>(n, m, scale, o);
+                o += m;
             });
             return {};
         }
         case codec_quantum:
             if (!(precision > 0))
                 return fail(Errc::corruption, "quantised column in an array without precision");
-            for_each_integer(h, [&](std::uint64_t w) {
-                *o++ = static_cast<double>(static_cast<std::int64_t>(w)) * precision;
+            for_each_integer_block(h, [&](const std::uint64_t* n, std::size_t m) {
+                scaled_integers<false>(n, m, precision, o);
+                o += m;
             });
             return {};
         default:

@@ -114,6 +114,30 @@ TEST(ArrayEncoding, EveryCodecRoundTripsAtLengthsAroundTheDecodersBlockSizes) {
     }
 }
 
+// The decoder converts the stored integers of decimal and quantised columns two at a time where they lie in
+// [-2^51, 2^51) and one at a time elsewhere: integers on both sides of those edges, in pairs that mix them.
+TEST(ArrayEncoding, DecimalAndQuantisedColumnsDecodeTheSameBitsOnBothSidesOfTheFastConversionsRange) {
+    const double edge = 2251799813685248.0;  // 2^51
+    std::vector<double> integers, decimals;
+    for (double v :
+         {edge - 1, edge, edge + 2, -edge, -edge - 2, 3.0e15, -3.0e15, 0.0, 7.0, -9.0, 1.0, 4.0e15})
+        integers.push_back(v);
+    for (std::size_t i = 0; i < 1041; ++i)
+        decimals.push_back(static_cast<double>(i * 7919 % 20011) / 1000.0 - 9.5);
+    decimals[700] = 1234567890.125;  // a large value among small ones: one pair takes the slow path
+    auto lossless = decode_array(*encode_f64_table({integers}));
+    ASSERT_TRUE(lossless) << lossless.error().what();
+    expect_identical_bits(lossless->f64[0], integers);
+    auto exact = decode_array(*encode_f64_table({decimals}));
+    ASSERT_TRUE(exact) << exact.error().what();
+    expect_identical_bits(exact->f64[0], decimals);
+    const double q =
+        1.0;  // every value is a whole number of quanta below 2^52: the column is stored quantised
+    auto quantised = decode_array(*encode_f64_table({integers}, {.precision = q}));
+    ASSERT_TRUE(quantised) << quantised.error().what();
+    expect_identical_bits(quantised->f64[0], integers);
+}
+
 TEST(ArrayEncoding, DeclaredPrecisionKeepsEveryValueWithinHalfAQuantum) {
     const auto columns = read_columns(
         k_traces +
