@@ -6,6 +6,8 @@
 //   TracesMeanSd             mean and SD of 2,000 stored soma traces of 65,536 samples (1.05 GB as float64),
 //                            streamed from the store (ISF's 2015 traces, tiled: decimal data as ISF writes it)
 //   TracesMeanSd1uV          the same traces stored with a declared precision of 1 µV (record.precision)
+//   TracesMeanSdFloat32      the same traces rounded to float32 and stored losslessly, as silico's shipped
+//                            recipes store theirs (record.precision = "float32")
 //   SynapseBinning1000       synapse activations of 1,000 evoked trials of cell 86 binned by cell type, EXC/INH,
 //                            soma distance (50 µm) and time (1 ms): the 6 trials of ISF's shipped 2015 simrun,
 //                            imported, each replicated into 1,000 stored trials (rows rotated so no two
@@ -89,7 +91,9 @@ BENCHMARK(OpenAndWindowPerStimulus18000)->Unit(benchmark::kMillisecond);
 constexpr std::size_t k_trace_trials = 2000, k_trace_samples = 65536;
 
 // precision 0: lossless (ISF's decimal text as it is); 0.001: 1 µV, as a recipe's record.precision may declare.
-fs::path make_trace_store(const std::string& name, double precision) {
+// float32: each value rounded to a float first, as `record.precision = "float32"` (silico's shipped recipes)
+// stores a trial's traces, then stored losslessly.
+fs::path make_trace_store(const std::string& name, double precision, bool float32 = false) {
     {
         const fs::path d = bench_dir() / name;
         if (fs::exists(d / "complete")) return d;  // built by an earlier run of this program
@@ -110,6 +114,8 @@ fs::path make_trace_store(const std::string& name, double precision) {
         for (std::size_t i = 0; i < k_trace_trials; ++i) {
             const std::size_t start = (i * 7919) % pool.size();
             for (std::size_t j = 0; j < k_trace_samples; ++j) v[j] = pool[(start + j) % pool.size()];
+            if (float32)
+                for (auto& x : v) x = static_cast<double>(static_cast<float>(x));
             const Digest key = sha256("bench trace " + std::to_string(i));
             if (auto c =
                     s->commit_trial(key, {},
@@ -160,6 +166,12 @@ void TracesMeanSd1uV(benchmark::State& state) {
     trace_query(state, dir);
 }
 BENCHMARK(TracesMeanSd1uV)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+void TracesMeanSdFloat32(benchmark::State& state) {
+    static const fs::path dir = make_trace_store("traces-float32", 0.0, true);
+    trace_query(state, dir);
+}
+BENCHMARK(TracesMeanSdFloat32)->Unit(benchmark::kMillisecond)->Iterations(1);
 
 // ----- 1,000 evoked trials' synapse activations
 constexpr std::size_t k_synapse_trials = 1000;
