@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdint>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -104,10 +106,17 @@ class IndexRegex {
     }
 
   private:
+    // Eight bytes at a time: ISF's index strings are ~70 bytes, and a byte loop was most of the match's cost.
     static bool is_ascii(std::string_view text) {
-        unsigned char any = 0;
-        for (const char c : text) any |= static_cast<unsigned char>(c);
-        return any < 0x80;
+        std::uint64_t any = 0;
+        std::size_t i = 0;
+        for (; i + 8 <= text.size(); i += 8) {
+            std::uint64_t word;
+            std::memcpy(&word, text.data() + i, 8);
+            any |= word;
+        }
+        for (; i < text.size(); ++i) any |= static_cast<unsigned char>(text[i]);
+        return (any & 0x8080808080808080ull) == 0;
     }
     std::unique_ptr<pcre2_code, CodeDeleter> m_code;
     std::unique_ptr<pcre2_match_data, MatchDeleter> m_match;
