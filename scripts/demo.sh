@@ -42,7 +42,7 @@ echo "== silico query psth $evoked --from 235 --to 295 --bin 5   (spikes per tri
 bac=recipes/examples/demo_bac.toml
 echo "== silico run $bac   (BAC firing; v, Ca_LVAst.ica and cai of every segment every 0.2 ms)"
 "$silico" run "$bac"
-echo "== silico report $bac -o report_dendrites.html   (the dendritic animation: play it in a browser)"
-"$silico" report "$bac" -o report_dendrites.html
+echo "== silico report $bac -o report_dendrites.html --window-from 20 --window-to 40   (the dendritic animation: play it in a browser)"
+"$silico" report "$bac" -o report_dendrites.html --window-from 20 --window-to 40
 echo "== silico report $evoked -o report.html   (summary, PSTH, raster, traces, mean ± SD, synapse heat map)"
 "$silico" report "$evoked" -o report.html

@@ -26,6 +26,13 @@
     return Number.isInteger(x) ? String(x) : String(parseFloat(x.toPrecision(4)));
   }
 
+  // The labels of a category axis of bins `step` wide: bin centres rounded to the bins' own resolution
+  // (-64.5 mV bins label as -64 or -65, not -64.58), the tooltips keep fmt's four digits.
+  function tick(step) {
+    const digits = step >= 1 ? 0 : Math.min(3, Math.ceil(-Math.log10(step)));
+    return (v) => String(parseFloat(Number(v).toFixed(digits)));
+  }
+
   function base(title, extra) {
     return Object.assign(
       {
@@ -135,8 +142,10 @@
         formatter: (p) => xs[p.value[0]] + ' ms, ' + ys[p.value[1]] + ' mV: ' + p.value[3] + ' trials',
       },
       grid: { left: 64, right: 28, top: 36, bottom: 48 },
-      xAxis: { type: 'category', data: xs, name: 'time (ms)', nameLocation: 'middle', nameGap: 30 },
-      yAxis: { type: 'category', data: ys, name: 'Vm (mV)', nameLocation: 'middle', nameGap: 44 },
+      xAxis: { type: 'category', data: xs, name: 'time (ms)', nameLocation: 'middle', nameGap: 30,
+               axisLabel: { formatter: tick(dt) } },
+      yAxis: { type: 'category', data: ys, name: 'Vm (mV)', nameLocation: 'middle', nameGap: 44,
+               axisLabel: { formatter: tick(dv) } },
       visualMap: {
         show: false, min: 0, max: Math.sqrt(max), dimension: 2, inRange: { color: DENSITY },
       },
@@ -285,8 +294,10 @@
         charts.push(draw(echarts, chartBox, figureOption(fig)));
       }
     });
-    section.appendChild(el('h3', {}, 'Spikes in [' + data.window.from + ', ' + data.window.to + ') ms'));
-    section.appendChild(table(['group', 'trials', 'with a spike', 'fraction'], [windowRow(g)]));
+    if (data.groups.length > 1) {  // with one group, the page's table above is this one
+      section.appendChild(el('h3', {}, 'Spikes in [' + data.window.from + ', ' + data.window.to + ') ms'));
+      section.appendChild(table(['group', 'trials', 'with a spike', 'fraction'], [windowRow(g)]));
+    }
   }
 
   function renderPage(data, echarts, root) {
