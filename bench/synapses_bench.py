@@ -12,7 +12,10 @@ into 167 folders and imported with `silico import isf-simrun`, the store bench/p
 The bins of the query and of the peer are compared before anything is reported. Each line: name, median wall
 and CPU over RUNS runs (the peer's loader: one run). Usage (from the checkout, after scripts/build.sh):
   PYTHONPATH=build/python /usr/bin/python3 bench/synapses_bench.py build/runner/silico [RUNS]
+With STORE=DIR DATASET=NAME (e.g. DATASET=bench/recipes/evoked86_1000.toml, the store its run filled) the same on
+that dataset instead; the peer's files are then the dataset exported by `silico export --format isf-simrun`.
 """
+import glob
 import io
 import os
 import resource
@@ -31,12 +34,13 @@ from python_bench import isf_read_synapses, tiled_store  # the same 1,002 linked
 SILICO = sys.argv[1] if len(sys.argv) > 1 else "build/runner/silico"
 RUNS = int(sys.argv[2]) if len(sys.argv) > 2 else 5
 BASE = os.environ.get("SILICO_BENCH_DIR", os.path.join(tempfile.gettempdir(), "silico-python-bench"))
-STORE = BASE + "/store86"
+STORE = os.environ.get("STORE", BASE + "/store86")
+DATASET = os.environ.get("DATASET", "cell86x1002")
 RUN_2015 = ("../shared/isf/getting_started/example_data/simulation_data/C2_evoked_UpState_INH_PW_1.0_SuW_0.5_C2center/"
             "20150815-1530_20240")
 # ISF's config/cell_types.py EXCITATORY list.
 EXCITATORY = ["L1", "L2", "L34", "L4py", "L4sp", "L4ss", "L5st", "L5tt", "L6cc", "L6ccinv", "L6ct", "VPM"]
-QUERY = ["query", "synapses", "cell86x1002", "--by", "celltype,ei,distance,time", "--csv"]
+QUERY = ["query", "synapses", DATASET, "--by", "celltype,ei,distance,time", "--csv"]
 
 
 def report(name, walls, cpus):
@@ -99,13 +103,25 @@ def same_bins(csv, binned):
     return len(mine), sum(mine.values())
 
 
+def peer_files():
+    """The dataset as ISF's files: the tiled 2015 run, or an isf-simrun export of DATASET (made once)."""
+    if DATASET == "cell86x1002":
+        store, files = tiled_store()
+        assert store == STORE, (store, STORE)
+        return files
+    folder = f"{BASE}/export-{DATASET.replace('/', '_')}"
+    if not os.path.isdir(folder):
+        subprocess.run([SILICO, "--store", STORE, "export", DATASET, "--what", "synapses", "--format", "isf-simrun",
+                        "-o", folder], check=True)
+    return sorted(glob.glob(folder + "/**/simulation_run*_synapses.csv", recursive=True))
+
+
 def main():
-    store, files = tiled_store()
-    assert store == STORE, (store, STORE)
+    files = peer_files()
     print(f"pandas {pd.__version__}, numpy {np.__version__}, silico {silico.version}, store {STORE}, "
           f"{len(files)} files", flush=True)
     q_wall, q_cpu, csv = run_query()
-    ds = silico.open(STORE).dataset("cell86x1002")
+    ds = silico.open(STORE).dataset(DATASET)
     m_wall, m_cpu, sa = timed(ds.synapse_activation, RUNS)
     print(f"module: {len(sa)} active-synapse rows x {sa.shape[1]} columns", flush=True)
     del sa
@@ -115,7 +131,7 @@ def main():
     print(f"query and pandas agree: {activations} activations in {bins} bins", flush=True)
     query = report("query: silico query synapses (process)", q_wall, q_cpu)
     module = report("module: ds.synapse_activation()", m_wall, m_cpu)
-    load = report("peer: ISF's loader, read_csv of the 1,002 files", l_wall, l_cpu)
+    load = report(f"peer: ISF's loader, read_csv of the {len(files):,} files", l_wall, l_cpu)
     binning = report("peer: pandas binning of the loaded frame", b_wall, b_cpu)
     print(f"query: peer (load + bins) / silico {(load + binning) / query:.1f}x CPU, bins alone {binning / query:.1f}x")
     print(f"module: peer loader / silico {load / module:.1f}x CPU")
