@@ -101,12 +101,6 @@ void unshuffle_block(const char* payload, std::size_t n, std::size_t at, std::si
     }
 }
 
-std::vector<std::uint64_t> unshuffle(std::string_view payload, std::size_t n) {
-    std::vector<std::uint64_t> words(n);
-    unshuffle_block(payload.data(), n, 0, n, words.data());
-    return words;
-}
-
 std::uint64_t zigzag(std::uint64_t v) {
     return (v << 1) ^ (0 - (v >> 63));
 }
@@ -250,55 +244,6 @@ Status check_precision(double precision) {
         return fail(Errc::invalid_argument, "array precision must be 0 (lossless) or a positive number");
     }
     return {};
-}
-
-// One decoded column.
-struct Column {
-    std::uint8_t codec = 0;
-    std::vector<std::uint64_t> words;  // integers for decimal/quantum/integer, raw bits otherwise
-    std::uint8_t param = 0;
-};
-
-Result<Column> read_column(std::string_view body, std::size_t& pos) {
-    if (body.size() - pos < k_column_header_size)
-        return fail(Errc::corruption, "array column header is truncated");
-    Column c;
-    c.codec = static_cast<std::uint8_t>(body[pos]);
-    c.param = static_cast<std::uint8_t>(body[pos + 1]);
-    const int order = static_cast<std::uint8_t>(body[pos + 2]);
-    const std::uint64_t count = get_u64(body.data() + pos + 3);
-    const std::uint64_t length = get_u64(body.data() + pos + 11);
-    pos += k_column_header_size;
-    if (c.codec > codec_bits || order > 2 || c.param > 18)
-        return fail(Errc::corruption, "unknown array column codec");
-    if (length != 8 * count || length > body.size() - pos)
-        return fail(Errc::corruption, "array column length is wrong");
-    const std::string_view payload = body.substr(pos, length);
-    pos += length;
-    if (c.codec == codec_raw) {
-        c.words.resize(count);
-        for (std::size_t i = 0; i < count; ++i) c.words[i] = get_u64(payload.data() + 8 * i);
-        return c;
-    }
-    c.words = unshuffle(payload, count);
-    if (c.codec == codec_xor) {
-        for (std::size_t i = 1; i < count; ++i) c.words[i] ^= c.words[i - 1];
-        return c;
-    }
-    // unzigzag, then `order` rounds of prefix sums, in one pass.
-    std::uint64_t a = 0, b = 0;
-    switch (order) {
-        case 0:
-            for (auto& w : c.words) w = unzigzag(w);
-            break;
-        case 1:
-            for (auto& w : c.words) w = a += unzigzag(w);
-            break;
-        default:
-            for (auto& w : c.words) w = b += a += unzigzag(w);
-            break;
-    }
-    return c;
 }
 
 // A column's header, checked; `pos` moves past the column, `payload` is its bytes.
@@ -452,14 +397,6 @@ Status read_f64_values(const ColumnHeader& h, double precision, double* o) {
     }
 }
 
-Result<std::vector<double>> read_f64_column(std::string_view body, std::size_t& pos, double precision) {
-    auto h = read_column_header(body, pos);
-    if (!h) return std::unexpected(h.error());
-    std::vector<double> out(h->count);
-    if (auto st = read_f64_values(*h, precision, out.data()); !st) return std::unexpected(st.error());
-    return out;
-}
-
 // An int64 column (integer or raw codec) decoded into `o` (h.count values).
 Status read_i64_values(const ColumnHeader& h, std::int64_t* o) {
     if (h.codec == codec_raw) {
@@ -470,65 +407,6 @@ Status read_i64_values(const ColumnHeader& h, std::int64_t* o) {
     if (h.codec != codec_integer) return fail(Errc::corruption, "float64 column where int64 was expected");
     for_each_integer(h, [&](std::uint64_t w) { *o++ = static_cast<std::int64_t>(w); });
     return {};
-}
-
-Result<std::vector<std::int64_t>> to_i64(const Column& c) {
-    if (c.codec != codec_integer && c.codec != codec_raw)
-        return fail(Errc::corruption, "float64 column where int64 was expected");
-    return std::vector<std::int64_t>(c.words.begin(), c.words.end());
-}
-
-// Strings: the byte lengths and every byte, both integer columns. Read from the columns' words in place (a
-// string's bytes are 8-byte words, so a copy of them as int64 would be the largest buffer of a decode).
-Result<NumericArray> decode_strings(NumericArray array, const std::vector<Column>& columns,
-                                    std::uint64_t nrows) {
-    if (columns.size() != 2) return fail(Errc::corruption, "strings need 2 columns");
-    for (const auto& c : columns)
-        if (c.codec != codec_integer && c.codec != codec_raw)
-            return fail(Errc::corruption, "float64 column where int64 was expected");
-    const auto& lengths = columns[0].words;
-    const auto& chars = columns[1].words;
-    if (lengths.size() != nrows) return fail(Errc::corruption, "string count differs from the header");
-    if (std::ranges::any_of(chars, [](std::uint64_t c) { return c > 255; }))
-        return fail(Errc::corruption, "string byte out of range");
-    array.strings.reserve(lengths.size());
-    std::size_t offset = 0;
-    for (const std::uint64_t n : lengths) {
-        if (n > chars.size() - offset) return fail(Errc::corruption, "string lengths exceed the bytes");
-        std::string& text = array.strings.emplace_back(static_cast<std::size_t>(n), '\0');
-        for (std::size_t i = 0; i < n; ++i)
-            text[i] = static_cast<char>(static_cast<std::uint8_t>(chars[offset + i]));
-        offset += static_cast<std::size_t>(n);
-    }
-    if (offset != chars.size()) return fail(Errc::corruption, "string lengths do not cover the bytes");
-    return array;
-}
-
-// Spike lists: the lengths (an integer column) and every value (a float64 column).
-Result<NumericArray> decode_spike_lists(NumericArray array, std::string_view body, std::uint32_t ncols,
-                                        std::uint64_t nrows) {
-    if (ncols != 2) return fail(Errc::corruption, "spike lists need 2 columns");
-    std::size_t pos = 0;
-    auto length_column = read_column(body, pos);
-    if (!length_column) return std::unexpected(length_column.error().within("array column 0"));
-    auto lengths = to_i64(*length_column);
-    if (!lengths) return std::unexpected(lengths.error());
-    auto values = read_f64_column(body, pos, array.precision);
-    if (!values) return std::unexpected(values.error().within("array column 1"));
-    if (pos != body.size()) return fail(Errc::corruption, "array body has trailing bytes");
-    if (lengths->size() != nrows) return fail(Errc::corruption, "spike list count differs from the header");
-    std::size_t offset = 0;
-    for (std::int64_t n : *lengths) {
-        if (n < 0 || static_cast<std::size_t>(n) > values->size() - offset) {
-            return fail(Errc::corruption, "spike list lengths exceed the values");
-        }
-        array.f64.emplace_back(
-            values->begin() + static_cast<std::ptrdiff_t>(offset),
-            values->begin() + static_cast<std::ptrdiff_t>(offset + static_cast<std::size_t>(n)));
-        offset += static_cast<std::size_t>(n);
-    }
-    if (offset != values->size()) return fail(Errc::corruption, "spike list lengths do not cover the values");
-    return array;
 }
 
 }  // namespace
@@ -741,48 +619,34 @@ Status decode_array_into(std::string_view bytes, FlatArray& out) {
     return fail(Errc::corruption, "unknown array kind");
 }
 
+// decode_array is decode_array_into, reshaped: one decoder, so both give the same values and refuse the same
+// bytes. (The flat buffer is not kept per thread: one large array would hold its memory for good.)
 Result<NumericArray> decode_array(std::string_view bytes) {
-    auto opened = open_array(bytes);
-    if (!opened) return std::unexpected(opened.error());
+    FlatArray flat;
+    if (auto st = decode_array_into(bytes, flat); !st) return std::unexpected(st.error());
     NumericArray array;
-    array.kind = opened->kind;
-    array.precision = opened->precision;
-    const std::uint32_t ncols = opened->ncols;
-    const std::uint64_t nrows = opened->nrows;
-    const std::string_view body = opened->body;
-
-    std::size_t pos = 0;
-    if (array.kind == ArrayKind::f64_table) {
-        for (std::uint32_t c = 0; c < ncols; ++c) {
-            auto values = read_f64_column(body, pos, array.precision);
-            if (!values) return std::unexpected(values.error().within("array column " + std::to_string(c)));
-            if (values->size() != nrows)
-                return fail(Errc::corruption, "array column length differs from its row count");
-            array.f64.push_back(std::move(*values));
-        }
-        if (pos != body.size()) return fail(Errc::corruption, "array body has trailing bytes");
-        return array;
+    array.kind = flat.kind;
+    array.precision = flat.precision;
+    const auto rows = static_cast<std::ptrdiff_t>(flat.rows);
+    switch (flat.kind) {
+        case ArrayKind::f64_table:
+            for (std::uint32_t c = 0; c < flat.columns; ++c)
+                array.f64.emplace_back(flat.f64.begin() + c * rows, flat.f64.begin() + (c + 1) * rows);
+            break;
+        case ArrayKind::i64_table:
+            for (std::uint32_t c = 0; c < flat.columns; ++c)
+                array.i64.emplace_back(flat.i64.begin() + c * rows, flat.i64.begin() + (c + 1) * rows);
+            break;
+        case ArrayKind::spike_lists:
+            for (std::size_t i = 0; i < flat.rows; ++i)
+                array.f64.emplace_back(flat.f64.begin() + static_cast<std::ptrdiff_t>(flat.offsets[i]),
+                                       flat.f64.begin() + static_cast<std::ptrdiff_t>(flat.offsets[i + 1]));
+            break;
+        case ArrayKind::strings:
+            for (std::size_t i = 0; i < flat.rows; ++i) array.strings.emplace_back(flat.string(i));
+            break;
     }
-    if (array.kind == ArrayKind::spike_lists) return decode_spike_lists(std::move(array), body, ncols, nrows);
-    std::vector<Column> columns;
-    for (std::uint32_t c = 0; c < ncols; ++c) {
-        auto column = read_column(body, pos);
-        if (!column) return std::unexpected(column.error().within("array column " + std::to_string(c)));
-        columns.push_back(std::move(*column));
-    }
-    if (pos != body.size()) return fail(Errc::corruption, "array body has trailing bytes");
-
-    if (array.kind == ArrayKind::i64_table) {
-        for (const auto& column : columns) {
-            if (column.words.size() != nrows)
-                return fail(Errc::corruption, "array column length differs from its row count");
-            auto values = to_i64(column);
-            if (!values) return std::unexpected(values.error());
-            array.i64.push_back(std::move(*values));
-        }
-        return array;
-    }
-    return decode_strings(std::move(array), columns, nrows);  // the kind is strings: checked above
+    return array;
 }
 
 std::optional<std::uint64_t> array_raw_bytes(std::string_view prefix, bool* needs_full) {
