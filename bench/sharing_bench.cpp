@@ -159,6 +159,59 @@ BENCHMARK(BM_Pull1000Trials)
     ->UseRealTime()
     ->Iterations(3);
 
+// The store's side of a pull alone, no network: the 1,000 trials, as a pull hands them over (verified bytes
+// and the cache's zstd frames), committed to a fresh store in groups of 16 (commit_verified_trials, one
+// WriteBatch per group) by one thread. range(0): fsync per group (as a pull) or not. With fsync this is the
+// disk's rate of synced group writes, which bounds a pull's trials/s at 16 times it.
+void BM_CommitPulledTrialsInGroupsOf16(benchmark::State& state) {
+    Cache& c = cache();
+    static const std::vector<store::VerifiedTrial> trials = [&c] {
+        std::vector<store::VerifiedTrial> out;
+        for (int i = 0; i < k_trials; ++i) {
+            store::VerifiedTrial t{key_of(i), *c.store->find_trial(key_of(i)), {}, {}};
+            for (const auto& [name, ref] : t.record.outputs) {
+                if (i > 0 && name == "time") continue;  // shared: given once, as a pull does
+                t.blobs.emplace_back(ref.digest, *c.store->get_blob(ref.digest));
+                t.frames.emplace(ref.digest, **c.store->get_blob_frame(ref.digest));
+            }
+            out.push_back(std::move(t));
+        }
+        return out;
+    }();
+    int round = 0;
+    for (auto _ : state) {
+        state.PauseTiming();
+        const fs::path dir = bench_root() / ("c" + std::to_string(round++));
+        std::optional<store::Store> b;
+        b.emplace(std::move(*store::Store::open(dir, {.sync = state.range(0) != 0})));
+        std::vector<std::vector<store::VerifiedTrial>> groups;
+        for (std::size_t i = 0; i < trials.size(); i += 16)
+            groups.emplace_back(
+                trials.begin() + static_cast<std::ptrdiff_t>(i),
+                trials.begin() + static_cast<std::ptrdiff_t>(std::min(i + 16, trials.size())));
+        state.ResumeTiming();
+        for (auto& g : groups)
+            if (auto done = b->commit_verified_trials(std::move(g)); !done) {
+                state.SkipWithError("a commit failed");
+                return;
+            }
+        state.PauseTiming();
+        b.reset();
+        fs::remove_all(dir);
+        state.ResumeTiming();
+    }
+    state.counters["trials/s"] = benchmark::Counter(k_trials, benchmark::Counter::kIsIterationInvariantRate);
+    state.counters["groups/s"] =
+        benchmark::Counter((k_trials + 15) / 16, benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_CommitPulledTrialsInGroupsOf16)
+    ->ArgName("fsync")
+    ->Arg(1)
+    ->Arg(0)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(3);
+
 // 32 clients, each on its own kept-alive connection, GET a trial record in a loop (a cache hit's first
 // request): the server's requests per second.
 void BM_ServerRequests32Clients(benchmark::State& state) {

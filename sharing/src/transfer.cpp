@@ -74,14 +74,16 @@ Result<std::vector<Digest>> blobs_to_fetch(const store::Store& store, const stor
     return out;
 }
 
-// Why the bytes the remote sent for `digest` cannot be the blob `ref` of output `name`; empty when they can.
-// The SHA-256 computed here is the one the store is then given (commit_verified_trials does not hash again).
-std::string blob_problem(const std::string& name, const store::BlobRef& ref, const std::string& bytes) {
-    if (const Digest actual = sha256(bytes); actual != ref.digest)
+// Why the bytes the remote sent for blob `ref` of output `name`, which hash to `actual` (computed here, by
+// the client) and have `size` bytes, cannot be that blob; empty when they can. `actual` is the digest the
+// store is then given: commit_verified_trials does not hash again.
+std::string blob_problem(const std::string& name, const store::BlobRef& ref, const Digest& actual,
+                         std::size_t size) {
+    if (actual != ref.digest)
         return "output '" + name + "': the bytes the remote sent for blob " + ref.digest.hex() + " hash to " +
                actual.hex();
-    if (bytes.size() != ref.size)
-        return "output '" + name + "': blob " + ref.digest.hex() + " has " + std::to_string(bytes.size()) +
+    if (size != ref.size)
+        return "output '" + name + "': blob " + ref.digest.hex() + " has " + std::to_string(size) +
                " bytes, the record says " + std::to_string(ref.size);
     return {};
 }
@@ -109,7 +111,8 @@ void fetch_blobs(Remote& remote, const std::vector<Digest>& digests, const store
                 "output '" + named->first + "' names blob " + digests[i].hex() + ", which the remote lacks";
             return;
         }
-        if (auto problem = blob_problem(named->first, named->second, blob->bytes); !problem.empty()) {
+        if (auto problem = blob_problem(named->first, named->second, sha256(blob->bytes), blob->bytes.size());
+            !problem.empty()) {
             f.refusal = problem;
             return;
         }
@@ -165,7 +168,8 @@ struct PullState {
 };
 
 // Trials fetched and verified by one thread, committed together: one synced write per group. A crash
-// loses at most the group in flight; each trial is atomic (store.hpp commit_verified_trials).
+// loses at most the group in flight; each trial is atomic (store.hpp commit_verified_trials). A thread also
+// fetches a group at once: its records in one pipelined round trip, then all their blobs.
 constexpr std::size_t k_commit_group = 16;
 
 struct Group {
@@ -198,27 +202,155 @@ void commit_group(PullState& state, Group& group) {
     group = {};
 }
 
-// Fetches one trial into `group`, or counts why it is not there.
-void pull_one(PullState& state, Remote& remote, const WantedTrial& wanted, Group& group) {
-    Fetched f = fetch_trial(state.store, remote, wanted, group.trials);
-    if (f.trial) {
-        group.trials.push_back(std::move(*f.trial));
-        group.bytes.push_back(f.bytes);
-        return;
-    }
+// When the local store or the remote failed, stops the pull (keeping the first reason) and returns true.
+bool stop_pull(PullState& state, const std::optional<Error>& local, const std::optional<Error>& transport) {
+    if (!local && !transport) return false;
     std::lock_guard guard(state.mutex);
-    if (f.local) {
-        if (!state.error) state.error = f.local;
-        state.stop = true;
-    } else if (f.transport) {
-        if (!state.report.remote_failure) state.report.remote_failure = f.transport->what();
-        state.stop = true;
-    } else if (!f.refusal.empty()) {
+    if (local && !state.error) state.error = local;
+    if (transport && !state.report.remote_failure) state.report.remote_failure = transport->what();
+    state.stop = true;
+    return true;
+}
+
+// Counts why the trial `wanted` is not in its group (f.trial is empty): refused, absent, or the remote or
+// the local store failed (which stops the pull).
+void count_missing(PullState& state, const WantedTrial& wanted, const Fetched& f) {
+    if (stop_pull(state, f.local, f.transport)) return;
+    std::lock_guard guard(state.mutex);
+    if (!f.refusal.empty()) {
         ++state.report.refused;
         state.report.warnings.push_back("trial " + wanted.key.hex() + " refused: " + f.refusal);
     } else {
         ++state.report.absent;
     }
+}
+
+// Fetches one trial into `group`, or counts why it is not there: one round trip for its record and one for
+// its blobs. The way a group is fetched when the server refused a request of the group at once, so that
+// the refusal is the trial's alone.
+void pull_one(PullState& state, Remote& remote, const WantedTrial& wanted, Group& group) {
+    Fetched f = fetch_trial(state.store, remote, wanted, group.trials);
+    if (!f.trial) return count_missing(state, wanted, f);
+    group.trials.push_back(std::move(*f.trial));
+    group.bytes.push_back(f.bytes);
+}
+
+// The records of a group: each decoded and checked against its expectation (`trial` set), absent or refused.
+std::vector<Fetched> checked_records(const std::vector<std::optional<std::string>>& bodies,
+                                     const WantedTrial* wanted) {
+    std::vector<Fetched> out(bodies.size());
+    for (std::size_t i = 0; i < bodies.size(); ++i) {
+        if (!bodies[i]) continue;
+        auto record = store::decode_trial_record(*bodies[i]);
+        if (!record) {
+            out[i].refusal = "the record does not decode: " + record.error().what();
+        } else if (auto problem = record_problem(*record, wanted[i]); !problem.empty()) {
+            out[i].refusal = std::move(problem);
+        } else {
+            out[i].trial = store::VerifiedTrial{wanted[i].key, std::move(*record), {}, {}};
+        }
+    }
+    return out;
+}
+
+// The blobs the group's checked records name that the local store lacks, each once (the time column many
+// trials share is fetched once per group, and not at all once the store holds it).
+Result<std::vector<Digest>> group_blobs_to_fetch(const store::Store& store,
+                                                 const std::vector<Fetched>& group) {
+    std::vector<Digest> out;
+    for (const auto& f : group) {
+        if (!f.trial) continue;
+        for (const auto& [name, ref] : f.trial->record.outputs) {
+            if (std::find(out.begin(), out.end(), ref.digest) != out.end()) continue;
+            auto held = store.has_blob(ref.digest);
+            if (!held) return std::unexpected(held.error());
+            if (!*held) out.push_back(ref.digest);
+        }
+    }
+    return out;
+}
+
+// A fetched blob: its body and the SHA-256 the client computed over its bytes (once, however many trials
+// of the group name it).
+struct ReceivedBlob {
+    std::optional<BlobBody> body;
+    Digest actual{};
+};
+
+// Why the trial's outputs cannot be the received blobs (the first problem); empty when they can. Blobs not in
+// `digests` are held locally.
+std::string trial_blobs_problem(const store::TrialRecord& record, const std::vector<Digest>& digests,
+                                const std::vector<ReceivedBlob>& blobs) {
+    for (const auto& [name, ref] : record.outputs) {
+        const auto at = std::find(digests.begin(), digests.end(), ref.digest);
+        if (at == digests.end()) continue;
+        const auto& blob = blobs[static_cast<std::size_t>(at - digests.begin())];
+        if (!blob.body)
+            return "output '" + name + "' names blob " + ref.digest.hex() + ", which the remote lacks";
+        if (auto problem = blob_problem(name, ref, blob.actual, blob.body->bytes.size()); !problem.empty())
+            return problem;
+    }
+    return {};
+}
+
+// Hands each verified blob to the first accepted trial of the group naming it (the store takes a blob given
+// by an earlier trial of the same commit), and counts the bytes each trial brought.
+void attach_blobs(std::vector<Fetched>& group, const std::vector<Digest>& digests,
+                  std::vector<ReceivedBlob>& blobs) {
+    std::vector<bool> given(digests.size(), false);
+    for (auto& f : group) {
+        if (!f.trial) continue;
+        for (const auto& [name, ref] : f.trial->record.outputs) {
+            const auto at = std::find(digests.begin(), digests.end(), ref.digest);
+            if (at == digests.end()) continue;
+            const auto i = static_cast<std::size_t>(at - digests.begin());
+            if (given[i]) continue;
+            given[i] = true;
+            f.bytes += blobs[i].body->bytes.size();
+            if (!blobs[i].body->frame.empty())
+                f.trial->frames.emplace(digests[i], std::move(blobs[i].body->frame));
+            f.trial->blobs.emplace_back(digests[i], std::move(blobs[i].body->bytes));
+        }
+    }
+}
+
+// Fetches and verifies the trials wanted[0..n) at once: their records pipelined, then every blob they name
+// that the store lacks, pipelined. Returns false when the server refused one of the requests (a status
+// other than 200 and 404, or a blob body that does not decode): the caller then fetches the group trial by
+// trial, so that the refusal falls on its trial only.
+bool pull_group(PullState& state, Remote& remote, const WantedTrial* wanted, std::size_t n, Group& out) {
+    std::vector<Digest> keys;
+    for (std::size_t i = 0; i < n; ++i) keys.push_back(wanted[i].key);
+    auto bodies = remote.get_many(Area::ac, keys);
+    if (!bodies && bodies.error().code == Errc::failed) return false;
+    // A transport or local failure stops the pull; nothing of this group is kept.
+    if (!bodies) return stop_pull(state, std::nullopt, bodies.error());
+    std::vector<Fetched> group = checked_records(*bodies, wanted);
+    auto digests = group_blobs_to_fetch(state.store, group);
+    if (!digests) return stop_pull(state, digests.error(), std::nullopt);
+    auto received = remote.get_blobs(*digests);
+    if (!received && received.error().code == Errc::failed) return false;
+    if (!received) return stop_pull(state, std::nullopt, received.error());
+    std::vector<ReceivedBlob> blobs(digests->size());
+    for (std::size_t i = 0; i < blobs.size(); ++i) {
+        blobs[i].body = std::move((*received)[i]);
+        if (blobs[i].body) blobs[i].actual = sha256(blobs[i].body->bytes);
+    }
+    for (auto& f : group) {
+        if (!f.trial) continue;
+        f.refusal = trial_blobs_problem(f.trial->record, *digests, blobs);
+        if (!f.refusal.empty()) f.trial.reset();
+    }
+    attach_blobs(group, *digests, blobs);
+    for (std::size_t i = 0; i < n; ++i) {
+        if (!group[i].trial) {
+            count_missing(state, wanted[i], group[i]);
+            continue;
+        }
+        out.trials.push_back(std::move(*group[i].trial));
+        out.bytes.push_back(group[i].bytes);
+    }
+    return true;
 }
 
 void pull_worker(PullState& state, const RemoteOptions& options) {
@@ -229,14 +361,16 @@ void pull_worker(PullState& state, const RemoteOptions& options) {
         state.stop = true;
         return;
     }
-    Group group;
     while (!state.stop) {
-        const std::size_t i = state.next++;
-        if (i >= state.wanted.size()) break;
-        pull_one(state, **remote, state.wanted[i], group);
-        if (group.trials.size() >= k_commit_group) commit_group(state, group);
+        const std::size_t from = state.next.fetch_add(k_commit_group);
+        if (from >= state.wanted.size()) break;
+        const std::size_t n = std::min(k_commit_group, state.wanted.size() - from);
+        Group group;
+        if (!pull_group(state, **remote, &state.wanted[from], n, group))
+            for (std::size_t i = from; i < from + n && !state.stop; ++i)
+                pull_one(state, **remote, state.wanted[i], group);
+        commit_group(state, group);  // what was verified before a remote failure is kept
     }
-    commit_group(state, group);  // what was verified before a remote failure is kept
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "in_process_cache.hpp"
+#include "raw_db.hpp"
 #include "temp_dir.hpp"
 
 namespace silico::sharing {
@@ -133,6 +134,121 @@ TEST_F(Transfer, ARecordThatDisagreesWithThePlanIsRefusedAndNothingIsCommitted) 
     EXPECT_NE(pulled->warnings[0].find(keys[2].hex()), std::string::npos) << pulled->warnings[0];
     EXPECT_NE(pulled->warnings[0].find("seed 102"), std::string::npos) << pulled->warnings[0];
     EXPECT_FALSE(*b->contains(keys[2]));
+}
+
+// 40 trials sharing one time column, as a simulation's trials do: more than two groups of 16 and more blobs
+// than one pipelined round (32 requests), on one connection and on three.
+class PullingGroups : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        auto c = store::Store::open(tmp / "cache", {.sync = false});
+        ASSERT_TRUE(c.has_value());
+        cache_store.emplace(std::move(*c));
+        for (std::uint64_t i = 0; i < 40; ++i) {
+            const Digest key = sha256("group trial " + std::to_string(i));
+            keys.push_back(key);
+            auto committed = cache_store->commit_trial(
+                key, seeded(100 + i, i),
+                {{"time", std::string(4000, 't')},
+                 {"soma.v", "trace " + std::to_string(i) + std::string(2000 + i, 'v')},
+                 {"spikes", "spikes " + std::to_string(i % 3)}});  // also shared, by every third trial
+            ASSERT_TRUE(committed.has_value()) << committed.error().what();
+        }
+        serve();
+    }
+    void serve() { cache.emplace(*cache_store, ServerOptions{}); }
+    // Stops the server and closes its store, so that its RocksDB can be damaged; serve() again afterwards.
+    void close_cache() {
+        cache.reset();
+        cache_store.reset();
+    }
+    void reopen_cache() {
+        cache_store.emplace(std::move(*store::Store::open(tmp / "cache", {.sync = false})));
+        serve();
+    }
+    std::vector<WantedTrial> wanted() const {
+        std::vector<WantedTrial> out;
+        for (std::uint64_t i = 0; i < keys.size(); ++i) out.push_back({keys[i], seeded(100 + i, i)});
+        return out;
+    }
+    Result<PullReport> pull_into(const std::string& name, unsigned connections) {
+        b.emplace(std::move(*store::Store::open(tmp / name, {.sync = false})));
+        return pull_trials(*b, {.url = cache->url(), .timeout = std::chrono::seconds(5)}, wanted(),
+                           {.connections = connections});
+    }
+    Digest output_of(std::size_t trial, const std::string& name) const {
+        return cache_store->find_trial(keys[trial])->outputs.at(name).digest;
+    }
+
+    TempDir tmp;
+    std::optional<store::Store> cache_store, b;
+    std::optional<testing_support::InProcessCache> cache;
+    std::vector<Digest> keys;
+};
+
+TEST_F(PullingGroups, EveryTrialArrivesCompleteAndBitIdenticalOnOneConnectionAndOnThree) {
+    for (const unsigned connections : {1u, 3u}) {
+        auto pulled = pull_into("b" + std::to_string(connections), connections);
+        ASSERT_TRUE(pulled.has_value()) << pulled.error().what();
+        EXPECT_EQ(pulled->pulled, 40u) << connections;
+        EXPECT_EQ(pulled->refused, 0u);
+        EXPECT_FALSE(pulled->remote_failure.has_value()) << *pulled->remote_failure;
+        for (const auto& key : keys) {
+            auto mine = b->find_trial(key), theirs = cache_store->find_trial(key);
+            ASSERT_TRUE(mine.has_value()) << key.hex();
+            for (const auto& [name, ref] : theirs->outputs) {
+                EXPECT_EQ(mine->outputs.at(name).digest, ref.digest);
+                EXPECT_EQ(*b->get_blob(ref.digest), *cache_store->get_blob(ref.digest));
+            }
+        }
+        auto verified = b->verify();
+        ASSERT_TRUE(verified.has_value());
+        EXPECT_TRUE(verified->ok()) << connections;
+    }
+}
+
+TEST_F(PullingGroups, ABlobServedWithAnotherBlobsBytesRefusesOnlyTheTrialsNamingIt) {
+    // A valid frame under the wrong digest: the group's answers all arrive, and the client's hash refuses.
+    const Digest victim = output_of(4, "spikes"), other = output_of(5, "spikes");
+    const std::string frame = **cache_store->get_blob_frame(other);
+    close_cache();
+    ASSERT_TRUE(store::testing::write_raw(tmp / "cache", store::cf_blobs, victim.view(), frame));
+    reopen_cache();
+    auto pulled = pull_into("b", 2);
+    ASSERT_TRUE(pulled.has_value()) << pulled.error().what();
+    // Trials 1, 4, 7, ... share the victim's spikes.
+    EXPECT_EQ(pulled->refused, 13u);
+    EXPECT_EQ(pulled->pulled, 27u);
+    for (std::size_t i = 0; i < keys.size(); ++i) EXPECT_EQ(*b->contains(keys[i]), i % 3 != 1) << i;
+    ASSERT_FALSE(pulled->warnings.empty());
+    EXPECT_NE(pulled->warnings[0].find("hash to"), std::string::npos) << pulled->warnings[0];
+}
+
+TEST_F(PullingGroups, ABlobThatDoesNotDecodeRefusesOnlyItsTrialNotItsGroup) {
+    // Not zstd: the whole group's blob request fails, and the group is fetched again trial by trial.
+    const Digest victim = output_of(20, "soma.v");
+    close_cache();
+    ASSERT_TRUE(store::testing::write_raw(tmp / "cache", store::cf_blobs, victim.view(), "garbage"));
+    reopen_cache();
+    auto pulled = pull_into("b", 1);
+    ASSERT_TRUE(pulled.has_value()) << pulled.error().what();
+    EXPECT_EQ(pulled->refused, 1u);
+    EXPECT_EQ(pulled->pulled, 39u);
+    EXPECT_FALSE(*b->contains(keys[20]));
+    ASSERT_EQ(pulled->warnings.size(), 1u);
+    EXPECT_NE(pulled->warnings[0].find(keys[20].hex()), std::string::npos) << pulled->warnings[0];
+    EXPECT_NE(pulled->warnings[0].find("does not decode"), std::string::npos) << pulled->warnings[0];
+}
+
+TEST_F(PullingGroups, AMissingRecordIsAbsentAndTheRestOfItsGroupArrives) {
+    close_cache();
+    ASSERT_TRUE(store::testing::write_raw(tmp / "cache", store::cf_trials, keys[3].view(), std::nullopt));
+    reopen_cache();
+    auto pulled = pull_into("b", 1);
+    ASSERT_TRUE(pulled.has_value()) << pulled.error().what();
+    EXPECT_EQ(pulled->absent, 1u);
+    EXPECT_EQ(pulled->pulled, 39u);
+    EXPECT_FALSE(*b->contains(keys[3]));
 }
 
 TEST_F(Transfer, APushWithoutAValidTokenFailsNamingTheRefusal) {

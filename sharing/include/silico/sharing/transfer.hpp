@@ -2,8 +2,9 @@
 //
 // push: for each trial, every blob its record names that the remote lacks (HEAD), then the record, so a
 // server that accepts a record only when it holds the blobs (silico serve) never sees it too early.
-// pull: for each wanted trial, the record (GET ac/KEY), then every blob it names (GET cas/DIGEST). A trial is
-// committed to the local store only when
+// pull: 16 wanted trials at a time, their records (GET ac/KEY, pipelined), then every blob they name that the
+// local store lacks (GET cas/DIGEST, pipelined, each blob once). A trial is committed to the local store only
+// when
 //   - the record decodes, is complete and names at least one output,
 //   - it agrees with what the caller expects of that key (seed, seed mode, sweep, condition: the fields the
 //     plan derives from the trial key's inputs; and the outputs, when WantedTrial::same_outputs), when the
