@@ -109,19 +109,6 @@ py::array_t<T> to_numpy(std::vector<T>&& values, std::vector<py::ssize_t> shape 
 
 py::list to_list(const std::vector<std::string>& strings);
 
-// Asks the kernel to back the whole 2 MB pages inside [data, data + bytes) with huge pages (Linux's
-// transparent huge pages, in the "madvise" mode Debian sets): an output column of hundreds of MB then takes
-// 512 times fewer page faults, which were a fifth of a large DataFrame's cost. Only memory not yet written
-// is affected; a no-op for buffers smaller than a huge page or where the kernel declines.
-void prefer_huge_pages(const void* data, std::size_t bytes);
-
-// v.reserve(n), the reserved memory preferring huge pages: for the columns a chunk's outputs are read into.
-template <class T>
-void reserve_output(std::vector<T>& v, std::size_t n) {
-    v.reserve(n);
-    prefer_huge_pages(v.data(), v.capacity() * sizeof(T));
-}
-
 void register_store(py::module_& m);
 void register_dataset(py::module_& m);
 

@@ -77,4 +77,15 @@ void register_errors(py::module_& m) {
     });
 }
 
+py::list to_list(const std::vector<std::string>& strings) {
+    py::list out(strings.size());
+    for (std::size_t i = 0; i < strings.size(); ++i) {
+        PyObject* s =
+            PyUnicode_DecodeUTF8(strings[i].data(), static_cast<Py_ssize_t>(strings[i].size()), "replace");
+        if (!s) throw py::error_already_set();
+        PyList_SET_ITEM(out.ptr(), static_cast<Py_ssize_t>(i), s);
+    }
+    return out;
+}
+
 }  // namespace silico::python

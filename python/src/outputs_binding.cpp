@@ -80,7 +80,7 @@ py::dict traces(const PyDataset& self, const std::string& site, const std::strin
             if (!time_digest) {
                 time = one_column(read_output(st, record, "time", index), "time", index);
                 time_digest = t->second.digest;
-                reserve_output(matrix, (hi - lo) * time.size());
+                matrix.reserve((hi - lo) * time.size());
             } else if (t->second.digest != *time_digest) {
                 raise(Error{Errc::invalid_argument,
                             "is sampled at other times than trial " + self.data().index()[lo] +
@@ -132,8 +132,8 @@ struct PaddedLists {
     std::vector<std::size_t> offsets{0};
     std::size_t width = 0;
     void reserve(std::size_t lists, std::size_t total) {
-        reserve_output(offsets, lists + 1);
-        reserve_output(values, total);
+        offsets.reserve(lists + 1);
+        values.reserve(total);
     }
     // A trial's decoded spike lists (store::FlatArray of kind spike_lists).
     void add(const store::FlatArray& lists) {
@@ -146,9 +146,7 @@ struct PaddedLists {
     }
     py::array_t<double> to_python() {
         const std::size_t rows = offsets.size() - 1;
-        std::vector<double> m;
-        reserve_output(m, rows * width);
-        m.assign(rows * width, k_nan);
+        std::vector<double> m(rows * width, k_nan);
         for (std::size_t r = 0; r < rows; ++r)
             std::copy(values.begin() + static_cast<std::ptrdiff_t>(offsets[r]),
                       values.begin() + static_cast<std::ptrdiff_t>(offsets[r + 1]),
@@ -222,10 +220,10 @@ py::dict synapse_activation(const PyDataset& self, py::ssize_t start, py::ssize_
             if (i == lo) {  // room for every trial the size of the first: growing by doubling copied and
                 // page-faulted the columns several times over (reserved pages cost nothing untouched)
                 const std::size_t rows = n * (hi - lo) * 11 / 10;
-                for (auto* v : {&row, &synapse_id, &section_id, &point_id}) reserve_output(*v, rows);
-                reserve_output(distance, rows);
-                reserve_output(type.codes, rows);
-                reserve_output(label.codes, rows);
+                for (auto* v : {&row, &synapse_id, &section_id, &point_id}) v->reserve(rows);
+                distance.reserve(rows);
+                type.codes.reserve(rows);
+                label.codes.reserve(rows);
                 times.reserve(rows, t.times.f64.size() * (hi - lo) * 11 / 10);
             }
             row.insert(row.end(), n, static_cast<std::int64_t>(i));
