@@ -111,6 +111,7 @@ def peer_files():
         return files
     folder = f"{BASE}/export-{DATASET.replace('/', '_')}"
     if not os.path.isdir(folder):
+        os.makedirs(BASE, exist_ok=True)
         subprocess.run([SILICO, "--store", STORE, "export", DATASET, "--what", "synapses", "--format", "isf-simrun",
                         "-o", folder], check=True)
     return sorted(glob.glob(folder + "/**/simulation_run*_synapses.csv", recursive=True))
