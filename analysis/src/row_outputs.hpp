@@ -58,7 +58,7 @@ inline Result<store::NumericArray> read_output(const store::Store& store, const 
     return array;
 }
 
-// The output `name` of a trial record decoded into `trace` through `bytes`, both reused across calls; the blob
+// The output `name` of a trial record decoded into `out` through `bytes`, both reused across calls; the blob
 // is checked by RocksDB's block checksums (store::BlobCheck), not re-hashed: for readers of many large outputs.
 inline Status read_output_into(const store::Store& store, const store::TrialRecord& record,
                                const std::string& name, const std::string& index, std::string& bytes,
