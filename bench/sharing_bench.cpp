@@ -35,6 +35,31 @@ fs::path bench_root() {
     return root;
 }
 
+// An empty store in a new folder below bench_root(), closed and removed with this object: what each iteration
+// pulls or commits into. Opened and removed outside the timed part (`state` paused).
+class FreshStore {
+  public:
+    FreshStore(benchmark::State& state, const std::string& name, bool sync) : m_state(state) {
+        m_state.PauseTiming();
+        m_dir = bench_root() / name;
+        m_store.emplace(std::move(*store::Store::open(m_dir, {.sync = sync})));
+        m_state.ResumeTiming();
+    }
+    ~FreshStore() {
+        m_state.PauseTiming();
+        m_store.reset();
+        fs::remove_all(m_dir);
+        m_state.ResumeTiming();
+    }
+    store::Store& operator*() { return *m_store; }
+    store::Store* operator->() { return &*m_store; }
+
+  private:
+    benchmark::State& m_state;
+    fs::path m_dir;
+    std::optional<store::Store> m_store;
+};
+
 Digest key_of(int i) {
     return sha256("sharing bench trial " + std::to_string(i));
 }
@@ -127,21 +152,13 @@ void BM_Pull1000Trials(benchmark::State& state) {
     for (int i = 0; i < k_trials; ++i) wanted.push_back({key_of(i), expected_of(i)});
     int round = 0;
     for (auto _ : state) {
-        state.PauseTiming();
-        const fs::path dir = bench_root() / ("b" + std::to_string(round++));
-        std::optional<store::Store> b;
-        b.emplace(std::move(*store::Store::open(dir, {.sync = state.range(2) != 0})));
-        state.ResumeTiming();
+        FreshStore b(state, "b" + std::to_string(round++), state.range(2) != 0);
         auto pulled =
             sharing::pull_trials(*b, remote, wanted, {.connections = static_cast<unsigned>(state.range(1))});
         if (!pulled || pulled->pulled != k_trials) {
             state.SkipWithError("the pull did not take every trial");
             return;
         }
-        state.PauseTiming();
-        b.reset();
-        fs::remove_all(dir);
-        state.ResumeTiming();
     }
     state.counters["trials/s"] = benchmark::Counter(k_trials, benchmark::Counter::kIsIterationInvariantRate);
     state.counters["MB/s"] =
@@ -180,10 +197,8 @@ void BM_CommitPulledTrialsInGroupsOf16(benchmark::State& state) {
     }();
     int round = 0;
     for (auto _ : state) {
+        FreshStore b(state, "c" + std::to_string(round++), state.range(0) != 0);
         state.PauseTiming();
-        const fs::path dir = bench_root() / ("c" + std::to_string(round++));
-        std::optional<store::Store> b;
-        b.emplace(std::move(*store::Store::open(dir, {.sync = state.range(0) != 0})));
         std::vector<std::vector<store::VerifiedTrial>> groups;
         for (std::size_t i = 0; i < trials.size(); i += 16)
             groups.emplace_back(
@@ -195,10 +210,6 @@ void BM_CommitPulledTrialsInGroupsOf16(benchmark::State& state) {
                 state.SkipWithError("a commit failed");
                 return;
             }
-        state.PauseTiming();
-        b.reset();
-        fs::remove_all(dir);
-        state.ResumeTiming();
     }
     state.counters["trials/s"] = benchmark::Counter(k_trials, benchmark::Counter::kIsIterationInvariantRate);
     state.counters["groups/s"] =

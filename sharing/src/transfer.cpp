@@ -260,12 +260,10 @@ Result<std::vector<Digest>> group_blobs_to_fetch(const store::Store& store,
     std::vector<Digest> out;
     for (const auto& f : group) {
         if (!f.trial) continue;
-        for (const auto& [name, ref] : f.trial->record.outputs) {
-            if (std::find(out.begin(), out.end(), ref.digest) != out.end()) continue;
-            auto held = store.has_blob(ref.digest);
-            if (!held) return std::unexpected(held.error());
-            if (!*held) out.push_back(ref.digest);
-        }
+        auto lacking = blobs_to_fetch(store, f.trial->record, {});
+        if (!lacking) return lacking;
+        for (const auto& d : *lacking)
+            if (std::find(out.begin(), out.end(), d) == out.end()) out.push_back(d);
     }
     return out;
 }
