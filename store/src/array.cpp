@@ -274,54 +274,60 @@ Result<ColumnHeader> read_column_header(std::string_view body, std::size_t& pos)
 }
 
 // The words of a shuffled column in order, un-shuffled 512 at a time into a buffer on the stack (which stays
-// in L1): use(block, m) sees the next m words (valid during the call). The column is never a vector of words.
+// in L1), each word handed to `use`: the column is never a vector of words.
 template <class Use>
-void for_each_word_block(const ColumnHeader& h, Use&& use) {
+void for_each_word(const ColumnHeader& h, Use&& use) {
     constexpr std::size_t k_block = 512;
     alignas(16) std::uint64_t block[k_block];
     const std::size_t n = h.count;
     for (std::size_t at = 0; at < n; at += k_block) {
         const std::size_t m = std::min(k_block, n - at);
         unshuffle_block(h.payload.data(), n, at, m, block);
-        use(block, m);
+        for (std::size_t k = 0; k < m; ++k) use(block[k]);
     }
 }
 
-template <class Use>
-void for_each_word(const ColumnHeader& h, Use&& use) {
-    for_each_word_block(h, [&](const std::uint64_t* w, std::size_t m) {
-        for (std::size_t k = 0; k < m; ++k) use(w[k]);
-    });
-}
-
-// The integers of a delta-coded column (unzigzag, then `order` rounds of prefix sums), a block at a time:
-// use(n, m) sees the next m of them (valid during the call), for loops that then run over a block in SIMD
-// registers.
-template <class Use>
-void for_each_integer_block(const ColumnHeader& h, Use&& use) {
-    std::uint64_t a = 0, b = 0;
-    for_each_word_block(h, [&](std::uint64_t* w, std::size_t m) {
-        switch (h.order) {
-            case 0:
-                for (std::size_t k = 0; k < m; ++k) w[k] = unzigzag(w[k]);
-                break;
-            case 1:
-                for (std::size_t k = 0; k < m; ++k) w[k] = a += unzigzag(w[k]);
-                break;
-            default:
-                for (std::size_t k = 0; k < m; ++k) w[k] = b += a += unzigzag(w[k]);
-                break;
-        }
-        use(static_cast<const std::uint64_t*>(w), m);
-    });
-}
-
-// The integers of a delta-coded column, each handed to `use`.
+// The integers of a delta-coded column (unzigzag, then `order` rounds of prefix sums), each handed to `use`.
 template <class Use>
 void for_each_integer(const ColumnHeader& h, Use&& use) {
-    for_each_integer_block(h, [&](const std::uint64_t* n, std::size_t m) {
-        for (std::size_t k = 0; k < m; ++k) use(n[k]);
-    });
+    std::uint64_t a = 0, b = 0;
+    switch (h.order) {
+        case 0:
+            for_each_word(h, [&](std::uint64_t w) { use(unzigzag(w)); });
+            break;
+        case 1:
+            for_each_word(h, [&](std::uint64_t w) { use(a += unzigzag(w)); });
+            break;
+        default:
+            for_each_word(h, [&](std::uint64_t w) { use(b += a += unzigzag(w)); });
+            break;
+    }
+}
+
+// The integers of a delta-coded column as for_each_integer gives them, a block at a time: use(n, m) sees m of
+// them in n (valid during the call), for loops that then run over a block in SIMD registers.
+template <class Use>
+void for_each_integer_block(const ColumnHeader& h, Use&& use) {
+    constexpr std::size_t k_block = 512;
+    alignas(16) std::uint64_t block[k_block];
+    const std::size_t n = h.count;
+    std::uint64_t a = 0, b = 0;
+    for (std::size_t at = 0; at < n; at += k_block) {
+        const std::size_t m = std::min(k_block, n - at);
+        unshuffle_block(h.payload.data(), n, at, m, block);
+        switch (h.order) {
+            case 0:
+                for (std::size_t k = 0; k < m; ++k) block[k] = unzigzag(block[k]);
+                break;
+            case 1:
+                for (std::size_t k = 0; k < m; ++k) block[k] = a += unzigzag(block[k]);
+                break;
+            default:
+                for (std::size_t k = 0; k < m; ++k) block[k] = b += a += unzigzag(block[k]);
+                break;
+        }
+        use(block, m);
+    }
 }
 
 // o[k] = double(int64(n[k])) / scale (divide) or * scale, k < m: two at a time in SSE2 where both integers lie
