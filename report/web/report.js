@@ -118,40 +118,21 @@
   }
 
   // Thousands of traces: each cell counts the trials whose line passes through it (analysis'
-  // query_trace_density), coloured on a square-root scale so that single trials stay visible.
+  // query_trace_density).
   function densityOption(fig, tr) {
     const d = tr.density;
     const counts = f32(d.counts);
     const dt = (d.t1 - d.t0) / d.nt, dv = (d.vmax - d.vmin) / d.nv;
-    const xs = [], ys = [], data = [];
-    let max = 1;
-    for (let i = 0; i < d.nt; ++i) xs.push(fmt(d.t0 + (i + 0.5) * dt));
-    for (let j = 0; j < d.nv; ++j) ys.push(fmt(d.vmin + (j + 0.5) * dv));
-    for (let i = 0; i < d.nt; ++i) {
-      for (let j = 0; j < d.nv; ++j) {
-        const c = counts[i * d.nv + j];
-        if (c > 0) {
-          data.push([i, j, Math.sqrt(c), c]);
-          if (c > max) max = c;
-        }
-      }
-    }
-    return base('Soma Vm of ' + tr.trials + ' trials: trials per cell (up to ' + max + ', √ colour scale)', {
-      tooltip: {
-        trigger: 'item',
-        formatter: (p) => xs[p.value[0]] + ' ms, ' + ys[p.value[1]] + ' mV: ' + p.value[3] + ' trials',
-      },
-      grid: { left: 64, right: 28, top: 36, bottom: 48 },
-      xAxis: { type: 'category', data: xs, name: 'time (ms)', nameLocation: 'middle', nameGap: 30,
-               axisLabel: { formatter: tick(dt) } },
-      yAxis: { type: 'category', data: ys, name: 'Vm (mV)', nameLocation: 'middle', nameGap: 44,
-               axisLabel: { formatter: tick(dv) } },
-      visualMap: {
-        show: false, min: 0, max: Math.sqrt(max), dimension: 2, inRange: { color: DENSITY },
-      },
-      dataZoom: zoom(),
-      series: [{ type: 'heatmap', data: data, progressive: 0, progressiveThreshold: 1e9 }],
-    });
+    const cells = {
+      nx: d.nt, ny: d.nv, x0: d.t0, dx: dt, y0: d.vmin, dy: dv, colors: DENSITY,
+      value: (i, j) => counts[i * d.nv + j],
+      xLabel: (i) => fmt(d.t0 + (i + 0.5) * dt), yLabel: (j) => fmt(d.vmin + (j + 0.5) * dv),
+      xTick: tick(dt), yTick: tick(dv), xName: 'time (ms)', yName: 'Vm (mV)',
+      tip: (i, j, c) => cells.xLabel(i) + ' ms, ' + cells.yLabel(j) + ' mV: ' + c + ' trials',
+    };
+    const max = Math.max(1, cellsMax(cells));
+    return cellsOption('Soma Vm of ' + tr.trials + ' trials: trials per cell (up to ' + max + ', √ colour scale)',
+                       cells, max);
   }
 
   function tracesOption(fig) {
@@ -187,34 +168,134 @@
     const h = fig.group.heatmap;
     const p = h.panels[panel || 0];
     const values = f32(p.values);
-    const xs = [], ys = [], data = [];
+    const cells = {
+      nx: h.nt, ny: h.nd, x0: h.t0, dx: h.tbin, y0: h.d0, dy: h.dbin, colors: HEAT,
+      value: (i, j) => values[j * h.nt + i],
+      xLabel: (i) => fmt(h.t0 + i * h.tbin), yLabel: (j) => fmt(h.d0 + j * h.dbin),
+      xName: 'time (ms, ' + fmt(h.tbin) + ' ms bins)', yName: 'soma distance (µm)',
+      tip: (i, j, v) => cells.xLabel(i) + ' ms, ' + cells.yLabel(j) + ' µm: ' + fmt(v) + ' per trial',
+    };
+    const max = cellsMax(cells);
+    return cellsOption('Synapse activations per trial: ' + p.name + ' (up to ' + fmt(max) + ', √ colour scale)',
+                       cells, max || 1);
+  }
+
+  // ----- grids of cells (the trace density, the synapse heat map): nx × ny cells of dx × dy from (x0, y0),
+  // cell (i, j) holding value(i, j) ≥ 0, coloured on a square-root scale up to `max` so that the evoked peak
+  // does not wash out single trials; empty cells stay blank.
+
+  function cellsMax(c) {
     let max = 0;
-    for (let i = 0; i < h.nt; ++i) xs.push(fmt(h.t0 + i * h.tbin));
-    for (let j = 0; j < h.nd; ++j) ys.push(fmt(h.d0 + j * h.dbin));
-    for (let j = 0; j < h.nd; ++j) {
-      for (let i = 0; i < h.nt; ++i) {
-        const v = values[j * h.nt + i];
-        if (v > 0) {
-          data.push([i, j, Math.sqrt(v), v]);  // colour on a square-root scale: the evoked peak does not wash out the rest
-          if (v > max) max = v;
-        }
+    for (let i = 0; i < c.nx; ++i)
+      for (let j = 0; j < c.ny; ++j) max = Math.max(max, c.value(i, j));
+    return max;
+  }
+
+  // In the browser the cells are one image. ECharts' heatmap series draws a rectangle per cell and (6.1)
+  // marks every one for incremental painting, 15 ms of them per animation frame, so the 20,000 cells of
+  // 1,000 traces were still being painted long after the page said it was drawn; an image is painted by
+  // one drawImage and zooms with its axes. Node.js (`silico plot ... -o FILE.svg`) has no canvas, and
+  // ECharts' SVG renderer writes every rectangle at once: there the cells stay a heatmap series.
+  function cellsOption(title, c, max) {
+    return typeof document === 'undefined' ? cellsHeatmap(title, c, max) : cellsImage(title, c, max);
+  }
+
+  function cellsHeatmap(title, c, max) {
+    const xs = [], ys = [], data = [];
+    for (let i = 0; i < c.nx; ++i) xs.push(c.xLabel(i));
+    for (let j = 0; j < c.ny; ++j) ys.push(c.yLabel(j));
+    for (let i = 0; i < c.nx; ++i) {
+      for (let j = 0; j < c.ny; ++j) {
+        const v = c.value(i, j);
+        if (v > 0) data.push([i, j, Math.sqrt(v), v]);
       }
     }
-    return base('Synapse activations per trial: ' + p.name + ' (up to ' + fmt(max) + ', √ colour scale)', {
-      tooltip: {
-        trigger: 'item',
-        formatter: (q) => xs[q.value[0]] + ' ms, ' + ys[q.value[1]] + ' µm: ' + fmt(q.value[3]) + ' per trial',
-      },
-      grid: { left: 64, right: 28, top: 36, bottom: 48 },
-      xAxis: { type: 'category', data: xs, name: 'time (ms, ' + fmt(h.tbin) + ' ms bins)', nameLocation: 'middle',
-               nameGap: 30 },
-      yAxis: { type: 'category', data: ys, name: 'soma distance (µm)', nameLocation: 'middle', nameGap: 44 },
-      visualMap: {
-        show: false, min: 0, max: Math.sqrt(max) || 1, dimension: 2, inRange: { color: HEAT },
-      },
+    const axis = (name, labels, formatter, gap) => ({
+      type: 'category', data: labels, name: name, nameLocation: 'middle', nameGap: gap,
+      axisLabel: formatter ? { formatter: formatter } : {},
+    });
+    return base(title, {
+      tooltip: { trigger: 'item', formatter: (q) => c.tip(q.value[0], q.value[1], q.value[3]) },
+      xAxis: axis(c.xName, xs, c.xTick, 30),
+      yAxis: axis(c.yName, ys, c.yTick, 44),
+      visualMap: { show: false, min: 0, max: Math.sqrt(max), dimension: 2, inRange: { color: c.colors } },
       dataZoom: zoom(),
       series: [{ type: 'heatmap', data: data, progressive: 0, progressiveThreshold: 1e9 }],
     });
+  }
+
+  function cellsImage(title, c, max) {
+    const image = paintCells(c, max);
+    const x1 = c.x0 + c.nx * c.dx, y1 = c.y0 + c.ny * c.dy;
+    return base(title, {
+      tooltip: { trigger: 'item', confine: true, formatter: () => cellUnderPointer(c) },
+      xAxis: valueAxis(c.xName, { min: c.x0, max: x1, scale: false }),
+      yAxis: valueAxis(c.yName, { min: c.y0, max: y1, scale: false, nameGap: 44 }),
+      dataZoom: zoom(),
+      series: [{
+        type: 'custom', clip: true, data: [[c.x0, c.y0, x1, y1]], encode: { x: [0, 2], y: [1, 3] },
+        renderItem: function (params, api) {
+          const top = api.coord([c.x0, y1]), bottom = api.coord([x1, c.y0]);
+          return { type: 'image', style: { image: image, x: top[0], y: top[1], width: bottom[0] - top[0],
+                                           height: bottom[1] - top[1] } };
+        },
+      }],
+    });
+  }
+
+  // The cells as a canvas, several pixels a cell (copied without smoothing), so that the chart's own
+  // scaling of the image blurs only the cells' edges.
+  function paintCells(c, max) {
+    const ramp = colourRamp(c.colors);
+    const cells = document.createElement('canvas');
+    cells.width = c.nx;
+    cells.height = c.ny;
+    const context = cells.getContext('2d');
+    const image = context.createImageData(c.nx, c.ny);
+    const top = Math.sqrt(max);
+    for (let j = 0; j < c.ny; ++j) {
+      const row = (c.ny - 1 - j) * c.nx;  // an image's first row is its top: the largest y
+      for (let i = 0; i < c.nx; ++i) {
+        const v = c.value(i, j);
+        if (!(v > 0)) continue;
+        const k = Math.min(255, Math.round((255 * Math.sqrt(v)) / top));
+        image.data.set(ramp.subarray(4 * k, 4 * k + 4), 4 * (row + i));
+      }
+    }
+    context.putImageData(image, 0, 0);
+    const big = document.createElement('canvas');
+    big.width = c.nx * Math.max(1, Math.ceil(1600 / c.nx));
+    big.height = c.ny * Math.max(1, Math.ceil(800 / c.ny));
+    const scaled = big.getContext('2d');
+    scaled.imageSmoothingEnabled = false;
+    scaled.drawImage(cells, 0, 0, big.width, big.height);
+    return big;
+  }
+
+  // 256 RGBA colours evenly along the stops, interpolated by the canvas' own linear gradient (as ECharts'
+  // visualMap interpolates its inRange colours).
+  function colourRamp(stops) {
+    const canvas = document.createElement('canvas');
+    canvas.width = 256;
+    canvas.height = 1;
+    const context = canvas.getContext('2d', { willReadFrequently: true });
+    const gradient = context.createLinearGradient(0, 0, 255, 0);
+    stops.forEach((s, k) => gradient.addColorStop(k / (stops.length - 1), s));
+    context.fillStyle = gradient;
+    context.fillRect(0, 0, 256, 1);
+    return context.getImageData(0, 0, 256, 1).data;
+  }
+
+  // The pointer's last position over a chart, kept by draw(): ECharts' tooltip of an image knows the
+  // series, not the spot, so the cells' tooltip turns this position back into data coordinates.
+  let pointer = null;
+
+  function cellUnderPointer(c) {
+    if (!pointer) return '';
+    const xy = pointer.chart.convertFromPixel({ gridIndex: 0 }, [pointer.x, pointer.y]);
+    const i = Math.floor((xy[0] - c.x0) / c.dx), j = Math.floor((xy[1] - c.y0) / c.dy);
+    if (!(i >= 0 && j >= 0 && i < c.nx && j < c.ny)) return '';
+    return c.tip(i, j, c.value(i, j) || 0);
   }
 
   const BUILDERS = { psth: psthOption, raster: rasterOption, traces: tracesOption, mean_sd: meanSdOption,
@@ -254,6 +335,8 @@
 
   function draw(echarts, container, option) {
     const chart = echarts.init(container, null, { renderer: 'canvas' });
+    // Before setOption, so it runs before the tooltip's own handler of the same move.
+    chart.getZr().on('mousemove', (e) => { pointer = { chart: chart, x: e.offsetX, y: e.offsetY }; });
     chart.setOption(option);
     chart.getZr().flush();  // paint now, not at the next animation frame: the page is complete when loaded
     return chart;

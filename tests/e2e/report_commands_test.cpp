@@ -26,19 +26,46 @@ const fs::path k_artefacts = fs::path(SILICO_BINARY_DIR) / "test-artefacts";
 // Counts, for every figure, the pixels of its canvases whose colour is saturated (a series was drawn), and
 // the resources the page loaded. Appended to a copy of the report by the test, not part of the product.
 const std::string k_probe = R"(<script>
+function silicoColored(f) {
+  var colored = 0;
+  f.querySelectorAll('canvas').forEach(function (c) {
+    if (!c.width || !c.height) return;  // ECharts' unused layers
+    // A copy read once: reading the chart's own canvas twice makes Chromium log a performance hint.
+    var copy = document.createElement('canvas');
+    copy.width = c.width;
+    copy.height = c.height;
+    var context = copy.getContext('2d');
+    context.drawImage(c, 0, 0);
+    var d = context.getImageData(0, 0, c.width, c.height).data;
+    for (var i = 0; i < d.length; i += 4)
+      if (d[i + 3] > 0 && Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]) > 80) ++colored;
+  });
+  return colored;
+}
 (function () {
   document.querySelectorAll('.silico-figure').forEach(function (f) {
-    var colored = 0;
-    f.querySelectorAll('canvas').forEach(function (c) {
-      if (!c.width || !c.height) return;  // ECharts' unused layers
-      var d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-      for (var i = 0; i < d.length; i += 4)
-        if (d[i + 3] > 0 && Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]) > 80) ++colored;
-    });
-    f.setAttribute('data-colored', String(colored));
+    f.setAttribute('data-colored', String(silicoColored(f)));
   });
   document.documentElement.setAttribute('data-resources', String(performance.getEntriesByType('resource').length));
 })();
+</script>
+)";
+
+// 3 s (virtual time) after the page said it was drawn, counts every figure's saturated pixels again as
+// data-settled: a figure still being painted at the mark has more of them by then. Then moves the mouse
+// over the middle of the traces and heat-map charts and keeps their tooltips' text as data-hover.
+const std::string k_settled_probe = R"(<script>
+setTimeout(function () {
+  document.querySelectorAll('.silico-figure').forEach(function (f) {
+    f.setAttribute('data-settled', String(silicoColored(f)));
+    if (f.dataset.kind !== 'traces' && f.dataset.kind !== 'heatmap') return;
+    var chart = f.querySelector('.silico-chart');
+    var r = chart.querySelector('canvas').getBoundingClientRect();
+    var at = { clientX: r.left + r.width / 2, clientY: r.top + r.height / 2, bubbles: true };
+    chart.querySelector('canvas').dispatchEvent(new MouseEvent('mousemove', at));
+    f.setAttribute('data-hover', chart.textContent);  // a canvas has no text: this is the tooltip's
+  });
+}, 3000);
 </script>
 )";
 
@@ -96,7 +123,9 @@ struct CliRun {
 struct Figure {
     std::string kind;
     int group = -1;
-    long colored = -1;
+    long colored = -1;  // saturated pixels when the page said it was drawn
+    long settled = -1;  // and 3 s later (k_settled_probe)
+    std::string hover;  // the tooltip over the chart's middle (k_settled_probe)
 };
 
 class ReportCommands : public ::testing::Test {
@@ -145,7 +174,8 @@ class ReportCommands : public ::testing::Test {
         auto page = testing_support::load_page(probed, s_tmp->path(), flags);
         const std::regex div(R"re(<div class="silico-figure( [^"]*)?"([^>]*)>)re");
         const std::regex kind(R"re(data-kind="([a-z_]+)")re"), group(R"re(data-group="(\d+)")re"),
-            colored(R"re(data-colored="(\d+)")re");
+            colored(R"re(data-colored="(\d+)")re"), settled(R"re(data-settled="(\d+)")re"),
+            hover(R"re(data-hover="([^"]*)")re");
         for (std::sregex_iterator it(page.dom.begin(), page.dom.end(), div), e; it != e; ++it) {
             const std::string attrs = (*it)[2];
             std::smatch m;
@@ -153,6 +183,8 @@ class ReportCommands : public ::testing::Test {
             if (std::regex_search(attrs, m, kind)) f.kind = m[1];
             if (std::regex_search(attrs, m, group)) f.group = std::stoi(m[1]);
             if (std::regex_search(attrs, m, colored)) f.colored = std::stol(m[1]);
+            if (std::regex_search(attrs, m, settled)) f.settled = std::stol(m[1]);
+            if (std::regex_search(attrs, m, hover)) f.hover = m[1];
             figures.push_back(f);
         }
         return page;
@@ -210,17 +242,26 @@ TEST_F(ReportCommands, AnImportedSimrunDrawsTracesMeanSdAndTheSynapseHeatMap) {
                                             1400, s_tmp->path()));
 }
 
-TEST_F(ReportCommands, ManyTrialsAreOverlaidAsADensity) {
+TEST_F(ReportCommands, ManyTrialsAreOverlaidAsADensityPaintedCompletelyWhenThePageSaysItIsDrawn) {
     // Six trials above a line limit of two: the traces figure is the density image, and it is drawn.
     auto made = silico("report c2 -o c2_density.html --line-limit 2");
     ASSERT_EQ(made.status, 0) << made.err;
     EXPECT_NE(read_text(*s_tmp / "c2_density.html").find("\"mode\":\"density\""), std::string::npos);
     std::vector<Figure> figures;
-    auto page = load(*s_tmp / "c2_density.html", figures);
+    auto page = load(*s_tmp / "c2_density.html", figures, k_settled_probe,
+                     "--virtual-time-budget=5000 --window-size=1400,1000");
     expect_clean(page);
     ASSERT_EQ(figures.size(), 5u);
     EXPECT_EQ(figures[2].kind, "traces");
     EXPECT_GT(figures[2].colored, 100);
+    // Every figure, the density's and heat map's thousands of cells too, is complete at the mark.
+    for (const auto& f : figures) EXPECT_EQ(f.settled, f.colored) << f.kind << " was still being painted";
+    // Hovering a cell names it: its time and Vm (or soma distance) and what it counts.
+    EXPECT_TRUE(std::regex_match(figures[2].hover, std::regex(R"re(-?[\d.]+ ms, -?[\d.]+ mV: \d+ trials)re")))
+        << figures[2].hover;
+    EXPECT_EQ(figures[4].kind, "heatmap");
+    EXPECT_TRUE(std::regex_match(figures[4].hover, std::regex(R"re([\d.]+ ms, [\d.]+ µm: [\d.]+ per trial)re")))
+        << figures[4].hover;
 }
 
 TEST_F(ReportCommands, PlotWritesOneFigureAsSvgOrPng) {
