@@ -8,6 +8,7 @@
 
 #include "silico/analysis/dataset.hpp"
 #include "silico/store/array.hpp"
+#include "silico/store/read_outputs.hpp"
 #include "silico/store/store.hpp"
 #include "silico/store/trial_outputs.hpp"
 
@@ -32,9 +33,7 @@ inline Result<store::TrialRecord> row_record(const store::Store& store, const Da
 // Errc::not_found for a trial without output `name`, listing the outputs it has.
 inline Error missing_output(const store::TrialRecord& record, const std::string& name,
                             const std::string& index) {
-    std::string have;
-    for (const auto& [n, b] : record.outputs) have += (have.empty() ? "" : ", ") + n;
-    return Error{Errc::not_found, "has no output " + name + " (outputs: " + have + ")", "trial " + index};
+    return store::missing_output(record, name).within("trial " + index);
 }
 
 // The bytes of the output `name` of a trial record (a verified blob); Errc::not_found listing the outputs the
@@ -72,18 +71,21 @@ inline Status read_output_into(const store::Store& store, const store::TrialReco
     return {};
 }
 
-// The activation outputs `fields` names (bit i: names[i]) of a trial record, as stored, for store's decoder.
+// The activation outputs `fields` names (bit i: names[i]) of a trial record, as stored, for store's decoder;
+// `out` keeps its buffers across trials. Read like the traces (read_output_into): checked by RocksDB's block
+// checksums, since a query reads every trial's activations.
 template <std::size_t N>
 Status read_activation_outputs(const store::Store& store, const store::TrialRecord& record,
                                const std::array<std::string_view, N>& names, store::ActivationFields fields,
                                const std::string& index, std::vector<store::NamedArray>& out) {
-    out.clear();
-    for (std::size_t i = 0; i < N; ++i) {
-        if (i > 0 && !(fields & (1u << i))) continue;  // the population (0) gives the rows: always read
-        auto bytes = read_output_bytes(store, record, std::string(names[i]), index);
-        if (!bytes) return std::unexpected(bytes.error());
-        out.push_back({std::string(names[i]), std::move(*bytes)});
-    }
+    std::array<std::string_view, N> wanted;
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < N; ++i)
+        if (i == 0 || (fields & (1u << i))) wanted[n++] = names[i];  // the population (0) gives the rows
+    if (auto st = store::read_outputs(store, record, std::span(wanted).first(n), out,
+                                      store::BlobCheck::block_checksums);
+        !st)
+        return std::unexpected(st.error().within("trial " + index));
     return {};
 }
 

@@ -74,55 +74,82 @@ struct KeyHash {
 // Beyond this many bins a dense range stops growing (a time far from the others, or a non-finite one).
 constexpr std::uint64_t k_max_dense = std::uint64_t{1} << 20;
 
+// Values by bin number, dense over the range of the bins seen so far, a new bin's value `fill`; a bin that
+// would stretch the range past k_max_dense entries has no place (find gives nullptr).
+template <class T>
+class DenseBins {
+  public:
+    T* find(std::int64_t bin, T fill) {
+        const std::uint64_t at = static_cast<std::uint64_t>(bin) - static_cast<std::uint64_t>(m_first);
+        return at < m_values.size() ? &m_values[at] : stretch(bin, fill);
+    }
+    // Calls use(bin, value) for every bin of the range.
+    template <class Use>
+    void for_each(Use&& use) const {
+        for (std::size_t i = 0; i < m_values.size(); ++i)
+            use(m_first + static_cast<std::int64_t>(i), m_values[i]);
+    }
+
+  private:
+    T* stretch(std::int64_t bin, T fill) {
+        if (m_values.empty()) {
+            m_first = bin;
+            m_values.assign(1, fill);
+            return &m_values.front();
+        }
+        const std::int64_t last = m_first + static_cast<std::int64_t>(m_values.size()) - 1;
+        if (bin > last &&
+            static_cast<std::uint64_t>(bin) - static_cast<std::uint64_t>(m_first) < k_max_dense) {
+            m_values.resize(static_cast<std::size_t>(bin - m_first) + 1, fill);
+            return &m_values.back();
+        }
+        if (bin < m_first &&
+            static_cast<std::uint64_t>(last) - static_cast<std::uint64_t>(bin) < k_max_dense) {
+            m_values.insert(m_values.begin(), static_cast<std::size_t>(m_first - bin), fill);
+            m_first = bin;
+            return &m_values.front();
+        }
+        return nullptr;
+    }
+    std::int64_t m_first = 0;
+    std::vector<T> m_values;
+};
+
 // The counts per time bin of one slot (a group and its non-time dimensions): dense over the bins seen so
 // far, so that a release time costs one increment; bins too far from that range go to `far`.
 class TimeCounts {
   public:
     void add(std::int64_t bin) {
-        const std::uint64_t at = static_cast<std::uint64_t>(bin) - static_cast<std::uint64_t>(m_first);
-        if (at < m_counts.size()) {
-            ++m_counts[at];
+        if (auto* count = m_dense.find(bin, 0)) {
+            ++*count;
         } else {
-            add_outside(bin);
+            ++m_far[bin];
         }
     }
     // Calls use(bin, count) for every non-empty bin.
     template <class Use>
     void for_each(Use&& use) const {
-        for (std::size_t i = 0; i < m_counts.size(); ++i)
-            if (m_counts[i] > 0) use(m_first + static_cast<std::int64_t>(i), m_counts[i]);
+        m_dense.for_each([&](std::int64_t bin, std::uint64_t count) {
+            if (count > 0) use(bin, count);
+        });
         for (const auto& [bin, count] : m_far) use(bin, count);
     }
 
   private:
-    void add_outside(std::int64_t bin) {
-        if (m_counts.empty()) {
-            m_first = bin;
-            m_counts.assign(1, 1);
-            return;
-        }
-        const std::int64_t last = m_first + static_cast<std::int64_t>(m_counts.size()) - 1;
-        if (bin > last &&
-            static_cast<std::uint64_t>(bin) - static_cast<std::uint64_t>(m_first) < k_max_dense) {
-            m_counts.resize(static_cast<std::size_t>(bin - m_first) + 1, 0);
-            ++m_counts.back();
-        } else if (bin < m_first &&
-                   static_cast<std::uint64_t>(last) - static_cast<std::uint64_t>(bin) < k_max_dense) {
-            m_counts.insert(m_counts.begin(), static_cast<std::size_t>(m_first - bin), 0);
-            m_first = bin;
-            ++m_counts.front();
-        } else {
-            ++m_far[bin];
-        }
-    }
-    std::int64_t m_first = 0;
-    std::vector<std::uint64_t> m_counts;
+    DenseBins<std::uint64_t> m_dense;
     std::map<std::int64_t, std::uint64_t> m_far;
 };
 
+// A presynaptic population (ISF's "celltype_column") as the query knows it: its number among those seen so
+// far, and the interned names of its cell type, EXC/INH and column.
+struct Population {
+    std::uint32_t index = 0;
+    std::array<std::int64_t, 3> ids{};
+};
+
 // Activation counts binned as SynapseOptions asks: every release time lands in a slot's dense time counts. A
-// trial's synapse rows find their slot through a table indexed by (population, distance bin, proximity) of
-// that trial, so the hash map of slots is consulted once per distinct combination, not once per release.
+// synapse row finds its slot by its group, population and (distance bin, side) in dense tables kept for the
+// whole query, so the hash map of slots is consulted once per distinct combination, not once per trial or row.
 class Binner {
   public:
     Binner(const SynapseOptions& options) : m_options(options) {
@@ -140,16 +167,21 @@ class Binner {
     const std::vector<std::string>& names() const { return m_names; }
 
   private:
+    using SlotTable = std::vector<DenseBins<std::int32_t>>;  // by population: (distance bin, side) -> slot
     std::int64_t intern(std::string_view s) {
         auto [it, inserted] =
             m_name_ids.try_emplace(std::string(s), static_cast<std::int64_t>(m_names.size()));
         if (inserted) m_names.emplace_back(s);
         return it->second;
     }
-    const std::array<std::int64_t, 3>& population_ids(const std::string& population);
+    const Population& population(const std::string& name);
+    // Saturates at ±2^52 (a non-finite distance at -2^52), so a bin number and twice it are defined.
     std::int64_t distance_bin(double d) const {
-        return static_cast<std::int64_t>(std::floor(d / m_options.distance_bin));
+        const double b = std::floor(d / m_options.distance_bin);
+        constexpr double limit = 0x1p52;
+        return static_cast<std::int64_t>(b < limit ? (b > -limit ? b : -limit) : limit);
     }
+    std::uint32_t slot_for(SlotTable& table, std::int32_t group, const Population& p, double distance);
     std::uint32_t slot_of(std::int32_t group, const std::array<std::int64_t, 3>& ids, double distance);
     void count_times(TimeCounts& counts, const double* t, const double* end);
 
@@ -157,23 +189,35 @@ class Binner {
     bool m_by_time = false, m_by_distance = false, m_by_proximity = false, m_by_population = false;
     std::vector<std::string> m_names;  // interned labels of cell types, EXC/INH and columns
     std::unordered_map<std::string, std::int64_t> m_name_ids;
-    std::unordered_map<std::string, std::array<std::int64_t, 3>> m_population_ids;  // celltype, ei, column
+    std::unordered_map<std::string, Population> m_populations;
+    std::vector<const Population*> m_trial_populations;  // the current trial's population codes, resolved
     std::unordered_map<Key, std::uint32_t, KeyHash> m_slot_ids;
     std::vector<Key> m_slot_keys;  // the time dimensions' entries are 0
     std::vector<TimeCounts> m_slots;
-    std::vector<std::int64_t> m_row_slots;  // per trial: (population, distance bin, proximity) -> slot or -1
+    std::vector<SlotTable> m_slot_tables;  // by group
     std::uint64_t m_activations = 0;
 };
 
-const std::array<std::int64_t, 3>& Binner::population_ids(const std::string& population) {
-    auto it = m_population_ids.find(population);
-    if (it == m_population_ids.end()) {
-        const auto ct = cell_type_of(population);
-        const std::array<std::int64_t, 3> ids{intern(ct), intern(is_excitatory(ct) ? "EXC" : "INH"),
-                                              intern(column_of(population))};
-        it = m_population_ids.emplace(population, ids).first;
+const Population& Binner::population(const std::string& name) {
+    auto it = m_populations.find(name);
+    if (it == m_populations.end()) {
+        const auto ct = cell_type_of(name);
+        Population p{static_cast<std::uint32_t>(m_populations.size()),
+                     {intern(ct), intern(is_excitatory(ct) ? "EXC" : "INH"), intern(column_of(name))}};
+        it = m_populations.emplace(name, p).first;
     }
     return it->second;
+}
+
+std::uint32_t Binner::slot_for(SlotTable& table, std::int32_t group, const Population& p, double d) {
+    const std::size_t column = m_by_population ? p.index : 0;
+    if (column >= table.size()) table.resize(column + 1);
+    const std::int64_t side = m_by_proximity && !(d < m_options.proximal_um) ? 1 : 0;
+    const std::int64_t bin = (m_by_distance ? distance_bin(d) : 0) * 2 + side;
+    std::int32_t* slot = table[column].find(bin, -1);
+    if (!slot) return slot_of(group, p.ids, d);
+    if (*slot < 0) *slot = static_cast<std::int32_t>(slot_of(group, p.ids, d));
+    return static_cast<std::uint32_t>(*slot);
 }
 
 std::uint32_t Binner::slot_of(std::int32_t group, const std::array<std::int64_t, 3>& ids, double d) {
@@ -220,41 +264,15 @@ void Binner::count_times(TimeCounts& counts, const double* t, const double* end)
 }
 
 void Binner::add_trial(std::int32_t group, const store::SynapseActivationTable& a) {
-    const std::size_t rows = a.size();
+    m_trial_populations.clear();
+    for (const auto& name : a.population.names) m_trial_populations.push_back(&population(name));
+    if (static_cast<std::size_t>(group) >= m_slot_tables.size()) m_slot_tables.resize(group + 1);
+    SlotTable& table = m_slot_tables[group];
     const double* distance = a.soma_distance.f64.data();
-    // The trial's table of slots: its size is populations x distance bins x 2 (the dimensions asked for).
-    std::int64_t dmin = 0, dmax = 0;
-    if (m_by_distance && rows > 0) {
-        dmin = dmax = distance_bin(distance[0]);
-        for (std::size_t s = 1; s < rows; ++s) {
-            const auto b = distance_bin(distance[s]);
-            dmin = std::min(dmin, b);
-            dmax = std::max(dmax, b);
-        }
-    }
-    const std::uint64_t populations = m_by_population ? a.population.names.size() : 1;
-    const std::uint64_t span = static_cast<std::uint64_t>(dmax) - static_cast<std::uint64_t>(dmin) + 1;
-    const std::uint64_t sides = m_by_proximity ? 2 : 1;
-    const bool table = span > 0 && span <= k_max_dense && populations * span * sides <= k_max_dense;
-    if (table) m_row_slots.assign(populations * span * sides, -1);
-    std::vector<const std::array<std::int64_t, 3>*> ids(a.population.names.size());
-    for (std::size_t p = 0; p < ids.size(); ++p) ids[p] = &population_ids(a.population.names[p]);
-    for (std::size_t s = 0; s < rows; ++s) {
-        const double d = distance[s];
-        const std::uint32_t p = a.population.codes[s];
-        std::uint32_t slot = 0;
-        if (table) {
-            const std::uint64_t dbin =
-                m_by_distance ? static_cast<std::uint64_t>(distance_bin(d)) - static_cast<std::uint64_t>(dmin)
-                              : 0;
-            const std::uint64_t side = m_by_proximity && !(d < m_options.proximal_um) ? 1 : 0;
-            auto& cached = m_row_slots[((m_by_population ? p : 0) * span + dbin) * sides + side];
-            if (cached < 0) cached = slot_of(group, *ids[p], d);
-            slot = static_cast<std::uint32_t>(cached);
-        } else {
-            slot = slot_of(group, *ids[p], d);
-        }
-        const double* t = a.times.f64.data();
+    const double* t = a.times.f64.data();
+    for (std::size_t s = 0; s < a.size(); ++s) {
+        const std::uint32_t slot =
+            slot_for(table, group, *m_trial_populations[a.population.codes[s]], distance[s]);
         count_times(m_slots[slot], t + a.times.offsets[s], t + a.times.offsets[s + 1]);
     }
 }

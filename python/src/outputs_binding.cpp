@@ -14,6 +14,7 @@
 #include "py_dataset.hpp"
 #include "row_decoder.hpp"
 #include "silico/store/array.hpp"
+#include "silico/store/read_outputs.hpp"
 #include "silico/store/trial_outputs.hpp"
 
 namespace silico::python {
@@ -34,11 +35,7 @@ Status require_records(const PyDataset& self, std::string_view what) {
 store::NumericArray read_output(const store::Store& store, const store::TrialRecord& record,
                                 const std::string& name, const std::string& index) {
     auto it = record.outputs.find(name);
-    if (it == record.outputs.end()) {
-        std::string have;
-        for (const auto& [n, b] : record.outputs) have += (have.empty() ? "" : ", ") + n;
-        raise(Error{Errc::not_found, "has no output " + name + " (outputs: " + have + ")", "trial " + index});
-    }
+    if (it == record.outputs.end()) raise(store::missing_output(record, name).within("trial " + index));
     auto bytes = store.get_blob(it->second.digest);
     if (!bytes) raise(bytes.error().within("trial " + index + ": " + name));
     auto array = store::decode_array(*bytes);
@@ -163,27 +160,17 @@ void append_column(std::vector<T>& out, const std::vector<T>& flat, std::size_t 
     out.insert(out.end(), first, first + static_cast<std::ptrdiff_t>(rows));
 }
 
-// The outputs `names` of row `row`'s trial as stored (not yet decoded) into `out`; Errc::not_found listing the
-// outputs the trial has. Returns errors rather than raising: it runs on the decoder threads.
+// The outputs `names` of row `row`'s trial as stored (not yet decoded) into `out`, checked by RocksDB's block
+// checksums as the analysis queries read them. Returns errors rather than raising: it runs on the decoder
+// threads.
 template <std::size_t N>
 Status fetch_outputs(const store::Store& st, const PyDataset& self, std::size_t row,
                      const std::array<std::string_view, N>& names, std::vector<store::NamedArray>& out) {
     const auto& index = self.data().index()[row];
     auto record = st.find_trial(self.data().keys()[row]);
     if (!record) return std::unexpected(record.error().within("trial " + index));
-    out.clear();
-    for (const auto name : names) {
-        auto it = record->outputs.find(std::string(name));
-        if (it == record->outputs.end()) {
-            std::string have;
-            for (const auto& [n, b] : record->outputs) have += (have.empty() ? "" : ", ") + n;
-            return fail(Errc::not_found, "has no output " + std::string(name) + " (outputs: " + have + ")",
-                        "trial " + index);
-        }
-        auto bytes = st.get_blob(it->second.digest);
-        if (!bytes) return std::unexpected(bytes.error().within("trial " + index + ": " + std::string(name)));
-        out.push_back({std::string(name), std::move(*bytes)});
-    }
+    if (auto read = store::read_outputs(st, *record, names, out, store::BlobCheck::block_checksums); !read)
+        return std::unexpected(read.error().within("trial " + index));
     return {};
 }
 
