@@ -175,7 +175,7 @@ class Binner {
         return it->second;
     }
     const Population& population(const std::string& name);
-    // Saturates at ±2^52 (a non-finite distance at -2^52), so a bin number and twice it are defined.
+    // Saturates at ±2^52 (NaN at +2^52), so a bin number and twice it are defined.
     std::int64_t distance_bin(double d) const {
         const double b = std::floor(d / m_options.distance_bin);
         constexpr double limit = 0x1p52;
