@@ -26,9 +26,10 @@ const fs::path k_artefacts = fs::path(SILICO_BINARY_DIR) / "test-artefacts";
 // Counts, for every figure, the pixels of its canvases whose colour is saturated (a series was drawn), and
 // the resources the page loaded. Appended to a copy of the report by the test, not part of the product.
 const std::string k_probe = R"(<script>
-function silicoColored(f) {
+// Calls use(pixels) with the RGBA bytes of every drawn canvas below `root`, and counts the saturated pixels.
+function silicoColored(root, use) {
   var colored = 0;
-  f.querySelectorAll('canvas').forEach(function (c) {
+  root.querySelectorAll('canvas').forEach(function (c) {
     if (!c.width || !c.height) return;  // ECharts' unused layers
     // A copy read once: reading the chart's own canvas twice makes Chromium log a performance hint.
     var copy = document.createElement('canvas');
@@ -39,6 +40,7 @@ function silicoColored(f) {
     var d = context.getImageData(0, 0, c.width, c.height).data;
     for (var i = 0; i < d.length; i += 4)
       if (d[i + 3] > 0 && Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]) > 80) ++colored;
+    if (use) use(d);
   });
   return colored;
 }
@@ -74,26 +76,17 @@ setTimeout(function () {
 // notes them again, with the count of drawn (saturated) pixels, as data-probe:
 //   frame0|label0|checksum0|frame1|label1|playing|colored|checksum1
 // 6 s at 25 frames per second is past frame 140 of the BAC demo (t = 28 ms), well inside its dendritic spike.
+// It uses k_probe's silicoColored: load() appends k_probe before it.
 const std::string k_play_probe = R"(<script>
 (function () {
   var box = document.querySelector('.silico-animation');
   if (!box) return;
   var label = function () { return box.querySelector('.silico-time').textContent; };
   var pixels = function () {
-    var colored = 0, sum = 0;
-    box.querySelectorAll('canvas').forEach(function (c) {
-      if (!c.width || !c.height) return;
-      // A copy read once: reading the chart's own canvas twice makes Chromium log a performance hint.
-      var copy = document.createElement('canvas');
-      copy.width = c.width;
-      copy.height = c.height;
-      var context = copy.getContext('2d');
-      context.drawImage(c, 0, 0);
-      var d = context.getImageData(0, 0, c.width, c.height).data;
-      for (var i = 0; i < d.length; i += 4) {
-        if (d[i + 3] > 0 && Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]) > 80) ++colored;
+    var sum = 0;
+    var colored = silicoColored(box, function (d) {
+      for (var i = 0; i < d.length; i += 4)
         sum = (sum * 31 + d[i] + 3 * d[i + 1] + 7 * d[i + 2] + 11 * d[i + 3]) % 2147483647;
-      }
     });
     return [colored, sum];
   };
