@@ -1,7 +1,9 @@
 // `silico check`'s comparison of a trial's stored outputs with a re-run's (docs/check.md).
 //
-// Each output is a numeric array (silico/store/array.hpp). Two outputs whose bytes are equal are identical;
-// otherwise both are decoded and compared value by value against the output's tolerance: a value agrees when
+// Each output is a numeric array (silico/store/array.hpp). Two outputs are identical when they hold the same
+// values bit for bit: equal bytes, or bytes that decode to the same kind, shape and bits (the same values are
+// other bytes when another zstd version or level compressed them, so bytes alone would refuse a faithful
+// re-run on another machine). Otherwise both are compared value by value against the output's tolerance: a value agrees when
 // |stored - rerun| <= tolerance, and with tolerance 0 (the default) only when both have the same bits, so a
 // NaN agrees with the same NaN and -0 differs from +0. Spike lists also report how the spike times changed.
 #pragma once
@@ -30,7 +32,7 @@ Result<Tolerance> parse_tolerance(std::string_view spec);
 // How one output of a re-run compares with the stored one.
 struct OutputDiff {
     std::string name;
-    bool identical = false;     // equal bytes
+    bool identical = false;     // the same values bit for bit
     bool within = false;        // every value within tolerance (true when identical)
     std::string problem;        // a difference of shape or kind, or a missing output; "" otherwise
     double max_abs = 0.0;       // largest |stored - rerun| over the values compared (NaN vs number: inf)

@@ -22,6 +22,26 @@ TEST(OutputDiff, EqualBytesAreIdentical) {
     EXPECT_EQ(describe(d), "soma.v: identical");
 }
 
+TEST(OutputDiff, TheSameValuesInOtherBytesAreIdentical) {
+    // Another zstd level (as another zstd version would) writes other bytes for the same bits.
+    const std::vector<double> v = {-75.0, -74.123456789, -70.5, std::nan("")};
+    const auto fast = *store::encode_f64_table({v}, {.zstd_level = 1});
+    const auto small = *store::encode_f64_table({v}, {.zstd_level = 19});
+    const auto spikes1 = *store::encode_spike_lists({{5.0, 12.5}}, {.zstd_level = 1});
+    const auto spikes19 = *store::encode_spike_lists({{5.0, 12.5}}, {.zstd_level = 19});
+    ASSERT_NE(fast, small);
+    ASSERT_NE(spikes1, spikes19);
+    EXPECT_TRUE(compare_output("soma.v", fast, small, 0.0, {}).identical);
+    EXPECT_TRUE(compare_output("spikes", spikes1, spikes19, 0.0, {}).identical);
+    // One bit apart is not.
+    const double next = std::nextafter(-70.5, 0.0);
+    const auto moved =
+        *store::encode_f64_table({{-75.0, -74.123456789, next, std::nan("")}}, {.zstd_level = 19});
+    const auto d = compare_output("soma.v", fast, moved, 0.0, {});
+    EXPECT_FALSE(d.identical);
+    EXPECT_EQ(d.differing, 1u);
+}
+
 TEST(OutputDiff, ATraceReportsTheLargestDeltaAndTheTimeOfTheFirstDifference) {
     const auto d = compare_output("soma.v", table({-75.0, -74.0, -70.0, -60.0}),
                                   table({-75.0, -74.0, -70.5, -60.25}), 0.0, {0.0, 0.025, 0.05, 0.075});
