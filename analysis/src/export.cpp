@@ -9,6 +9,7 @@
 
 #include "export_detail.hpp"
 #include "row_outputs.hpp"
+#include "silico/analysis/time_axis.hpp"
 #include "silico/store/store.hpp"
 
 namespace silico::analysis {
@@ -166,33 +167,23 @@ Result<ActivationTable> read_activations(const store::Store& store, const Export
 Status for_each_trace(const store::Store& store, const ExportRows& rows, const ExportOptions& options,
                       const TraceBegin& begin, const TraceEach& each) {
     const std::string name = options.site + "." + options.variable;
-    std::vector<double> time;
-    Digest time_digest;
+    TimeAxis time;
     for (std::size_t k = 0; k < rows.size(); ++k) {
         const std::string& index = rows.index(k);
         auto record = row_record(store, *rows.dataset, rows.rows[k]);
         if (!record) return std::unexpected(record.error());
-        auto t = record->outputs.find("time");
-        if (t == record->outputs.end()) return fail(Errc::not_found, "has no output time", "trial " + index);
-        if (k == 0 || t->second.digest != time_digest) {
-            auto decoded = read_output(store, *record, "time", index);
-            if (!decoded) return std::unexpected(decoded.error());
-            if (decoded->f64.size() != 1)
-                return fail(Errc::corruption, "time is not one column", "trial " + index);
-            if (k == 0) {
-                time = std::move(decoded->f64[0]);
-                time_digest = t->second.digest;
-                if (auto st = begin(time); !st) return st;
-            } else if (decoded->f64[0] != time) {
-                return fail(Errc::invalid_argument,
-                            "is sampled at other times than trial " + rows.index(0) +
-                                "; one export holds trials of one time axis (select them with --where)",
-                            "trial " + index);
-            }
-        }
+        auto same = time.adopt(store, *record);
+        if (!same) return std::unexpected(same.error().within("trial " + index));
+        if (!*same)
+            return fail(Errc::invalid_argument,
+                        "is sampled at other times than trial " + rows.index(0) +
+                            "; one export holds trials of one time axis (select them with --where)",
+                        "trial " + index);
+        if (k == 0)
+            if (auto st = begin(time.values()); !st) return st;
         auto v = read_output(store, *record, name, index);
         if (!v) return std::unexpected(v.error());
-        if (v->f64.size() != 1 || v->f64[0].size() != time.size())
+        if (v->f64.size() != 1 || v->f64[0].size() != time.values().size())
             return fail(Errc::corruption, name + " does not have one value per time sample",
                         "trial " + index);
         if (auto st = each(k, v->f64[0]); !st) return st;

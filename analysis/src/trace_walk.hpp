@@ -11,36 +11,28 @@
 #include "row_outputs.hpp"
 #include "silico/analysis/dataset.hpp"
 #include "silico/analysis/selection.hpp"
+#include "silico/analysis/time_axis.hpp"
 
 namespace silico::analysis::detail {
 
-// A group's time axis: adopted from its first trial, and every later trial's "time" output must be the same
-// blob (the same digest), which is what makes a per-sample mean or density meaningful.
+// A group's time axis (TimeAxis: adopted from its first trial, and every later trial's "time" must hold the
+// same values), which is what makes a per-sample mean or density meaningful.
 struct GroupTime {
-    std::optional<Digest> digest;
+    TimeAxis axis;
     std::string first_index;
-    std::vector<double> time;
 };
 
-// Errc::invalid_argument when the trial is sampled at other times than its group; reads the time axis only
-// for a group's first trial.
+// Errc::invalid_argument when the trial is sampled at other times than its group.
 inline Status adopt_time(const store::Store& store, const store::TrialRecord& record,
                          const std::string& index, GroupTime& group) {
-    auto ref = record.outputs.find("time");
-    if (ref == record.outputs.end()) return fail(Errc::not_found, "has no output time", "trial " + index);
-    if (group.digest) {
-        if (ref->second.digest == *group.digest) return {};
-        return fail(Errc::invalid_argument,
-                    "is sampled at other times than trial " + group.first_index + " of the same group",
-                    "trial " + index);
-    }
-    auto t = read_output(store, record, "time", index);
-    if (!t) return std::unexpected(t.error());
-    if (t->f64.size() != 1) return fail(Errc::corruption, "time is not one column", "trial " + index);
-    group.time = std::move(t->f64[0]);
-    group.digest = ref->second.digest;
-    group.first_index = index;
-    return {};
+    const bool first = group.axis.empty();
+    auto same = group.axis.adopt(store, record);
+    if (!same) return std::unexpected(same.error().within("trial " + index));
+    if (first) group.first_index = index;
+    if (*same) return {};
+    return fail(Errc::invalid_argument,
+                "is sampled at other times than trial " + group.first_index + " of the same group",
+                "trial " + index);
 }
 
 // Calls visit(g, group_time, first, trace) for each selected row in dataset order: g its group, group_time
@@ -63,19 +55,20 @@ Status walk_traces(const store::Store& store, const Dataset& dataset, const Grou
         auto record = row_record(store, dataset, i);
         if (!record) return std::unexpected(record.error());
         GroupTime& time = times[g];
-        const bool first = !time.digest;
+        const bool first = time.axis.empty();
         if (auto st = adopt_time(store, *record, index, time); !st) return st;
         if (auto st = read_output_into(store, *record, output, index, bytes, trace); !st) return st;
         if (trace.kind != store::ArrayKind::f64_table || trace.columns != 1)
             return fail(Errc::invalid_argument,
                         output + " is not one trace (use --site for a site's recording)", "trial " + index);
-        if (trace.rows != time.time.size())
+        const auto& axis = time.axis.values();
+        if (trace.rows != axis.size())
             return fail(Errc::corruption,
                         output + " has " + std::to_string(trace.rows) + " samples, time has " +
-                            std::to_string(time.time.size()),
+                            std::to_string(axis.size()),
                         "trial " + index);
         const std::span<const double> v(trace.f64.data(), trace.rows);
-        if (auto st = visit(static_cast<std::size_t>(g), time.time, first, v); !st) return st;
+        if (auto st = visit(static_cast<std::size_t>(g), axis, first, v); !st) return st;
     }
     return {};
 }

@@ -13,6 +13,7 @@
 
 #include "py_dataset.hpp"
 #include "row_decoder.hpp"
+#include "silico/analysis/time_axis.hpp"
 #include "silico/store/array.hpp"
 #include "silico/store/read_outputs.hpp"
 #include "silico/store/trial_outputs.hpp"
@@ -62,8 +63,8 @@ py::dict traces(const PyDataset& self, const std::string& site, const std::strin
     check(require_records(self, "traces"));
     const auto [lo, hi] = row_range(self.data(), start, stop);
     const std::string name = site + "." + variable;
-    std::vector<double> time, matrix;
-    std::optional<Digest> time_digest;
+    std::vector<double> matrix;
+    analysis::TimeAxis time;
     {
         const auto lease = self.store();
         const store::Store& st = *lease;
@@ -71,32 +72,27 @@ py::dict traces(const PyDataset& self, const std::string& site, const std::strin
         for (std::size_t i = lo; i < hi; ++i) {
             const auto& index = self.data().index()[i];
             const auto record = record_of(st, self, i);
-            auto t = record.outputs.find("time");
-            if (t == record.outputs.end())
-                raise(Error{Errc::not_found, "has no output time", "trial " + index});
-            if (!time_digest) {
-                time = one_column(read_output(st, record, "time", index), "time", index);
-                time_digest = t->second.digest;
-                matrix.reserve((hi - lo) * time.size());
-            } else if (t->second.digest != *time_digest) {
+            auto same = time.adopt(st, record);
+            if (!same) raise(same.error().within("trial " + index));
+            if (!*same)
                 raise(Error{Errc::invalid_argument,
                             "is sampled at other times than trial " + self.data().index()[lo] +
                                 " (read trials of one sampling together, e.g. with where=)",
                             "trial " + index});
-            }
+            if (i == lo) matrix.reserve((hi - lo) * time.values().size());
             const auto array = read_output(st, record, name, index);
             const auto& v = one_column(array, name, index);
-            if (v.size() != time.size())
+            if (v.size() != time.values().size())
                 raise(Error{Errc::corruption,
                             name + " has " + std::to_string(v.size()) + " samples, time has " +
-                                std::to_string(time.size()),
+                                std::to_string(time.values().size()),
                             "trial " + index});
             matrix.insert(matrix.end(), v.begin(), v.end());
         }
     }
-    const auto samples = static_cast<py::ssize_t>(time.size());
+    const auto samples = static_cast<py::ssize_t>(time.values().size());
     py::dict out;
-    out["time"] = to_numpy(std::move(time));
+    out["time"] = to_numpy(std::vector<double>(time.values()));
     out["values"] = to_numpy(std::move(matrix), {static_cast<py::ssize_t>(hi - lo), samples});
     return out;
 }

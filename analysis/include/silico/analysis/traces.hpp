@@ -2,8 +2,9 @@
 // so memory holds one trace and the running sums per group, whatever the number of trials.
 //
 // The trace is the trial output "<site>.<variable>" ("soma.v" by default: the soma Vm; an imported ISF run's
-// dendritic sites are named by their label). Every trial of a group must be sampled at the same times (the
-// same "time" blob): anything else is Errc::invalid_argument naming the trial. The SD is the sample SD
+// dendritic sites are named by their label). Every trial of a group must be sampled at the same times (its
+// "time" output holds the same values: analysis/time_axis.hpp): anything else is Errc::invalid_argument naming
+// the trial. The SD is the sample SD
 // (n - 1 in the denominator, pandas' default); with one trial it is NaN.
 #pragma once
 
