@@ -6,17 +6,21 @@
 //   nrows     := rows of a table; number of lists for spike_lists; number of strings for strings
 //   precision := 0 (lossless) or the declared quantum q
 //   body      := zstd_frame(column{ncols})
-//   column    := codec:u8 param:u8 order:u8 count:u64 length:u64 payload[length]
-//   codec     := 0 raw       payload = count values, 8 bytes each
-//              | 1 xor       payload = shuffle(bits[i] XOR bits[i-1]), bits[-1] = 0        (float64)
+//   column    := codec:u8 param:u8 order:u8 planes:u8 count:u64 length:u64 payload[length]
+//                (version 1: no planes byte, planes = 8)
+//   codec     := 0 raw       payload = count values, 8 bytes each (planes = 8)
+//              | 1 xor       payload = shuffle(b[i] XOR b[i-1]), b = bits >> param, b[-1] = 0  (float64)
 //              | 2 decimal   payload = shuffle(zigzag(delta^order(n))), n[i] = v[i] * 10^param exactly,
 //                            decoded as n[i] / 10^param, which restores the identical float64  (float64)
 //              | 3 quantum   payload = shuffle(zigzag(delta^order(n))), n[i] = round(v[i] / q),
 //                            decoded as n[i] * q                                           (float64)
 //              | 4 integer   payload = shuffle(zigzag(delta^order(v)))                      (int64)
-//              | 5 bits      payload = shuffle(zigzag(delta^order(bits))), bits read as int64  (float64)
-//   shuffle(w[0..count)) := byte 0 of every word, then byte 1 of every word, ... byte 7 (8 planes),
-//                           so the high bytes, nearly constant, become long runs zstd removes
+//              | 5 bits      payload = shuffle(zigzag(delta^order(b))), b = bits >> param   (float64)
+//   xor and bits: param (version 2) is the number of trailing zero bits every value's bit pattern has (29
+//                 for values rounded to float32), shifted out before and back in after; version 1: 0
+//   shuffle(w[0..count)) := byte 0 of every word, then byte 1 of every word, ... byte planes-1, where
+//                           planes (1..8) is the fewest low bytes that hold every word: the high bytes
+//                           left out are 0 (version 1 stores all 8, and zstd removes their runs)
 //   delta^order          := `order` (0, 1 or 2) rounds of d[i] = x[i] - x[i-1] (x[-1] = 0), wrapping
 //
 // spike_lists has two columns: the lengths of the lists (int64) and all their values concatenated (float64).
@@ -44,7 +48,8 @@ namespace {
 
 constexpr std::string_view k_magic = "SLCA";
 constexpr std::size_t k_header_size = 4 + 1 + 1 + 4 + 8 + 8;
-constexpr std::size_t k_column_header_size = 1 + 1 + 1 + 8 + 8;
+constexpr std::size_t k_column_header_size_v1 = 1 + 1 + 1 + 8 + 8;
+constexpr std::size_t k_column_header_size = 1 + 1 + 1 + 1 + 8 + 8;  // version 2: with planes
 enum Codec : std::uint8_t {
     codec_raw = 0,
     codec_xor = 1,
@@ -54,28 +59,39 @@ enum Codec : std::uint8_t {
     codec_bits = 5
 };
 
-void shuffle_into(std::string& out, const std::vector<std::uint64_t>& words) {
+// The fewest low bytes that hold every word (at least 1).
+std::uint8_t planes_of(const std::vector<std::uint64_t>& words) {
+    std::uint64_t any = 0;
+    for (auto w : words) any |= w;
+    const int bits = 64 - std::countl_zero(any);
+    return static_cast<std::uint8_t>(std::max(1, (bits + 7) / 8));
+}
+
+void shuffle_into(std::string& out, const std::vector<std::uint64_t>& words, std::size_t planes) {
     const std::size_t n = words.size();
     const std::size_t base = out.size();
-    out.resize(base + 8 * n);
+    out.resize(base + planes * n);
     char* dst = out.data() + base;
-    for (std::size_t plane = 0; plane < 8; ++plane) {
+    for (std::size_t plane = 0; plane < planes; ++plane) {
         for (std::size_t i = 0; i < n; ++i)
             dst[plane * n + i] = static_cast<char>((words[i] >> (8 * plane)) & 0xFF);
     }
 }
 
-// Words [at, at + m) of a column of n words from their 8 byte planes (the inverse of shuffle_into), each word
-// written once. 16 words at a time with SSE2 (every x86-64 CPU has it): 8 loads of 16 bytes, and three rounds
-// of byte, 16-bit and 32-bit interleaving are the transpose.
-void unshuffle_block(const char* payload, std::size_t n, std::size_t at, std::size_t m, std::uint64_t* out) {
+// Words [at, at + m) of a column of n words from their byte planes (the inverse of shuffle_into; the planes
+// past `planes` are 0), each word written once. 16 words at a time with SSE2 (every x86-64 CPU has it): up to
+// 8 loads of 16 bytes, and three rounds of byte, 16-bit and 32-bit interleaving are the transpose.
+void unshuffle_block(const char* payload, std::size_t n, std::size_t planes, std::size_t at, std::size_t m,
+                     std::uint64_t* out) {
     const char* base = payload + at;
     std::size_t i = 0;
 #if defined(__SSE2__)
     for (; i + 16 <= m; i += 16) {
         __m128i p[8];
         for (std::size_t plane = 0; plane < 8; ++plane)
-            p[plane] = _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + plane * n + i));
+            p[plane] = plane < planes
+                           ? _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + plane * n + i))
+                           : _mm_setzero_si128();
         // Planes 2k and 2k+1 side by side: 16-bit pieces of words 0-7 (a0...) and 8-15 (a1...).
         const __m128i a0 = _mm_unpacklo_epi8(p[0], p[1]), a1 = _mm_unpackhi_epi8(p[0], p[1]);
         const __m128i b0 = _mm_unpacklo_epi8(p[2], p[3]), b1 = _mm_unpackhi_epi8(p[2], p[3]);
@@ -95,7 +111,7 @@ void unshuffle_block(const char* payload, std::size_t n, std::size_t at, std::si
 #endif
     for (; i < m; ++i) {
         std::uint64_t w = 0;
-        for (std::size_t plane = 0; plane < 8; ++plane)
+        for (std::size_t plane = 0; plane < planes; ++plane)
             w |= std::uint64_t{static_cast<std::uint8_t>(base[plane * n + i])} << (8 * plane);
         out[i] = w;
     }
@@ -130,13 +146,15 @@ void put_column(std::string& body, std::uint8_t codec, std::uint8_t param, std::
     body.push_back(static_cast<char>(codec));
     body.push_back(static_cast<char>(param));
     body.push_back(static_cast<char>(order));
-    put_u64(body, count);
     if (codec == codec_decimal || codec == codec_quantum || codec == codec_integer || codec == codec_bits) {
         delta(words, order);
         for (auto& w : words) w = zigzag(w);
     }
-    put_u64(body, 8 * words.size());
-    shuffle_into(body, words);
+    const std::uint8_t planes = planes_of(words);
+    body.push_back(static_cast<char>(planes));
+    put_u64(body, count);
+    put_u64(body, planes * words.size());
+    shuffle_into(body, words, planes);
 }
 
 void put_integer_column(std::string& body, const std::vector<std::int64_t>& values) {
@@ -206,19 +224,24 @@ void put_f64_column(std::string& body, const std::vector<double>& values, double
     }
     // Full-precision values: XOR with the previous value's bits suits noisy data, differences of the bit
     // patterns suit smooth traces (same sign and exponent, so the bits grow like the value). Try both.
+    // Both without the trailing zero bits every pattern shares (29 for values rounded to float32).
+    std::uint64_t any = 0;
+    for (double v : values) any |= std::bit_cast<std::uint64_t>(v);
+    const int shift = any == 0 ? 0 : std::countr_zero(any);
     std::vector<std::uint64_t> words(values.size());
     n.assign(values.size(), 0);
     std::uint64_t previous = 0;
     for (std::size_t i = 0; i < values.size(); ++i) {
-        const auto bits = std::bit_cast<std::uint64_t>(values[i]);
+        const auto bits = std::bit_cast<std::uint64_t>(values[i]) >> shift;
         words[i] = bits ^ previous;
         previous = bits;
         n[i] = bits;
     }
     std::string xor_column, bits_column;
-    put_column(xor_column, codec_xor, 0, 0, values.size(), std::move(words));
+    const auto param = static_cast<std::uint8_t>(shift);
+    put_column(xor_column, codec_xor, param, 0, values.size(), std::move(words));
     const auto order = static_cast<std::uint8_t>(choose_order(n));
-    put_column(bits_column, codec_bits, 0, order, values.size(), std::move(n));
+    put_column(bits_column, codec_bits, param, order, values.size(), std::move(n));
     body += estimated_size(bits_column) < estimated_size(xor_column) ? bits_column : xor_column;
 }
 
@@ -250,23 +273,34 @@ Status check_precision(double precision) {
 struct ColumnHeader {
     std::uint8_t codec = 0, param = 0;
     int order = 0;
+    std::size_t planes = 8;
     std::uint64_t count = 0;
     std::string_view payload;
+    // The trailing zero bits shifted out of xor and bits columns' patterns (param; 0 in version 1).
+    int shift() const { return codec == codec_xor || codec == codec_bits ? param : 0; }
 };
 
-Result<ColumnHeader> read_column_header(std::string_view body, std::size_t& pos) {
-    if (body.size() - pos < k_column_header_size)
-        return fail(Errc::corruption, "array column header is truncated");
+// Version 1 columns have no planes byte (all 8 stored) and no shift (param 0 for xor and bits).
+Result<ColumnHeader> read_column_header(std::string_view body, std::size_t& pos, std::uint8_t version) {
+    const std::size_t header_size = version == 1 ? k_column_header_size_v1 : k_column_header_size;
+    if (body.size() - pos < header_size) return fail(Errc::corruption, "array column header is truncated");
     ColumnHeader h;
-    h.codec = static_cast<std::uint8_t>(body[pos]);
-    h.param = static_cast<std::uint8_t>(body[pos + 1]);
-    h.order = static_cast<std::uint8_t>(body[pos + 2]);
-    h.count = get_u64(body.data() + pos + 3);
-    const std::uint64_t length = get_u64(body.data() + pos + 11);
-    pos += k_column_header_size;
-    if (h.codec > codec_bits || h.order > 2 || h.param > 18)
+    const char* at = body.data() + pos;
+    h.codec = static_cast<std::uint8_t>(at[0]);
+    h.param = static_cast<std::uint8_t>(at[1]);
+    h.order = static_cast<std::uint8_t>(at[2]);
+    std::size_t next = 3;
+    if (version > 1) h.planes = static_cast<std::uint8_t>(at[next++]);
+    h.count = get_u64(at + next);
+    const std::uint64_t length = get_u64(at + next + 8);
+    pos += header_size;
+    const bool shifted = h.codec == codec_xor || h.codec == codec_bits;
+    const unsigned max_param = !shifted ? 18 : version == 1 ? 0 : 63;
+    if (h.codec > codec_bits || h.order > 2 || h.param > max_param)
         return fail(Errc::corruption, "unknown array column codec");
-    if (length != 8 * h.count || length > body.size() - pos)
+    if (h.planes < 1 || h.planes > 8 || (h.codec == codec_raw && h.planes != 8))
+        return fail(Errc::corruption, "array column has " + std::to_string(h.planes) + " byte planes");
+    if (h.count > (body.size() - pos) / h.planes || length != h.planes * h.count)
         return fail(Errc::corruption, "array column length is wrong");
     h.payload = body.substr(pos, length);
     pos += length;
@@ -282,7 +316,7 @@ void for_each_word(const ColumnHeader& h, Use&& use) {
     const std::size_t n = h.count;
     for (std::size_t at = 0; at < n; at += k_block) {
         const std::size_t m = std::min(k_block, n - at);
-        unshuffle_block(h.payload.data(), n, at, m, block);
+        unshuffle_block(h.payload.data(), n, h.planes, at, m, block);
         for (std::size_t k = 0; k < m; ++k) use(block[k]);
     }
 }
@@ -314,7 +348,7 @@ void for_each_integer_block(const ColumnHeader& h, Use&& use) {
     std::uint64_t a = 0, b = 0;
     for (std::size_t at = 0; at < n; at += k_block) {
         const std::size_t m = std::min(k_block, n - at);
-        unshuffle_block(h.payload.data(), n, at, m, block);
+        unshuffle_block(h.payload.data(), n, h.planes, at, m, block);
         switch (h.order) {
             case 0:
                 for (std::size_t k = 0; k < m; ++k) block[k] = unzigzag(block[k]);
@@ -369,13 +403,17 @@ Status read_f64_values(const ColumnHeader& h, double precision, double* o) {
                 o[i] = std::bit_cast<double>(get_u64(h.payload.data() + 8 * i));
             return {};
         case codec_xor: {
+            const int shift = h.shift();
             std::uint64_t previous = 0;
-            for_each_word(h, [&](std::uint64_t w) { *o++ = std::bit_cast<double>(previous ^= w); });
+            for_each_word(h,
+                          [&](std::uint64_t w) { *o++ = std::bit_cast<double>((previous ^= w) << shift); });
             return {};
         }
-        case codec_bits:
-            for_each_integer(h, [&](std::uint64_t w) { *o++ = std::bit_cast<double>(w); });
+        case codec_bits: {
+            const int shift = h.shift();
+            for_each_integer(h, [&](std::uint64_t w) { *o++ = std::bit_cast<double>(w << shift); });
             return {};
+        }
         case codec_decimal: {
             const double scale = std::pow(10.0, h.param);
             for_each_integer_block(h, [&](const std::uint64_t* n, std::size_t m) {
@@ -475,6 +513,7 @@ namespace {
 // An array's header, checked, and its body decompressed into this thread's buffer (valid until the thread
 // decodes its next array).
 struct ArrayBody {
+    std::uint8_t version = k_array_format_version;
     ArrayKind kind = ArrayKind::f64_table;
     std::uint32_t ncols = 0;
     std::uint64_t nrows = 0;
@@ -492,6 +531,7 @@ Result<ArrayBody> open_array(std::string_view bytes) {
                                        "; this silico reads up to " + std::to_string(k_array_format_version));
     }
     ArrayBody a;
+    a.version = version;
     const auto kind = static_cast<std::uint8_t>(bytes[5]);
     if (kind < 1 || kind > 4) return fail(Errc::corruption, "unknown array kind " + std::to_string(kind));
     a.kind = static_cast<ArrayKind>(kind);
@@ -535,15 +575,18 @@ Status lengths_to_offsets(const ColumnHeader& h, std::uint64_t rows, std::uint64
 
 Status flat_tables(const ArrayBody& a, FlatArray& out) {
     std::size_t pos = 0;
-    // Every value takes 8 bytes of the body: a header claiming more is corrupt (and must not size the output).
-    if (a.ncols > 0 && (a.nrows > a.body.size() / 8 || std::uint64_t{a.ncols} * a.nrows > a.body.size() / 8))
+    // Every value takes at least a byte of the body (8 in version 1): a header claiming more is corrupt, and must
+    // not size the output.
+    const std::size_t least = a.version == 1 ? 8 : 1;
+    if (a.ncols > 0 &&
+        (a.nrows > a.body.size() / least || std::uint64_t{a.ncols} * a.nrows > a.body.size() / least))
         return fail(Errc::corruption, "array column length differs from its row count");
     if (a.kind == ArrayKind::f64_table)
         out.f64.resize(std::size_t{a.ncols} * a.nrows);
     else
         out.i64.resize(std::size_t{a.ncols} * a.nrows);
     for (std::uint32_t c = 0; c < a.ncols; ++c) {
-        auto h = read_column_header(a.body, pos);
+        auto h = read_column_header(a.body, pos, a.version);
         if (!h) return std::unexpected(h.error().within("array column " + std::to_string(c)));
         if (h->count != a.nrows)
             return fail(Errc::corruption, "array column length differs from its row count");
@@ -560,9 +603,9 @@ Status flat_tables(const ArrayBody& a, FlatArray& out) {
 Result<std::pair<ColumnHeader, ColumnHeader>> two_column_headers(const ArrayBody& a, std::string_view what) {
     if (a.ncols != 2) return fail(Errc::corruption, std::string(what) + " need 2 columns");
     std::size_t pos = 0;
-    auto lengths = read_column_header(a.body, pos);
+    auto lengths = read_column_header(a.body, pos, a.version);
     if (!lengths) return std::unexpected(lengths.error().within("array column 0"));
-    auto values = read_column_header(a.body, pos);
+    auto values = read_column_header(a.body, pos, a.version);
     if (!values) return std::unexpected(values.error().within("array column 1"));
     if (pos != a.body.size()) return fail(Errc::corruption, "array body has trailing bytes");
     return std::pair{std::move(*lengths), std::move(*values)};
@@ -652,23 +695,31 @@ Result<NumericArray> decode_array(std::string_view bytes) {
 std::optional<std::uint64_t> array_raw_bytes(std::string_view prefix, bool* needs_full) {
     if (needs_full) *needs_full = false;
     if (prefix.size() < k_header_size || prefix.substr(0, 4) != k_magic) return std::nullopt;
-    if (static_cast<std::uint8_t>(prefix[4]) > k_array_format_version) return std::nullopt;
+    const auto version = static_cast<std::uint8_t>(prefix[4]);
+    if (version > k_array_format_version) return std::nullopt;
     const auto kind = static_cast<std::uint8_t>(prefix[5]);
     const std::uint32_t ncols = get_u32(prefix.data() + 6);
-    if (kind == static_cast<std::uint8_t>(ArrayKind::strings)) {
+    const std::uint64_t nrows = get_u64(prefix.data() + 10);
+    // A version 2 table's values are its rows x columns; its body no longer stores 8 bytes a value.
+    if (version > 1 && (kind == static_cast<std::uint8_t>(ArrayKind::f64_table) ||
+                        kind == static_cast<std::uint8_t>(ArrayKind::i64_table)))
+        return 8 * std::uint64_t{ncols} * nrows;
+    if (kind == static_cast<std::uint8_t>(ArrayKind::strings) ||
+        (version > 1 && kind == static_cast<std::uint8_t>(ArrayKind::spike_lists))) {
         auto full = decode_array(prefix);
         if (!full) {
             if (needs_full) *needs_full = true;
             return std::nullopt;
         }
-        std::uint64_t bytes = 8 * full->strings.size();
+        std::uint64_t bytes = 8 * (full->strings.size() + full->f64.size());
         for (const auto& s : full->strings) bytes += s.size();
+        for (const auto& list : full->f64) bytes += 8 * list.size();
         return bytes;
     }
     const std::string_view frame = prefix.substr(k_header_size);
     const unsigned long long body = ZSTD_getFrameContentSize(frame.data(), frame.size());
     if (body == ZSTD_CONTENTSIZE_ERROR || body == ZSTD_CONTENTSIZE_UNKNOWN) return std::nullopt;
-    const std::uint64_t headers = std::uint64_t{ncols} * k_column_header_size;
+    const std::uint64_t headers = std::uint64_t{ncols} * k_column_header_size_v1;
     return body >= headers ? body - headers : 0;
 }
 

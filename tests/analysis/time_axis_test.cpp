@@ -14,15 +14,15 @@ namespace {
 using testing::StoreFixture;
 
 struct TimeAxes : StoreFixture {
-    // A trial whose time and soma.v are `time` and `v`, its time compressed at `level` (another level, as
-    // another zstd version would, gives other bytes for the same values).
+    // A trial whose time and soma.v are `time` and `v`; its time declared at precision `q` (0: lossless).
+    // The times here are multiples of 0.125 (exact in binary), so either way they decode to the same bits, in
+    // other bytes (as another zstd version or array format would write them).
     store::TrialRecord commit(store::Store& store, const std::string& name, const std::vector<double>& time,
-                              const std::vector<double>& v, int level) {
+                              const std::vector<double>& v, double q) {
         const Digest key = sha256(name);
-        auto committed =
-            store.commit_trial(key, {},
-                               {{"time", *store::encode_f64_table({time}, {.zstd_level = level})},
-                                {"soma.v", *store::encode_f64_table({v})}});
+        auto committed = store.commit_trial(key, {},
+                                            {{"time", *store::encode_f64_table({time}, {.precision = q})},
+                                             {"soma.v", *store::encode_f64_table({v})}});
         EXPECT_TRUE(committed) << committed.error().what();
         return *store.find_trial(key);
     }
@@ -30,10 +30,10 @@ struct TimeAxes : StoreFixture {
 
 TEST_F(TimeAxes, TheSameTimesInOtherBytesAgreeAndOtherTimesDoNot) {
     auto store = open_writer();
-    const std::vector<double> time = {0.0, 0.025, 0.05, 0.075};
-    const auto first = commit(store, "first", time, {1, 2, 3, 4}, 1);
-    const auto again = commit(store, "again", time, {1, 2, 3, 4}, 19);
-    const auto other = commit(store, "other", {0.0, 0.1, 0.2, 0.3}, {1, 2, 3, 4}, 1);
+    const std::vector<double> time = {0.0, 0.125, 0.25, 0.375};
+    const auto first = commit(store, "first", time, {1, 2, 3, 4}, 0);
+    const auto again = commit(store, "again", time, {1, 2, 3, 4}, 0.125);
+    const auto other = commit(store, "other", {0.0, 0.1, 0.2, 0.3}, {1, 2, 3, 4}, 0);
     ASSERT_NE(first.outputs.at("time").digest, again.outputs.at("time").digest);
 
     TimeAxis axis;
@@ -53,11 +53,11 @@ TEST_F(TimeAxes, TheSameTimesInOtherBytesAgreeAndOtherTimesDoNot) {
 
 TEST_F(TimeAxes, TracesOfOneAxisInOtherBytesAverageTogetherAndAnotherAxisIsNamed) {
     auto store = open_writer();
-    const std::vector<double> time = {0.0, 0.1};
-    const auto first = commit(store, "first", time, {-70, -60}, 1);
-    const auto pulled = commit(store, "pulled", time, {-66, -40}, 19);
+    const std::vector<double> time = {0.0, 0.125};
+    const auto first = commit(store, "first", time, {-70, -60}, 0);
+    const auto pulled = commit(store, "pulled", time, {-66, -40}, 0.125);
     ASSERT_NE(first.outputs.at("time").digest, pulled.outputs.at("time").digest);
-    commit(store, "other", {0.0, 0.2}, {1, 2}, 1);
+    commit(store, "other", {0.0, 0.2}, {1, 2}, 0);
     Dataset::Builder b({"api", "", ""}, {"g"});
     ASSERT_TRUE(b.add({"first", 0, {}, sha256("first"), {"a"}, {}, {}}));
     ASSERT_TRUE(b.add({"pulled", 1, {}, sha256("pulled"), {"a"}, {}, {}}));

@@ -28,6 +28,107 @@ void expect_identical_bits(const std::vector<double>& a, const std::vector<doubl
     }
 }
 
+// Arrays written by version 1 (before byte planes and shifts; encoded by silico at 7b266c4), pinned as bytes:
+// every store written before keeps decoding to the same bits.
+std::string unhex(std::string_view hex) {
+    std::string out;
+    for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
+        out.push_back(static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
+    return out;
+}
+
+struct Version1Columns {
+    std::vector<double> decimal, f32, noisy;
+    std::vector<std::int64_t> ints;
+    Version1Columns() {
+        for (int i = 0; i < 40; ++i) {
+            decimal.push_back(std::round((-65.0 + 10.0 * std::sin(i * 0.3)) * 1e4) / 1e4);
+            f32.push_back(
+                static_cast<double>(static_cast<float>(-65.0 + 30.0 * std::sin(i * 0.7) + i * 1e-3)));
+            noisy.push_back(std::sin(i * 1.7) * std::exp(i * 0.01) + 1e-9 * i);
+            ints.push_back(i * i * 37 - 1000);
+        }
+    }
+};
+
+const std::string k_v1_decimal = unhex(
+    "534c43410101010000002800000000000000000000000000000028b52ffd605300350300b40502040228004001001f00"
+    "9f65ab0b99f73d21d3d904e000d438849cec70802bbd5d6375adafa343c3ad2af0d46676662ad6bd1427364145433c2f"
+    "1d090b1e303c444540352613011528374145433b2e1c080c1f303d444540131400031000939a621b9816");
+const std::string k_v1_float32 = unhex(
+    "534c43410101010000002800000000000000000000000000000028b52ffd6053003d0500540901000028004001008080"
+    "604020a0c0400060e0406000c0000020e080e0404020e0a040c0a0a00040a080c0802040e000138d7ac60d25d659a1c0"
+    "e2cb3241b0f14329fee926912f8d0d077646bd77a782e708877afc1fa24096613bf598285466e4bc0f00184a264e771d"
+    "8ed36c3cedfa69487dfbd977c214cd732ad4689e9d501607020819040103041b0907020818050f1f05c0000600716f80"
+    "81c1300116426e900606b4");
+const std::string k_v1_noisy = unhex(
+    "534c43410101010000002800000000000000000000000000000028b52ffd605300c5090084120100002800400100d208"
+    "f5a6d7ae319fe9b1e4d3666335dd61d93175879c7e836bd976daa85651f13fe5634d084fc100cfa2fbc4a192ca70a303"
+    "138438da096cc485f53edcaed2cfcad4632e9f60e807ba7202386521710031c3a164af3b215f4286824c6c2db39ff9d7"
+    "79f801afd1aeb1a45e6f4eff94cc7c36e5f4b02859007240e5e6fe07182b9a9557eef38f7f4e701b2841875424d03032"
+    "95d7fcf50074097b154bbe961500aef362c76c7316832b51155847a47cbdebf5c1647143137b4fb78429b40bc8757c2d"
+    "6a104bf3c80006a928f3a81bf1fe00c84a43a54e5030b4d10b41598ba7a40a9b58d2f266a4233a197bcfdfcda300f020"
+    "3e0e0a0d0208362a34374d4e2b2a160d0609152624595e252210121d001e111624274f4f28003f800080008000800500"
+    "300d0006dbc89509c6188016");
+const std::string k_v1_ints = unhex(
+    "534c43410102010000002800000000000000000000000000000028b52ffd60530025030094050400012800400100cf4a"
+    "de72069a2ec256ea7e12a63ace62f68a1eb246da6e02962abe52e67a0ea236ca5ef2861aae4207000001020203030404"
+    "05060607070808090a0a0b0b0c0d0d0e0e0f0f101111121213131415151600031000119b621b9816");
+const std::string k_v1_spikes = unhex(
+    "534c43410103020000000300000000000000000000000000000028b52ffd205e5d0100f8040001030018000605020002"
+    "030104002000b8dc26090b0517f20000090800061000e90f3c684a301eb4");
+const std::string k_v1_strings = unhex(
+    "534c43410104020000000300000000000000000000000000000028b52ffd20e6b501008402040001030018000e0d1c00"
+    "0400011500a800982d7e002937211e5e0d0b03164f4212131c11161d000610001eb40d3c684a301eb4");
+
+TEST(ArrayEncoding, Version1ArraysStillDecodeToTheSameBits) {
+    const Version1Columns v;
+    for (const auto* bytes :
+         {&k_v1_decimal, &k_v1_float32, &k_v1_noisy, &k_v1_ints, &k_v1_spikes, &k_v1_strings})
+        ASSERT_EQ((*bytes)[4], 1) << "not a version 1 array";
+    auto decimal = decode_array(k_v1_decimal);
+    ASSERT_TRUE(decimal) << decimal.error().what();
+    expect_identical_bits(decimal->f64.at(0), v.decimal);
+    auto f32 = decode_array(k_v1_float32);
+    ASSERT_TRUE(f32) << f32.error().what();
+    expect_identical_bits(f32->f64.at(0), v.f32);
+    auto noisy = decode_array(k_v1_noisy);
+    ASSERT_TRUE(noisy) << noisy.error().what();
+    expect_identical_bits(noisy->f64.at(0), v.noisy);
+    auto ints = decode_array(k_v1_ints);
+    ASSERT_TRUE(ints) << ints.error().what();
+    EXPECT_EQ(ints->i64.at(0), v.ints);
+    auto spikes = decode_array(k_v1_spikes);
+    ASSERT_TRUE(spikes) << spikes.error().what();
+    EXPECT_EQ(spikes->f64, (std::vector<std::vector<double>>{{1.5, 2.25, 300.125}, {}, {7.0}}));
+    auto strings = decode_array(k_v1_strings);
+    ASSERT_TRUE(strings) << strings.error().what();
+    EXPECT_EQ(strings->strings, (std::vector<std::string>{"L5tt_C2", "", "ApicalDendrite"}));
+    // The size of what they hold, as `store info` counts it, is the same in either version.
+    for (const auto* bytes : {&k_v1_decimal, &k_v1_float32, &k_v1_ints, &k_v1_spikes}) {
+        auto again = decode_array(*bytes);
+        const std::string v2 = again->kind == ArrayKind::i64_table     ? *encode_i64_table(again->i64)
+                               : again->kind == ArrayKind::spike_lists ? *encode_spike_lists(again->f64)
+                                                                       : *encode_f64_table(again->f64);
+        ASSERT_EQ(v2[4], k_array_format_version);
+        bool needs_full = false;
+        auto raw = array_raw_bytes(std::string_view(v2).substr(0, k_array_prefix_bytes), &needs_full);
+        if (!raw && needs_full) raw = array_raw_bytes(v2);
+        EXPECT_EQ(raw, array_raw_bytes(*bytes)) << "kind " << static_cast<int>(again->kind);
+    }
+}
+
+TEST(ArrayEncoding, Float32ValuesStoreTheirBitsWithoutTheZerosFloat32Leaves) {
+    // Version 2 shifts out the 29 trailing zero bits of every float32-rounded value and keeps the planes the
+    // rest needs: the same column is smaller than version 1 wrote it, and decodes to the same bits.
+    const Version1Columns v;
+    const std::string v2 = *encode_f64_table({v.f32});
+    EXPECT_LT(v2.size(), k_v1_float32.size());
+    auto back = decode_array(v2);
+    ASSERT_TRUE(back) << back.error().what();
+    expect_identical_bits(back->f64.at(0), v.f32);
+}
+
 TEST(ArrayEncoding, RealIsfTracesRoundTripBitForBit) {
     for (const char* file :
          {"C2_evoked_UpState_INH_PW_1.0_SuW_0.5_C2center/20150815-1530_20240/20240_vm_all_traces.csv",

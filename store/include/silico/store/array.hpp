@@ -19,7 +19,9 @@
 
 namespace silico::store {
 
-inline constexpr std::uint8_t k_array_format_version = 1;
+// 2: a column stores only the byte planes its words need, and xor and bits columns shift out the trailing zero
+// bits their patterns share (array.cpp); version 1 arrays still decode.
+inline constexpr std::uint8_t k_array_format_version = 2;
 
 enum class ArrayKind : std::uint8_t {
     f64_table = 1,    // columns of float64 of equal length (traces: t, v1, v2, ...)
@@ -81,8 +83,9 @@ Status decode_array_into(std::string_view bytes, FlatArray& out);
 
 // What an array holds before any transform or compression, from its first bytes (at least
 // k_array_prefix_bytes): 8 bytes per value of every column (the lengths and values of spike lists, the
-// lengths of strings), and for strings the string bytes. nullopt when `prefix` is not an array; for strings,
-// whose byte count lies inside the frame, nullopt with *needs_full = true (call again with the whole array).
+// lengths of strings), and for strings the string bytes. nullopt when `prefix` is not an array; for strings
+// and version 2 spike lists, whose value counts lie inside the frame, nullopt with *needs_full = true (call
+// again with the whole array).
 inline constexpr std::size_t k_array_prefix_bytes = 64;
 std::optional<std::uint64_t> array_raw_bytes(std::string_view prefix, bool* needs_full = nullptr);
 
