@@ -1,20 +1,13 @@
 #include "silico/analysis/time_axis.hpp"
 
 #include <algorithm>
-#include <cstring>
-
-#include "silico/store/array.hpp"
 
 namespace silico::analysis {
 
-namespace {
-
-bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
-    return a.size() == b.size() &&
-           (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0);
+const std::vector<double>& TimeAxis::values() const {
+    static const std::vector<double> none;
+    return m_axis.f64.empty() ? none : m_axis.f64[0];
 }
-
-}  // namespace
 
 Result<bool> TimeAxis::adopt(const store::Store& store, const store::TrialRecord& record) {
     auto ref = record.outputs.find("time");
@@ -28,8 +21,8 @@ Result<bool> TimeAxis::adopt(const store::Store& store, const store::TrialRecord
     if (time->kind != store::ArrayKind::f64_table || time->f64.size() != 1)
         return fail(Errc::corruption, "time is not one column");
     if (m_blobs.empty()) {
-        m_values = std::move(time->f64[0]);
-    } else if (!same_bits(time->f64[0], m_values)) {
+        m_axis = std::move(*time);
+    } else if (!store::same_values(*time, m_axis)) {
         return false;
     }
     m_blobs.push_back(digest);

@@ -692,35 +692,39 @@ Result<NumericArray> decode_array(std::string_view bytes) {
     return array;
 }
 
+bool same_values(const NumericArray& a, const NumericArray& b) {
+    const auto same_bits = [](const std::vector<double>& x, const std::vector<double>& y) {
+        return x.size() == y.size() &&
+               (x.empty() || std::memcmp(x.data(), y.data(), x.size() * sizeof(double)) == 0);
+    };
+    return a.kind == b.kind && a.i64 == b.i64 && a.strings == b.strings &&
+           std::ranges::equal(a.f64, b.f64, same_bits);
+}
+
 std::optional<std::uint64_t> array_raw_bytes(std::string_view prefix, bool* needs_full) {
     if (needs_full) *needs_full = false;
     if (prefix.size() < k_header_size || prefix.substr(0, 4) != k_magic) return std::nullopt;
     const auto version = static_cast<std::uint8_t>(prefix[4]);
     if (version > k_array_format_version) return std::nullopt;
-    const auto kind = static_cast<std::uint8_t>(prefix[5]);
+    const auto kind = static_cast<ArrayKind>(prefix[5]);
     const std::uint32_t ncols = get_u32(prefix.data() + 6);
     const std::uint64_t nrows = get_u64(prefix.data() + 10);
-    // A version 2 table's values are its rows x columns; its body no longer stores 8 bytes a value.
-    if (version > 1 && (kind == static_cast<std::uint8_t>(ArrayKind::f64_table) ||
-                        kind == static_cast<std::uint8_t>(ArrayKind::i64_table)))
-        return 8 * std::uint64_t{ncols} * nrows;
-    if (kind == static_cast<std::uint8_t>(ArrayKind::strings) ||
-        (version > 1 && kind == static_cast<std::uint8_t>(ArrayKind::spike_lists))) {
-        auto full = decode_array(prefix);
-        if (!full) {
-            if (needs_full) *needs_full = true;
-            return std::nullopt;
-        }
-        std::uint64_t bytes = 8 * (full->strings.size() + full->f64.size());
-        for (const auto& s : full->strings) bytes += s.size();
-        for (const auto& list : full->f64) bytes += 8 * list.size();
-        return bytes;
+    if (kind == ArrayKind::f64_table || kind == ArrayKind::i64_table) return 8 * std::uint64_t{ncols} * nrows;
+    if (kind == ArrayKind::spike_lists && version == 1) {
+        // Version 1 stores 8 bytes a value: the body without its column headers is the lists' raw size.
+        const std::string_view frame = prefix.substr(k_header_size);
+        const unsigned long long body = ZSTD_getFrameContentSize(frame.data(), frame.size());
+        if (body == ZSTD_CONTENTSIZE_ERROR || body == ZSTD_CONTENTSIZE_UNKNOWN) return std::nullopt;
+        const std::uint64_t headers = std::uint64_t{ncols} * k_column_header_size_v1;
+        return body >= headers ? body - headers : 0;
     }
-    const std::string_view frame = prefix.substr(k_header_size);
-    const unsigned long long body = ZSTD_getFrameContentSize(frame.data(), frame.size());
-    if (body == ZSTD_CONTENTSIZE_ERROR || body == ZSTD_CONTENTSIZE_UNKNOWN) return std::nullopt;
-    const std::uint64_t headers = std::uint64_t{ncols} * k_column_header_size_v1;
-    return body >= headers ? body - headers : 0;
+    // Strings, and version 2 spike lists: their value counts lie inside the body.
+    FlatArray full;
+    if (!decode_array_into(prefix, full)) {
+        if (needs_full) *needs_full = true;
+        return std::nullopt;
+    }
+    return 8 * (full.rows + full.f64.size()) + full.bytes.size();
 }
 
 }  // namespace silico::store

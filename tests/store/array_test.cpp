@@ -129,6 +129,17 @@ TEST(ArrayEncoding, Float32ValuesStoreTheirBitsWithoutTheZerosFloat32Leaves) {
     expect_identical_bits(back->f64.at(0), v.f32);
 }
 
+TEST(ArrayEncoding, SameValuesComparesBitsNotBytesOrTheDeclaredPrecision) {
+    const std::vector<double> v = {-75.0, -74.25, 12.75, std::nan("")};
+    const auto lossless = *decode_array(*encode_f64_table({v}));
+    const auto quantised = *decode_array(*encode_f64_table({v}, {.precision = 0.25}));
+    EXPECT_TRUE(same_values(lossless, quantised));  // the NaN equals the same NaN
+    EXPECT_FALSE(
+        same_values(*decode_array(*encode_f64_table({{0.0}})), *decode_array(*encode_f64_table({{-0.0}}))));
+    EXPECT_FALSE(same_values(lossless, *decode_array(*encode_spike_lists({v}))));   // another kind
+    EXPECT_FALSE(same_values(lossless, *decode_array(*encode_f64_table({v, v}))));  // another shape
+}
+
 TEST(ArrayEncoding, RealIsfTracesRoundTripBitForBit) {
     for (const char* file :
          {"C2_evoked_UpState_INH_PW_1.0_SuW_0.5_C2center/20150815-1530_20240/20240_vm_all_traces.csv",

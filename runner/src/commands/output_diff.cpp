@@ -4,7 +4,6 @@
 #include <bit>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <limits>
 #include <sstream>
 
@@ -93,19 +92,6 @@ void compare_arrays(const store::NumericArray& a, const store::NumericArray& b, 
     }
 }
 
-// Whether two decoded arrays hold the same values bit for bit (what their bytes say, however compressed).
-bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
-    return a.size() == b.size() &&
-           (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0);
-}
-bool same_values(const store::NumericArray& a, const store::NumericArray& b) {
-    if (a.kind != b.kind || a.f64.size() != b.f64.size() || a.i64 != b.i64 || a.strings != b.strings)
-        return false;
-    for (std::size_t c = 0; c < a.f64.size(); ++c)
-        if (!same_bits(a.f64[c], b.f64[c])) return false;
-    return true;
-}
-
 std::string number(double x) {
     std::ostringstream out;
     out.precision(std::numeric_limits<double>::max_digits10);
@@ -173,7 +159,8 @@ OutputDiff compare_output(const std::string& name, std::string_view stored, std:
                        " array: " + (!a ? a.error() : b.error()).what();
         return diff;
     }
-    if (same_values(*a, *b)) {  // other bytes of the same values: another zstd, level or precision declared
+    if (store::same_values(
+            *a, *b)) {  // other bytes of the same values: another zstd, level or precision declared
         diff.identical = diff.within = true;
         return diff;
     }

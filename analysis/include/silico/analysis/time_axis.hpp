@@ -9,6 +9,7 @@
 
 #include "silico/core/digest.hpp"
 #include "silico/core/error.hpp"
+#include "silico/store/array.hpp"
 #include "silico/store/store.hpp"
 
 namespace silico::analysis {
@@ -20,11 +21,11 @@ class TimeAxis {
     // the trial.
     Result<bool> adopt(const store::Store& store, const store::TrialRecord& record);
     bool empty() const { return m_blobs.empty(); }
-    const std::vector<double>& values() const { return m_values; }
+    const std::vector<double>& values() const;
 
   private:
-    std::vector<double> m_values;
-    std::vector<Digest> m_blobs;  // the blobs known to hold m_values
+    store::NumericArray m_axis;   // one float64 column once adopted
+    std::vector<Digest> m_blobs;  // the blobs known to hold m_axis
 };
 
 }  // namespace silico::analysis

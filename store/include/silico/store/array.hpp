@@ -60,6 +60,11 @@ Result<std::string> encode_strings(const std::vector<std::string>& strings, int 
 // Errc::corruption for malformed bytes, Errc::version for an array from a newer format.
 Result<NumericArray> decode_array(std::string_view bytes);
 
+// Whether two arrays hold the same values bit for bit: kind, shape and every value's bits (so -0 differs from
+// +0 and a NaN equals only the same NaN). The declared precision is not compared: it says how the values
+// were stored, and the same values stored other ways (another precision, format version or zstd) are equal.
+bool same_values(const NumericArray& a, const NumericArray& b);
+
 // A decoded array without a vector per column, list or string, for readers that go through many arrays: the
 // same values as decode_array, laid out flat. decode_array_into reuses `out`'s capacity, so a loop over
 // trials allocates (and page-faults) only while its arrays grow. Same errors as decode_array.
