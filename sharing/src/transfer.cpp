@@ -46,13 +46,11 @@ std::string record_problem(const store::TrialRecord& record, const WantedTrial& 
     return wanted.same_outputs ? outputs_problem(record, *expected) : std::string{};
 }
 
-// One trial fetched and checked; `refusal` says why it was refused, `transport` why the remote failed.
+// One trial of a group fetched and checked; `refusal` says why it was refused.
 struct Fetched {
-    std::optional<store::VerifiedTrial> trial;  // absent: the remote holds none (or refused/failed)
+    std::optional<store::VerifiedTrial> trial;  // absent: the remote holds none, or it was refused
     std::uint64_t bytes = 0;
     std::string refusal;
-    std::optional<Error> transport;
-    std::optional<Error> local;  // the local store failed
 };
 
 // The record's blobs that neither the local store nor a trial of `group` (fetched, not yet committed) holds,
@@ -86,73 +84,6 @@ std::string blob_problem(const std::string& name, const store::BlobRef& ref, con
         return "output '" + name + "': blob " + ref.digest.hex() + " has " + std::to_string(size) +
                " bytes, the record says " + std::to_string(ref.size);
     return {};
-}
-
-// Fetches the blobs `digests` (pipelined, as zstd frames where the server offers them) and checks each
-// against the record's outputs naming it. A frame the store can keep goes with its bytes, so the store does
-// not compress them again; the digest is still computed here, over the decoded bytes.
-void fetch_blobs(Remote& remote, const std::vector<Digest>& digests, const store::TrialRecord& record,
-                 Fetched& f) {
-    auto blobs = remote.get_blobs(digests);
-    if (!blobs && blobs.error().code == Errc::failed) {  // the server answered, but not with the blob
-        f.refusal = blobs.error().what();
-        return;
-    }
-    if (!blobs) {
-        f.transport = blobs.error();
-        return;
-    }
-    for (std::size_t i = 0; i < digests.size(); ++i) {
-        const auto named = std::find_if(record.outputs.begin(), record.outputs.end(),
-                                        [&](const auto& o) { return o.second.digest == digests[i]; });
-        auto& blob = (*blobs)[i];
-        if (!blob) {
-            f.refusal =
-                "output '" + named->first + "' names blob " + digests[i].hex() + ", which the remote lacks";
-            return;
-        }
-        if (auto problem = blob_problem(named->first, named->second, sha256(blob->bytes), blob->bytes.size());
-            !problem.empty()) {
-            f.refusal = problem;
-            return;
-        }
-        f.bytes += blob->bytes.size();
-        if (!blob->frame.empty()) f.trial->frames.emplace(digests[i], std::move(blob->frame));
-        f.trial->blobs.emplace_back(digests[i], std::move(blob->bytes));
-    }
-}
-
-Fetched fetch_trial(const store::Store& store, Remote& remote, const WantedTrial& wanted,
-                    const std::vector<store::VerifiedTrial>& group) {
-    Fetched f;
-    auto bytes = remote.get(Area::ac, wanted.key);
-    if (!bytes && bytes.error().code == Errc::failed) {
-        f.refusal = bytes.error().what();
-        return f;
-    }
-    if (!bytes) {
-        f.transport = bytes.error();
-        return f;
-    }
-    if (!*bytes) return f;
-    auto record = store::decode_trial_record(**bytes);
-    if (!record) {
-        f.refusal = "the record does not decode: " + record.error().what();
-        return f;
-    }
-    if (auto problem = record_problem(*record, wanted); !problem.empty()) {
-        f.refusal = problem;
-        return f;
-    }
-    auto missing = blobs_to_fetch(store, *record, group);
-    if (!missing) {
-        f.local = missing.error();
-        return f;
-    }
-    f.trial = store::VerifiedTrial{wanted.key, std::move(*record), {}, {}};
-    fetch_blobs(remote, *missing, f.trial->record, f);
-    if (!f.refusal.empty() || f.transport) f.trial.reset();
-    return f;
 }
 
 // The state the pulling threads share; the store serialises its own writes.
@@ -212,27 +143,15 @@ bool stop_pull(PullState& state, const std::optional<Error>& local, const std::o
     return true;
 }
 
-// Counts why the trial `wanted` is not in its group (f.trial is empty): refused, absent, or the remote or
-// the local store failed (which stops the pull).
-void count_missing(PullState& state, const WantedTrial& wanted, const Fetched& f) {
-    if (stop_pull(state, f.local, f.transport)) return;
+// Counts why the trial `wanted` is not in its group: refused (`refusal` says why) or absent.
+void count_missing(PullState& state, const WantedTrial& wanted, const std::string& refusal) {
     std::lock_guard guard(state.mutex);
-    if (!f.refusal.empty()) {
+    if (!refusal.empty()) {
         ++state.report.refused;
-        state.report.warnings.push_back("trial " + wanted.key.hex() + " refused: " + f.refusal);
+        state.report.warnings.push_back("trial " + wanted.key.hex() + " refused: " + refusal);
     } else {
         ++state.report.absent;
     }
-}
-
-// Fetches one trial into `group`, or counts why it is not there: one round trip for its record and one for
-// its blobs. The way a group is fetched when the server refused a request of the group at once, so that
-// the refusal is the trial's alone.
-void pull_one(PullState& state, Remote& remote, const WantedTrial& wanted, Group& group) {
-    Fetched f = fetch_trial(state.store, remote, wanted, group.trials);
-    if (!f.trial) return count_missing(state, wanted, f);
-    group.trials.push_back(std::move(*f.trial));
-    group.bytes.push_back(f.bytes);
 }
 
 // The records of a group: each decoded and checked against its expectation (`trial` set), absent or refused.
@@ -253,14 +172,15 @@ std::vector<Fetched> checked_records(const std::vector<std::optional<std::string
     return out;
 }
 
-// The blobs the group's checked records name that the local store lacks, each once (the time column many
-// trials share is fetched once per group, and not at all once the store holds it).
-Result<std::vector<Digest>> group_blobs_to_fetch(const store::Store& store,
-                                                 const std::vector<Fetched>& group) {
+// The blobs the group's checked records name that neither the local store nor the trials `held` (fetched
+// for this commit already) hold, each once: the time column many trials share is fetched once per commit,
+// and not at all once the store holds it.
+Result<std::vector<Digest>> group_blobs_to_fetch(const store::Store& store, const std::vector<Fetched>& group,
+                                                 const std::vector<store::VerifiedTrial>& held) {
     std::vector<Digest> out;
     for (const auto& f : group) {
         if (!f.trial) continue;
-        auto lacking = blobs_to_fetch(store, f.trial->record, {});
+        auto lacking = blobs_to_fetch(store, f.trial->record, held);
         if (!lacking) return lacking;
         for (const auto& d : *lacking)
             if (std::find(out.begin(), out.end(), d) == out.end()) out.push_back(d);
@@ -312,22 +232,28 @@ void attach_blobs(std::vector<Fetched>& group, const std::vector<Digest>& digest
     }
 }
 
-// Fetches and verifies the trials wanted[0..n) at once: their records pipelined, then every blob they name
-// that the store lacks, pipelined. Returns false when the server refused one of the requests (a status
-// other than 200 and 404, or a blob body that does not decode): the caller then fetches the group trial by
-// trial, so that the refusal falls on its trial only.
+// Fetches and verifies the trials wanted[0..n) at once into `out`: their records pipelined, then every blob
+// they name that neither the store nor `out` holds, pipelined. When the server refuses one of the requests (a
+// status other than 200 and 404, or a blob body that does not decode), a single trial is refused with the
+// server's reason; a group returns false, and the caller fetches it trial by trial, so that the refusal
+// falls on its trial only.
 bool pull_group(PullState& state, Remote& remote, const WantedTrial* wanted, std::size_t n, Group& out) {
+    const auto refused = [&](const Error& e) {
+        if (n > 1) return false;
+        count_missing(state, wanted[0], e.what());
+        return true;
+    };
     std::vector<Digest> keys;
     for (std::size_t i = 0; i < n; ++i) keys.push_back(wanted[i].key);
     auto bodies = remote.get_many(Area::ac, keys);
-    if (!bodies && bodies.error().code == Errc::failed) return false;
+    if (!bodies && bodies.error().code == Errc::failed) return refused(bodies.error());
     // A transport or local failure stops the pull; nothing of this group is kept.
     if (!bodies) return stop_pull(state, std::nullopt, bodies.error());
     std::vector<Fetched> group = checked_records(*bodies, wanted);
-    auto digests = group_blobs_to_fetch(state.store, group);
+    auto digests = group_blobs_to_fetch(state.store, group, out.trials);
     if (!digests) return stop_pull(state, digests.error(), std::nullopt);
     auto received = remote.get_blobs(*digests);
-    if (!received && received.error().code == Errc::failed) return false;
+    if (!received && received.error().code == Errc::failed) return refused(received.error());
     if (!received) return stop_pull(state, std::nullopt, received.error());
     std::vector<ReceivedBlob> blobs(digests->size());
     for (std::size_t i = 0; i < blobs.size(); ++i) {
@@ -342,7 +268,7 @@ bool pull_group(PullState& state, Remote& remote, const WantedTrial* wanted, std
     attach_blobs(group, *digests, blobs);
     for (std::size_t i = 0; i < n; ++i) {
         if (!group[i].trial) {
-            count_missing(state, wanted[i], group[i]);
+            count_missing(state, wanted[i], group[i].refusal);
             continue;
         }
         out.trials.push_back(std::move(*group[i].trial));
@@ -366,7 +292,7 @@ void pull_worker(PullState& state, const RemoteOptions& options) {
         Group group;
         if (!pull_group(state, **remote, &state.wanted[from], n, group))
             for (std::size_t i = from; i < from + n && !state.stop; ++i)
-                pull_one(state, **remote, state.wanted[i], group);
+                pull_group(state, **remote, &state.wanted[i], 1, group);
         commit_group(state, group);  // what was verified before a remote failure is kept
     }
 }
