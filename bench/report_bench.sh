@@ -6,7 +6,9 @@
 # cell 86 with traces and synapse activations, linked into 167 folders: 1,002 trials, imported as a simrun);
 # recipe=FILE with STORE=folder (a recipe whose trials that store holds, e.g. 20 evoked trials of cell 86).
 # SHOT=file.png [SHOT_SIZE=1400,2000] [SEEK=frame]: also a Chromium screenshot of the last report (SEEK: with
-# the dendritic animation's slider moved to that frame first); KEEP=file.html keeps the last report.
+# the dendritic animation's slider moved to that frame first); KEEP=file.html keeps the last report;
+# SETTLED=N loads the last report N times more and prints every figure's drawn pixels at the page's rendered
+# mark and 3 s later (equal when the page was complete at its mark).
 # "rendered" is the page's own mark (data-silico-rendered: performance.now() when every figure is painted,
 # from the start of navigation: parsing 1 MB of ECharts and the data included); "chromium" is the wall time
 # of the whole headless run (browser start, load, render, DOM dump, exit).
@@ -68,6 +70,25 @@ if [[ -n ${SHOT:-} ]]; then
     --hide-scrollbars --user-data-dir="$tmp/profile-shot" --window-size="${SHOT_SIZE:-1400,2000}" \
     --screenshot="$(realpath -m "$SHOT")" "file://$shot_page" > /dev/null 2>&1
   echo "screenshot: $SHOT ($(stat -c %s "$SHOT") bytes)"
+fi
+if [[ -n ${SETTLED:-} ]]; then
+  # Every figure's saturated pixels (a series' colours; axes and text are grey) when the page says it is
+  # drawn, and 3 s later: a figure still being painted at the mark has more by then. As the e2e test's probe.
+  count='function(){var o=[];document.querySelectorAll(".silico-figure").forEach(function(f){var n=0;'
+  count+='f.querySelectorAll("canvas").forEach(function(c){if(!c.width||!c.height)return;'
+  count+='var k=document.createElement("canvas");k.width=c.width;k.height=c.height;var x=k.getContext("2d");'
+  count+='x.drawImage(c,0,0);var d=x.getImageData(0,0,c.width,c.height).data;for(var i=0;i<d.length;i+=4)'
+  count+='if(d[i+3]>0&&Math.max(d[i],d[i+1],d[i+2])-Math.min(d[i],d[i+1],d[i+2])>80)++n;});'
+  count+='o.push(f.getAttribute("data-kind")+":"+n);});return o.join(",");}'
+  probe="<script>(function(){var c=$count;var at=c();setTimeout(function(){"
+  probe+="document.documentElement.setAttribute('data-settled',at+' | '+c());},3000);})();</script>"
+  last=$(grep -n '</body>' "$tmp/report.html" | tail -1 | cut -d: -f1)
+  awk -v n="$last" -v s="$probe" 'NR == n { print s } { print }' "$tmp/report.html" > "$tmp/settled.html"
+  for ((i = 0; i < SETTLED; ++i)); do
+    "$chromium" --headless "${sandbox[@]}" --disable-gpu --no-first-run --disable-background-networking \
+      --user-data-dir="$tmp/profile-settled$i" --window-size=1400,1000 --virtual-time-budget=5000 \
+      --dump-dom "file://$tmp/settled.html" 2> /dev/null | grep -o 'data-settled="[^"]*"' | sed 's/^/at the mark | 3 s later: /'
+  done
 fi
 echo "case: $case_, runs: $runs"
 echo "silico report (ms): ${gen[*]} -> median $(median "${gen[@]}")"
