@@ -61,6 +61,10 @@ INITIAL {
 
 PROCEDURE rates(vm (mV)) {
     LOCAL qt, u
+    : The fast mode's rate tables ([simulation.fast] rate_tables): with usetable_K_Pst = 1, NEURON
+    : interpolates these linearly between 401 points, 0.5 mV apart. silico sets usetable 0 at start-up
+    : and in every exact-mode run, and then this procedure computes as if there were no TABLE.
+    TABLE mInf, mTau, hInf, hTau FROM -100 TO 100 WITH 400
     UNITSOFF
     : Exact memo: the rates are a function of vm alone, and under CVODE _ode_matsol calls rates()
     : again at the value _ode_spec has just used; then the values from that call are still here.

@@ -119,7 +119,9 @@ Spec to_spec(const Json& doc, const Recipe& recipe) {
     s.simulation.trials = sim["trials"].get<std::int64_t>();
     s.simulation.atol = sim["atol"].get<double>();
     s.simulation.units = sim["units"] == "legacy" ? Units::legacy : Units::modern;
-    if (sim.contains("fast")) s.simulation.fast = FastSpec{sim["fast"]["secondorder"].get<std::int64_t>()};
+    if (sim.contains("fast"))
+        s.simulation.fast =
+            FastSpec{sim["fast"]["secondorder"].get<std::int64_t>(), sim["fast"]["rate_tables"].get<bool>()};
 
     const Json& r = doc["record"];
     s.record.soma = r["soma"].get<bool>();

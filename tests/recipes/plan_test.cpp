@@ -129,11 +129,14 @@ TEST_F(Planning, AnExactRecipeHasNoFastModeInItsCanonicalFormSoItsKeysStayAsThey
     const auto fast = keys_of(std::string(k_base_recipe) + "[simulation.fast]\n");
     const Recipe empty_fast_table = m_last;  // keys_of keeps the recipe it parsed last
     EXPECT_EQ(fast, keys_of(std::string(k_base_recipe) + "[simulation.fast]\nsecondorder = 2\n"));
+    EXPECT_EQ(fast, keys_of(std::string(k_base_recipe) + "[simulation.fast]\nrate_tables = false\n"));
+    EXPECT_NE(fast, keys_of(std::string(k_base_recipe) + "[simulation.fast]\nrate_tables = true\n"));
     EXPECT_NE(fast, exact_keys);
     auto conditions = expand_conditions(empty_fast_table);
     ASSERT_TRUE(conditions.has_value());
     ASSERT_TRUE(conditions->at(0).spec.simulation.fast.has_value());
     EXPECT_EQ(conditions->at(0).spec.simulation.fast->secondorder, 2);
+    EXPECT_FALSE(conditions->at(0).spec.simulation.fast->rate_tables);
     EXPECT_FALSE(expand_conditions(*exact)->at(0).spec.simulation.fast.has_value());
 }
 

@@ -44,13 +44,14 @@ TEST_F(TrialRequests, ATrialRequestKeepsIndexSeedAndEverySpecField) {
     EXPECT_EQ(spec_to_json(decoded->spec), spec_to_json(trial.spec));
 }
 
-TEST_F(TrialRequests, AFastModeTrialRequestKeepsItsSecondOrderAndTolerance) {
-    const std::string fast =
-        std::string(testing::k_base_recipe) + "dt = 0.1\n[simulation.fast]\nsecondorder = 1\n";
+TEST_F(TrialRequests, AFastModeTrialRequestKeepsItsSecondOrderRateTablesAndTolerance) {
+    const std::string fast = std::string(testing::k_base_recipe) +
+                             "dt = 0.1\n[simulation.fast]\nsecondorder = 1\nrate_tables = true\n";
     auto decoded = decode_trial_request(encode_trial_request({spec_of(fast), 0, 1}));
     ASSERT_TRUE(decoded.has_value()) << decoded.error().what();
     ASSERT_TRUE(decoded->spec.simulation.fast.has_value());
     EXPECT_EQ(decoded->spec.simulation.fast->secondorder, 1);
+    EXPECT_TRUE(decoded->spec.simulation.fast->rate_tables);
     const std::string cvode = std::string(testing::k_base_recipe) + "solver = \"cvode\"\natol = 1e-2\n";
     auto loose = decode_trial_request(encode_trial_request({spec_of(cvode), 0, 1}));
     ASSERT_TRUE(loose.has_value()) << loose.error().what();

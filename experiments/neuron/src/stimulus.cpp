@@ -307,6 +307,22 @@ Status restore_neuron_state(Simulator& sim, const std::filesystem::path& checkpo
     return {};
 }
 
+// Switches NEURON's rate tables on or off for every mechanism that has one (nocmodl declares the global
+// usetable_<name> for each TABLE). Looked up by name, so a TABLE added to any mod file is covered; the
+// mechanisms' registration sets every usetable to 0 (mechanisms/mod_func.c.in), this keeps it so per run.
+Status use_rate_tables(Simulator& sim, bool on) {
+    return sim.hoc(fmt::format(
+        "objref silico_mt_\n"
+        "strdef silico_mn_, silico_ut_\n"
+        "{{for silico_i_ = 0, 1 {{ silico_mt_ = new MechanismType(silico_i_)\n"
+        "  for silico_j_ = 0, silico_mt_.count() - 1 {{\n"
+        "    silico_mt_.select(silico_j_)  silico_mt_.selected(silico_mn_)\n"
+        "    sprint(silico_ut_, \"usetable_%s\", silico_mn_)\n"
+        "    if (name_declared(silico_ut_)) {{\n"
+        "      sprint(silico_ut_, \"usetable_%s = {}\", silico_mn_)  execute(silico_ut_) }} }} }}}}",
+        on ? 1 : 0));
+}
+
 }  // namespace
 
 Result<RunResult> Stimulus::run(const CheckpointOptions* checkpoint) {
@@ -315,7 +331,8 @@ Result<RunResult> Stimulus::run(const CheckpointOptions* checkpoint) {
     const Integration& run = m_spec.integration;
     // cache_efficient in both modes: the node order then never depends on which protocol ran before, so a
     // trial's result depends on its own settings only.
-    // secondorder is written in both modes: a fast-mode trial must not leave it set for the next exact one.
+    // secondorder and the rate tables are written in both modes: a fast-mode trial must not leave them set for
+    // the next exact one.
     const std::string solver =
         run.solver == Solver::fixed_step
             ? fmt::format("{{cvode.active(0)  cvode.cache_efficient(1)  secondorder = {}  dt = {}}}",
@@ -325,6 +342,7 @@ Result<RunResult> Stimulus::run(const CheckpointOptions* checkpoint) {
                   "cvode.rtol(0)}}",
                   run.atol);
     if (auto ok = sim.hoc(solver); !ok) return std::unexpected(ok.error());
+    if (auto ok = use_rate_tables(sim, run.rate_tables); !ok) return std::unexpected(ok.error());
     if (auto ok = sim.hoc(
             fmt::format("{{celsius = {}  v_init = {}  tstop = {}}}", run.celsius, run.v_init, run.tstop));
         !ok)

@@ -137,6 +137,7 @@ struct TrialRunner::Impl {
         p.integration.v_init = s.simulation.v_init;
         p.integration.celsius = s.simulation.temperature;
         p.integration.secondorder = s.simulation.fast ? static_cast<int>(s.simulation.fast->secondorder) : 0;
+        p.integration.rate_tables = s.simulation.fast && s.simulation.fast->rate_tables;
         p.integration.atol = s.simulation.atol;
         for (const auto& step : s.stimulus.steps) {
             auto at = resolve(step.at);

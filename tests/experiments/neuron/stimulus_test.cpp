@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
+#include <vector>
 
 #include "neuron_test_support.hpp"
 
@@ -211,6 +213,35 @@ TEST_F(ProtocolTest, SecondOrderAtACoarseStepIsCloserToAFineStepAndLeavesExactRu
                                         << first_spike(*coarse_euler) << ", reference " << truth;
     EXPECT_EQ(exact_again->time, exact->time);
     EXPECT_EQ(exact_again->find("soma.v")->values, exact->find("soma.v")->values);
+}
+
+// The fast mode's rate tables: the channels interpolate their rates, so the trace moves a little (and the spike
+// barely), every tabled channel's usetable is on for that run only, and the next exact run is bit for bit as
+// before the tables were built.
+TEST_F(ProtocolTest, RateTablesMoveTheTraceALittleAndLeaveExactRunsUntouched) {
+    const std::vector<std::string> tabled = {"NaTa_t", "SKv3_1", "Ca_LVAst"};  // the channels of this cell
+    for (const auto& name : tabled) EXPECT_EQ(*sim().eval("usetable_" + name), 0.0) << name;
+    auto exact = install(step(0.8, 120)).run();
+    StimulusSpec tables = step(0.8, 120);
+    tables.integration.rate_tables = true;
+    auto interpolated = install(tables).run();
+    for (const auto& name : tabled) EXPECT_EQ(*sim().eval("usetable_" + name), 1.0) << name;
+    auto exact_again = install(step(0.8, 120)).run();
+    for (const auto& name : tabled) EXPECT_EQ(*sim().eval("usetable_" + name), 0.0) << name;
+    ASSERT_TRUE(exact && interpolated && exact_again);
+    EXPECT_EQ(exact_again->find("soma.v")->values, exact->find("soma.v")->values);
+
+    const auto& v = exact->find("soma.v")->values;
+    const auto& w = interpolated->find("soma.v")->values;
+    ASSERT_EQ(v.size(), w.size());
+    double largest = 0;
+    for (std::size_t i = 0; i < v.size(); ++i) largest = std::max(largest, std::abs(v[i] - w[i]));
+    EXPECT_GT(largest, 0.0) << "the tables were not used";
+    const auto spikes = detect_spikes(exact->time, v);
+    const auto moved = detect_spikes(interpolated->time, w);
+    ASSERT_FALSE(spikes.empty());
+    ASSERT_EQ(moved.size(), spikes.size());
+    EXPECT_NEAR(moved.front(), spikes.front(), 0.1);
 }
 
 TEST_F(ProtocolTest, DestroyingAProtocolRemovesItsStimulus) {

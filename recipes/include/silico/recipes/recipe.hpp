@@ -142,6 +142,9 @@ struct FastSpec {
     // NEURON's `secondorder` for the fixed step: 1 Crank-Nicolson for v, 2 also ionic currents and
     // concentrations at the half step; second-order accurate, so a coarser simulation.dt stays close to exact.
     std::int64_t secondorder = 2;
+    // NEURON's rate tables for the voltage-gated channels (a TABLE in each rates() procedure): gating rates
+    // interpolated linearly between points 0.5 mV apart instead of computed, so most exp calls go away.
+    bool rate_tables = false;
 };
 
 struct SimulationSpec {
