@@ -11,6 +11,8 @@ Each variant is the same evoked recipe (cell 86 as shipped, ISF's C2 network, IS
   so2_dt0.05   [simulation.fast] secondorder = 2, dt 0.05
   so2_dt0.1    [simulation.fast] secondorder = 2, dt 0.1
   so2_dt0.2    [simulation.fast] secondorder = 2, dt 0.2
+  tables_dt0.025  [simulation.fast] secondorder = 2, rate_tables = true, dt 0.025
+  tables_dt0.05   [simulation.fast] secondorder = 2, rate_tables = true, dt 0.05
   euler_dt0.1  dt 0.1 without the fast mode (implicit Euler): what the second-order method buys
   cvode_atol1e-2  CVODE with simulation.atol = 1e-2 (NEURON's default is 1e-3)
 
@@ -43,6 +45,10 @@ VARIANTS = {
     'so2_dt0.05': ('fast: secondorder 2, dt 0.05', ['dt = 0.05'], ['[simulation.fast]', 'secondorder = 2']),
     'so2_dt0.1': ('fast: secondorder 2, dt 0.1', ['dt = 0.1'], ['[simulation.fast]', 'secondorder = 2']),
     'so2_dt0.2': ('fast: secondorder 2, dt 0.2', ['dt = 0.2'], ['[simulation.fast]', 'secondorder = 2']),
+    'tables_dt0.025': ('fast: secondorder 2, rate tables, dt 0.025', ['dt = 0.025'],
+                       ['[simulation.fast]', 'secondorder = 2', 'rate_tables = true']),
+    'tables_dt0.05': ('fast: secondorder 2, rate tables, dt 0.05', ['dt = 0.05'],
+                      ['[simulation.fast]', 'secondorder = 2', 'rate_tables = true']),
     'euler_dt0.1': ('implicit Euler, dt 0.1 (no fast mode)', ['dt = 0.1'], []),
     'cvode_atol1e-2': ('CVODE, atol 1e-2', ['dt = 0.025', 'solver = "cvode"', 'atol = 1e-2'], []),
 }

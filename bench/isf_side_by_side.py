@@ -3,7 +3,7 @@
 
     ISF_MIRROR=GITDIR bench/isf_side_by_side.py [--runs 3] [--trials 3]
         [--cases evoked,fast,step_fixed,step_cvode,throughput] [--evoked-tstop 300] [--step-tstop 3000]
-        [--fast-dt 0.05] [--throughput-trials 12] [--silico build/runner/silico] [--results bench/RESULTS.md]
+        [--fast-dt 0.05] [--fast-tables] [--throughput-trials 12] [--silico build/runner/silico] [--results bench/RESULTS.md]
 
 GITDIR is the bare mirror of github:mpinb/in_silico_framework (the search tool's fetch). The script
 1. runs ../shared/isf_harness/setup.sh (idempotent: ISF into /tmp/isf-src, its mechanisms, runnable .params);
@@ -18,7 +18,8 @@ The cases (what ../shared/isf_harness/README.md describes for ISF):
               random stream (`seeds.mode = "isf"`, seed 1234 on both sides), modern units (NEURON 8.2 default)
   step_fixed  cell 86, 0.793 nA soma step 500-2500 ms, tstop 3000, fixed dt 0.025
   step_cvode  the same with CVODE (NEURON's default tolerances)
-  fast        silico's evoked recipe in the fast mode ([simulation.fast] secondorder = 2, dt --fast-dt) against
+  fast        silico's evoked recipe in the fast mode ([simulation.fast] secondorder = 2, dt --fast-dt, and
+              with --fast-tables rate_tables = true) against
               ISF's evoked process (the one of the `evoked` case of the same run when both are selected)
   throughput  campaign throughput, evoked trials per core-hour with 1 and 2 workers: silico runs
               --throughput-trials trials with `--executor local:1`, then `local:2` (independent seeds, as a
@@ -61,6 +62,8 @@ def parse_args(argv):
     ap.add_argument('--evoked-tstop', type=float, default=300.0)
     ap.add_argument('--step-tstop', type=float, default=3000.0)
     ap.add_argument('--fast-dt', type=float, default=0.05, help='dt of the fast case (default 0.05, docs/neuron.md "Fast mode")')
+    ap.add_argument('--fast-tables', action='store_true',
+                    help='the fast case also interpolates the channels\' rates ([simulation.fast] rate_tables)')
     ap.add_argument('--throughput-trials', type=int, default=12,
                     help='evoked trials of each throughput measurement (even; default 12)')
     ap.add_argument('--silico', default=os.path.join(SOURCE, 'build', 'runner', 'silico'))
@@ -156,7 +159,7 @@ def recipe_text(a, case, trials=None, seeds='isf'):
               'solver = "%s"' % ('cvode' if case == 'step_cvode' else 'fixed'),
               'temperature = 34.0', 'v_init = -75.0', 'units = "modern"', 'trials = %d' % trials, '']
     if case == 'fast':
-        lines += ['[simulation.fast]', 'secondorder = 2', '']
+        lines += ['[simulation.fast]', 'secondorder = 2'] + (['rate_tables = true'] if a.fast_tables else []) + ['']
     if evoked:
         lines += ['[[record.site]]', 'name = "apical"',
                   'landmarks = "%s/apical_proximal_distal_rec_sites.landmarkAscii"' % data, '',
@@ -280,7 +283,8 @@ def label(a, case):
     if case == 'evoked':
         return 'evoked, %d trials × %g ms (one process)' % (a.trials, a.evoked_tstop)
     if case == 'fast':
-        return 'evoked in the fast mode (silico: secondorder 2, dt %g; ISF: its evoked process)' % a.fast_dt
+        return 'evoked in the fast mode (silico: secondorder 2, dt %g%s; ISF: its evoked process)' % (
+            a.fast_dt, ', rate tables' if a.fast_tables else '')
     return '%g ms step, %s' % (a.step_tstop, 'CVODE' if case == 'step_cvode' else 'fixed dt 0.025')
 
 
