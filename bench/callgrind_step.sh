@@ -38,9 +38,10 @@ v_init = -75.0
 RECIPE
 done
 printf '%-40s %-6s %18s %18s\n' binary solver worker_instr fadvance_instr
+run=0
 for silico in "$@"; do
   for solver in fixed cvode; do
-    out="$work/cg-$solver-$$"
+    out="$work/cg-$solver-$((++run))"  # one directory per run: the worker is picked among its files
     mkdir -p "$out"
     valgrind --tool=callgrind --trace-children=yes --callgrind-out-file="$out/cg.%p" \
       "$silico" --store "$out/store" run "$work/step_$solver.toml" --executor local:1 >/dev/null 2>"$out/log"
