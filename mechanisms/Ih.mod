@@ -7,6 +7,7 @@ NEURON {
     NONSPECIFIC_CURRENT ihcn
     RANGE gIhbar, gIh, ihcn, ehcn, mInf, mTau
     RANGE vrates
+    GLOBAL rate_tables
 }
 
 : Speed, exactly: exp() is NEURON's hoc_Exp without its two wrapper calls, bit for bit (silico_exp.h).
@@ -23,6 +24,7 @@ UNITS {
 }
 
 PARAMETER {
+    rate_tables = 0 : 1 in a fast-mode run with rate tables; silico sets it in every run
     gIhbar = 0.00001 (S/cm2)
     ehcn = -45.0 (mV)
 }
@@ -45,7 +47,7 @@ BREAKPOINT {
 }
 
 DERIVATIVE states {
-    rates(v)
+    if (rate_tables) { tabled_rates(v) } else { rates(v) }
     m' = (mInf - m) / mTau
 }
 
@@ -57,10 +59,6 @@ INITIAL {
 
 PROCEDURE rates(vm (mV)) {
     LOCAL u, am, bm
-    : The fast mode's rate tables ([simulation.fast] rate_tables): with usetable_Ih = 1, NEURON
-    : interpolates these linearly between 401 points, 0.5 mV apart. silico sets usetable 0 at start-up
-    : and in every exact-mode run, and then this procedure computes as if there were no TABLE.
-    TABLE mInf, mTau FROM -100 TO 100 WITH 400
     UNITSOFF
     : Exact memo: the rates are a function of vm alone, and under CVODE _ode_matsol calls rates()
     : again at the value _ode_spec has just used; then the values from that call are still here.
@@ -74,4 +72,12 @@ PROCEDURE rates(vm (mV)) {
         mTau = 1 / (am + bm)
     }
     UNITSON
+}
+
+: The fast mode's rate tables ([simulation.fast] rate_tables): NEURON interpolates what rates() gives
+: linearly between 401 points, 0.5 mV apart, from -100 to 100 mV (the end values outside). The exact mode
+: never calls this, so its arithmetic is that of rates() alone.
+PROCEDURE tabled_rates(vm (mV)) {
+    TABLE mInf, mTau FROM -100 TO 100 WITH 400
+    rates(vm)
 }

@@ -7,6 +7,7 @@ NEURON {
     USEION na READ ena WRITE ina
     RANGE gNaTa_tbar, gNaTa_t, ina, mInf, mTau, hInf, hTau
     RANGE vrates
+    GLOBAL rate_tables
 }
 
 : Speed, exactly: exp() is NEURON's hoc_Exp without its two wrapper calls, bit for bit (silico_exp.h).
@@ -23,6 +24,7 @@ UNITS {
 }
 
 PARAMETER {
+    rate_tables = 0 : 1 in a fast-mode run with rate tables; silico sets it in every run
     gNaTa_tbar = 0.00001 (S/cm2)
 }
 
@@ -47,7 +49,7 @@ BREAKPOINT {
 }
 
 DERIVATIVE states {
-    rates(v)
+    if (rate_tables) { tabled_rates(v) } else { rates(v) }
     m' = (mInf - m) / mTau
     h' = (hInf - h) / hTau
 }
@@ -61,10 +63,6 @@ INITIAL {
 
 PROCEDURE rates(vm (mV)) {
     LOCAL qt, u, am, bm, ah, bh
-    : The fast mode's rate tables ([simulation.fast] rate_tables): with usetable_NaTa_t = 1, NEURON
-    : interpolates these linearly between 401 points, 0.5 mV apart. silico sets usetable 0 at start-up
-    : and in every exact-mode run, and then this procedure computes as if there were no TABLE.
-    TABLE mInf, mTau, hInf, hTau FROM -100 TO 100 WITH 400
     UNITSOFF
     : Exact memo: the rates are a function of vm alone, and under CVODE _ode_matsol calls rates()
     : again at the value _ode_spec has just used; then the values from that call are still here.
@@ -85,4 +83,12 @@ PROCEDURE rates(vm (mV)) {
         hTau = 1 / ((ah + bh) * qt)
     }
     UNITSON
+}
+
+: The fast mode's rate tables ([simulation.fast] rate_tables): NEURON interpolates what rates() gives
+: linearly between 401 points, 0.5 mV apart, from -100 to 100 mV (the end values outside). The exact mode
+: never calls this, so its arithmetic is that of rates() alone.
+PROCEDURE tabled_rates(vm (mV)) {
+    TABLE mInf, mTau, hInf, hTau FROM -100 TO 100 WITH 400
+    rates(vm)
 }

@@ -307,9 +307,9 @@ Status restore_neuron_state(Simulator& sim, const std::filesystem::path& checkpo
     return {};
 }
 
-// Switches NEURON's rate tables on or off for every mechanism that has one (nocmodl declares the global
-// usetable_<name> for each TABLE). Looked up by name, so a TABLE added to any mod file is covered; the
-// mechanisms' registration sets every usetable to 0 (mechanisms/mod_func.c.in), this keeps it so per run.
+// Switches the rate tables on or off for every mechanism that has them: each declares the global
+// rate_tables_<name> (0 by default; its states then call rates(), the exact arithmetic, and with 1 the tabled
+// procedure). Looked up by name, so a mechanism that gains tables is covered without a list here.
 Status use_rate_tables(Simulator& sim, bool on) {
     return sim.hoc(fmt::format(
         "objref silico_mt_\n"
@@ -317,9 +317,9 @@ Status use_rate_tables(Simulator& sim, bool on) {
         "{{for silico_i_ = 0, 1 {{ silico_mt_ = new MechanismType(silico_i_)\n"
         "  for silico_j_ = 0, silico_mt_.count() - 1 {{\n"
         "    silico_mt_.select(silico_j_)  silico_mt_.selected(silico_mn_)\n"
-        "    sprint(silico_ut_, \"usetable_%s\", silico_mn_)\n"
+        "    sprint(silico_ut_, \"rate_tables_%s\", silico_mn_)\n"
         "    if (name_declared(silico_ut_)) {{\n"
-        "      sprint(silico_ut_, \"usetable_%s = {}\", silico_mn_)  execute(silico_ut_) }} }} }}}}",
+        "      sprint(silico_ut_, \"rate_tables_%s = {}\", silico_mn_)  execute(silico_ut_) }} }} }}}}",
         on ? 1 : 0));
 }
 

@@ -216,18 +216,18 @@ TEST_F(ProtocolTest, SecondOrderAtACoarseStepIsCloserToAFineStepAndLeavesExactRu
 }
 
 // The fast mode's rate tables: the channels interpolate their rates, so the trace moves a little (and the spike
-// barely), every tabled channel's usetable is on for that run only, and the next exact run is bit for bit as
+// barely), every tabled channel's rate_tables is on for that run only, and the next exact run is bit for bit as
 // before the tables were built.
 TEST_F(ProtocolTest, RateTablesMoveTheTraceALittleAndLeaveExactRunsUntouched) {
     const std::vector<std::string> tabled = {"NaTa_t", "SKv3_1", "Ca_LVAst"};  // the channels of this cell
-    for (const auto& name : tabled) EXPECT_EQ(*sim().eval("usetable_" + name), 0.0) << name;
+    for (const auto& name : tabled) EXPECT_EQ(*sim().eval("rate_tables_" + name), 0.0) << name;
     auto exact = install(step(0.8, 120)).run();
     StimulusSpec tables = step(0.8, 120);
     tables.integration.rate_tables = true;
     auto interpolated = install(tables).run();
-    for (const auto& name : tabled) EXPECT_EQ(*sim().eval("usetable_" + name), 1.0) << name;
+    for (const auto& name : tabled) EXPECT_EQ(*sim().eval("rate_tables_" + name), 1.0) << name;
     auto exact_again = install(step(0.8, 120)).run();
-    for (const auto& name : tabled) EXPECT_EQ(*sim().eval("usetable_" + name), 0.0) << name;
+    for (const auto& name : tabled) EXPECT_EQ(*sim().eval("rate_tables_" + name), 0.0) << name;
     ASSERT_TRUE(exact && interpolated && exact_again);
     EXPECT_EQ(exact_again->find("soma.v")->values, exact->find("soma.v")->values);
 
