@@ -246,7 +246,8 @@ const Fields& recipe_schema() {
                           "NEURON's secondorder for the fixed step: 1 Crank-Nicolson, 2 also ionic currents"),
                         second_order)),
             2),
-        def(f("rate_tables", Type::boolean, "interpolate the channels' gating rates in NEURON's tables (0.5 mV apart)"),
+        def(f("rate_tables", Type::boolean,
+              "interpolate the channels' gating rates in NEURON's tables (0.5 mV apart)"),
             false),
     });
     static const Fields k_simulation = sorted({

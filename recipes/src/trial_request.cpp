@@ -141,17 +141,17 @@ Json spec_json(const Spec& s) {
                          {"at", location_json(x.at)}});
     j["stimulus"] = {{"steps", steps}, {"pulses", pulses}, {"epsps", epsps}};
     const auto& m = s.simulation;
-    j["simulation"] = {{"tstop", m.tstop},
-                       {"dt", m.dt},
-                       {"solver", std::string(to_string(m.solver))},
-                       {"temperature", m.temperature},
-                       {"v_init", m.v_init},
-                       {"trials", m.trials},
-                       {"atol", m.atol},
-                       {"units", std::string(to_string(m.units))},
-                       {"fast", m.fast ? Json{{"secondorder", m.fast->secondorder},
-                                              {"rate_tables", m.fast->rate_tables}}
-                                       : Json(nullptr)}};
+    j["simulation"] = {
+        {"tstop", m.tstop},
+        {"dt", m.dt},
+        {"solver", std::string(to_string(m.solver))},
+        {"temperature", m.temperature},
+        {"v_init", m.v_init},
+        {"trials", m.trials},
+        {"atol", m.atol},
+        {"units", std::string(to_string(m.units))},
+        {"fast", m.fast ? Json{{"secondorder", m.fast->secondorder}, {"rate_tables", m.fast->rate_tables}}
+                        : Json(nullptr)}};
     Json sites = Json::array();
     for (const auto& site : s.record.sites)
         sites.push_back({{"name", site.name},
@@ -222,7 +222,8 @@ Spec spec_of(const Json& j) {
     s.simulation.atol = m.at("atol").get<double>();
     s.simulation.units = enum_of(m.at("units"), {Units::modern, Units::legacy});
     if (auto f = m.find("fast"); f != m.end() && !f->is_null())
-        s.simulation.fast = FastSpec{f->at("secondorder").get<std::int64_t>(), f->at("rate_tables").get<bool>()};
+        s.simulation.fast =
+            FastSpec{f->at("secondorder").get<std::int64_t>(), f->at("rate_tables").get<bool>()};
     const auto& r = j.at("record");
     s.record.soma = r.at("soma").get<bool>();
     s.record.soma_variables = r.at("soma_variables").get<std::vector<std::string>>();

@@ -142,8 +142,8 @@ struct FastSpec {
     // NEURON's `secondorder` for the fixed step: 1 Crank-Nicolson for v, 2 also ionic currents and
     // concentrations at the half step; second-order accurate, so a coarser simulation.dt stays close to exact.
     std::int64_t secondorder = 2;
-    // NEURON's rate tables for the voltage-gated channels (a TABLE in each rates() procedure): gating rates
-    // interpolated linearly between points 0.5 mV apart instead of computed, so most exp calls go away.
+    // NEURON's rate tables for the voltage-gated channels (the TABLE of each one's tabled_rates()): gating
+    // rates interpolated linearly between points 0.5 mV apart instead of computed, with their exp calls.
     bool rate_tables = false;
 };
 

@@ -34,8 +34,8 @@ struct Integration {
     // NEURON's `secondorder` for fixed_step: 0 implicit Euler (ISF, the exact mode), 1 Crank-Nicolson, 2 also
     // ionic currents at the half step. Set on every run, since it is global hoc state.
     int secondorder = 0;
-    // Whether the channels interpolate their gating rates in NEURON's tables (every mechanism with a TABLE:
-    // usetable_<name>). false is the exact mode. Set on every run, like secondorder.
+    // Whether the channels interpolate their gating rates in NEURON's tables (every mechanism that declares
+    // rate_tables_<name>). false is the exact mode. Set on every run, like secondorder.
     bool rate_tables = false;
     double atol = 1e-3;  // CVODE's absolute tolerance (cvode only)
 };
