@@ -309,18 +309,24 @@ Status restore_neuron_state(Simulator& sim, const std::filesystem::path& checkpo
 
 // Switches the rate tables on or off for every mechanism that has them: each declares the global
 // rate_tables_<name> (0 by default; its states then call rates(), the exact arithmetic, and with 1 the tabled
-// procedure). Looked up by name, so a mechanism that gains tables is covered without a list here.
+// procedure). The mechanisms are found by that name, so one that gains tables needs no list here, and only
+// once: NEURON registers them at start-up, so the two hoc statements that set them all are built for the
+// process and each run executes one of them.
 Status use_rate_tables(Simulator& sim, bool on) {
-    return sim.hoc(fmt::format(
-        "objref silico_mt_\n"
-        "strdef silico_mn_, silico_ut_\n"
-        "{{for silico_i_ = 0, 1 {{ silico_mt_ = new MechanismType(silico_i_)\n"
-        "  for silico_j_ = 0, silico_mt_.count() - 1 {{\n"
-        "    silico_mt_.select(silico_j_)  silico_mt_.selected(silico_mn_)\n"
-        "    sprint(silico_ut_, \"rate_tables_%s\", silico_mn_)\n"
-        "    if (name_declared(silico_ut_)) {{\n"
-        "      sprint(silico_ut_, \"rate_tables_%s = {}\", silico_mn_)  execute(silico_ut_) }} }} }}}}",
-        on ? 1 : 0));
+    static const Status built = sim.hoc(
+        "strdef silico_rt_on_, silico_rt_off_, silico_rt_name_, silico_rt_global_\n"
+        "objref silico_rt_types_\n"
+        "{silico_rt_on_ = \"{\"  silico_rt_off_ = \"{\"\n"
+        " for silico_i_ = 0, 1 { silico_rt_types_ = new MechanismType(silico_i_)\n"
+        "  for silico_j_ = 0, silico_rt_types_.count() - 1 {\n"
+        "   silico_rt_types_.select(silico_j_)  silico_rt_types_.selected(silico_rt_name_)\n"
+        "   sprint(silico_rt_global_, \"rate_tables_%s\", silico_rt_name_)\n"
+        "   if (name_declared(silico_rt_global_)) {\n"
+        "    sprint(silico_rt_on_, \"%s %s = 1\", silico_rt_on_, silico_rt_global_)\n"
+        "    sprint(silico_rt_off_, \"%s %s = 0\", silico_rt_off_, silico_rt_global_) } } }\n"
+        " sprint(silico_rt_on_, \"%s}\", silico_rt_on_)  sprint(silico_rt_off_, \"%s}\", silico_rt_off_)}");
+    if (!built) return std::unexpected(built.error().within("finding the mechanisms with rate tables"));
+    return sim.hoc(on ? "{execute(silico_rt_on_)}" : "{execute(silico_rt_off_)}");
 }
 
 }  // namespace
