@@ -12,11 +12,13 @@ NEURON {
     RANGE decay, gamma, minCai, depth
 }
 
-: Speed, exactly: exp() is NEURON's hoc_Exp without its two wrapper calls, bit for bit (silico_exp.h).
+: Speed, exactly: exp() is NEURON's hoc_Exp without its two wrapper calls, bit for bit (silico_exp.h). The
+: one call, cnexp's exp(dt*(-1/decay)), has an argument that changes only with dt or decay, so it remembers
+: its last argument and result (SILICO_MEMO_EXP).
 VERBATIM
 #undef exp
 #include "silico_exp.h"
-#define exp silico_exp
+#define exp(silico_arg_) SILICO_MEMO_EXP(silico_arg_)
 ENDVERBATIM
 
 UNITS {

@@ -10,11 +10,13 @@ NEURON {
     RANGE carates
 }
 
-: Speed, exactly: exp() is NEURON's hoc_Exp without its two wrapper calls, bit for bit (silico_exp.h).
+: Speed, exactly: exp() is NEURON's hoc_Exp without its two wrapper calls, bit for bit (silico_exp.h). The
+: one call, cnexp's exp(dt*(-1/zTau)), has an argument that changes only with dt or zTau, so it remembers
+: its last argument and result (SILICO_MEMO_EXP).
 VERBATIM
 #undef exp
 #include "silico_exp.h"
-#define exp silico_exp
+#define exp(silico_arg_) SILICO_MEMO_EXP(silico_arg_)
 ENDVERBATIM
 
 UNITS {

@@ -17,17 +17,13 @@ NEURON {
 
 : Speed, exactly: nocmodl's cnexp code calls exp(dt*(-1/tau)) for every state of every instance at every
 : step, although the argument only changes when dt or a time constant does; that was most of an evoked
-: trial's run time. Each exp() call site in this file remembers its last argument and result (per thread),
-: so a repeated argument costs a compare and the result is bit for bit what hoc_Exp returns (silico_exp.h). Same block in
-: glutamate_syn.mod. nocmodl defines exp as hoc_Exp before this block.
+: trial's run time. Each exp() call site in this file remembers its last argument and result per thread
+: (SILICO_MEMO_EXP in silico_exp.h), bit for bit what hoc_Exp returns. nocmodl defines exp as hoc_Exp
+: before this block.
 VERBATIM
 #undef exp
 #include "silico_exp.h"
-#define exp(silico_arg_) __extension__({ \
-    static __thread double silico_key_ = 0.0, silico_value_ = 1.0; \
-    const double silico_x_ = (silico_arg_); \
-    if (silico_x_ != silico_key_) { silico_key_ = silico_x_; silico_value_ = silico_exp(silico_x_); } \
-    silico_value_; })
+#define exp(silico_arg_) SILICO_MEMO_EXP(silico_arg_)
 ENDVERBATIM
 
 UNITS {
@@ -80,8 +76,20 @@ BREAKPOINT {
 DERIVATIVE states {
     R' = -R / risetime
     D' = -D / decaytime
-    dgaba' = (1 - dgaba) / taudgaba
-    fgaba' = (1 - fgaba) / taufgaba
+    : A depression or facilitation factor at exactly 1 stays 1: cnexp's update would add (1 - exp(-dt/tau))
+    : times (1/tau)/(1/tau) - 1, which is 0 exactly. Without depression or facilitation (ISF's network files
+    : mostly set them so) the factors never leave 1, and the test skips their divisions and exp lookups.
+    : CVODE sees the derivative 0 the update implies. Same in glutamate_syn.mod.
+    if (dgaba != 1) {
+        dgaba' = (1 - dgaba) / taudgaba
+    } else {
+        dgaba' = 0
+    }
+    if (fgaba != 1) {
+        fgaba' = (1 - fgaba) / taufgaba
+    } else {
+        fgaba' = 0
+    }
 }
 
 NET_RECEIVE(weight (nS)) {

@@ -22,17 +22,13 @@ NEURON {
 
 : Speed, exactly: nocmodl's cnexp code calls exp(dt*(-1/tau)) for every state of every instance at every
 : step, although the argument only changes when dt or a time constant does; that was most of an evoked
-: trial's run time. Each exp() call site in this file remembers its last argument and result (per thread),
-: so a repeated argument costs a compare and the result is bit for bit what hoc_Exp returns (silico_exp.h) (the Mg block's
-: argument changes every call and simply misses). nocmodl defines exp as hoc_Exp before this block.
+: trial's run time. Each exp() call site in this file remembers its last argument and result per thread
+: (SILICO_MEMO_EXP in silico_exp.h), bit for bit what hoc_Exp returns. The Mg block's argument changes every
+: call and simply misses. nocmodl defines exp as hoc_Exp before this block.
 VERBATIM
 #undef exp
 #include "silico_exp.h"
-#define exp(silico_arg_) __extension__({ \
-    static __thread double silico_key_ = 0.0, silico_value_ = 1.0; \
-    const double silico_x_ = (silico_arg_); \
-    if (silico_x_ != silico_key_) { silico_key_ = silico_x_; silico_value_ = silico_exp(silico_x_); } \
-    silico_value_; })
+#define exp(silico_arg_) SILICO_MEMO_EXP(silico_arg_)
 ENDVERBATIM
 
 UNITS {
@@ -113,10 +109,30 @@ DERIVATIVE states {
     B' = -B / tau2
     C' = -C / tau3
     D' = -D / tau4
-    dampa' = (1 - dampa) / taudampa
-    dnmda' = (1 - dnmda) / taudnmda
-    fampa' = (1 - fampa) / taufampa
-    fnmda' = (1 - fnmda) / taufnmda
+    : A depression or facilitation factor at exactly 1 stays 1: cnexp's update would add (1 - exp(-dt/tau))
+    : times (1/tau)/(1/tau) - 1, which is 0 exactly. Without depression or facilitation (ISF's network files
+    : set decay 1 and facil 0) the factors never leave 1, and the tests skip their divisions and exp lookups.
+    : CVODE sees the derivative 0 the update implies. Same in gaba_syn.mod.
+    if (dampa != 1) {
+        dampa' = (1 - dampa) / taudampa
+    } else {
+        dampa' = 0
+    }
+    if (dnmda != 1) {
+        dnmda' = (1 - dnmda) / taudnmda
+    } else {
+        dnmda' = 0
+    }
+    if (fampa != 1) {
+        fampa' = (1 - fampa) / taufampa
+    } else {
+        fampa' = 0
+    }
+    if (fnmda != 1) {
+        fnmda' = (1 - fnmda) / taufnmda
+    } else {
+        fnmda' = 0
+    }
 }
 
 : 1 / (exp(-tp/decay) - exp(-tp/rise)) at the time tp of the peak of exp(-t/decay) - exp(-t/rise).

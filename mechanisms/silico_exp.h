@@ -38,4 +38,25 @@ static inline double silico_exp(double x) {
     return hoc_Exp(x);
 }
 
+/* SILICO_MEMO_EXP(x): silico_exp(x), remembered per call site and thread.
+ *
+ * nocmodl's cnexp code calls exp(dt*(-1/tau)) for every state of every instance at every step. Where tau is a
+ * parameter (the synapses' time constants, SK_E2's zTau, CaDynamics_E2's decay), the argument only changes
+ * with dt or between instances with another parameter value, so the call site keeps its last argument and
+ * result: a repeated argument costs a compare, and the result is the one silico_exp returned for that very
+ * argument (NaN never compares equal, so it is recomputed). An argument that changes every call (a rate's
+ * voltage dependence) only pays the compare; do not use it there.
+ *
+ * Use from a mod file's VERBATIM block after including this header: `#define exp(x) SILICO_MEMO_EXP(x)`.
+ * The memo is __thread, so a THREADSAFE mechanism stays so.
+ */
+#define SILICO_MEMO_EXP(silico_arg_) __extension__({ \
+    static __thread double silico_key_ = 0.0, silico_value_ = 1.0; \
+    const double silico_x_ = (silico_arg_); \
+    if (silico_x_ != silico_key_) { \
+        silico_key_ = silico_x_; \
+        silico_value_ = silico_exp(silico_x_); \
+    } \
+    silico_value_; })
+
 #endif

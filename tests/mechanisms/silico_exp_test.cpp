@@ -50,6 +50,25 @@ TEST(SilicoExp, AgreesWithHocExpAtItsLimitsAndOnSpecialValues) {
     EXPECT_TRUE(std::isnan(hoc_Exp(nan)));
 }
 
+// One call site, as in a mod file: arguments that repeat (a time constant), change every call (a voltage) or are
+// NaN; the memo must hand back silico_exp's bits each time and never a stale value.
+double memo_exp(double x) {
+    return SILICO_MEMO_EXP(x);
+}
+
+TEST(SilicoExp, MemoReturnsSilicoExpsBitsForRepeatedChangingAndNanArguments) {
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const std::vector<double> xs{0.0, -0.0, -0.0125, -0.0125, -0.0125, -0.25,  -0.0125, 1.5,
+                                 1.5, nan,  1.5,     nan,     -800.0,  -800.0, 3.0,     0.0};
+    for (double x : xs) {
+        if (std::isnan(x)) {
+            EXPECT_TRUE(std::isnan(memo_exp(x)));
+        } else {
+            EXPECT_EQ(bits(memo_exp(x)), bits(silico_exp(x))) << "exp(" << x << ")";
+        }
+    }
+}
+
 TEST(SilicoExp, UsesGlibcsExpKernelWhereTheBuildFoundIt) {
 #if defined(SILICO_HAVE_EXP_FINITE) && SILICO_HAVE_EXP_FINITE
     EXPECT_EQ(bits(__exp_finite(-12.5)), bits(std::exp(-12.5)));

@@ -42,7 +42,8 @@ class SynapseTest : public testing::NeuronTest {
             "{con = new NetCon(stim, syn)  con.delay = 0}");
     }
     // NetCons must not outlive the sections of their targets (NEURON would crash in the next finitialize).
-    void TearDown() override { hoc("{con = nil  syn = nil  stim = nil}"); }
+    // A test that switches CVODE on must not leave it on for the next one.
+    void TearDown() override { hoc("{con = nil  syn = nil  stim = nil  cvode.active(0)}"); }
 
     void record(const std::string& name, const std::string& reference) {
         hoc("objref " + name + "\n{" + name + " = new Vector()  " + name + ".record(" + reference + ")}");
@@ -114,6 +115,27 @@ TEST_F(SynapseTest, GlutamateDepressesAndFacilitatesPerEventAndRecovers) {
     EXPECT_NEAR(eval("syn.fnmda"), 1.0, 1e-12);
 }
 
+TEST_F(SynapseTest, GlutamateFactorsStayExactlyOneWithoutDepressionOrFacilitation) {
+    make_synapse("glutamate_syn", "5, 7, 9");
+    hoc("{syn.decayampa = 1  syn.decaynmda = 1  syn.facilampa = 0  syn.facilnmda = 0  con.weight[0] = 1}");
+    run(20, 0.025);
+    EXPECT_EQ(eval("syn.dampa"), 1.0);
+    EXPECT_EQ(eval("syn.dnmda"), 1.0);
+    EXPECT_EQ(eval("syn.fampa"), 1.0);
+    EXPECT_EQ(eval("syn.fnmda"), 1.0);
+}
+
+TEST_F(SynapseTest, GlutamateDepressionRecoversUnderCvodeToo) {
+    make_synapse("glutamate_syn", "5");
+    hoc("{syn.decayampa = 0.5  syn.decaynmda = 1  syn.facilnmda = 0.2  con.weight[0] = 1  cvode.active(1)  "
+        "cvode.atol(1e-6)}");
+    run(60, 0.025);
+    const double since = eval("t") - 5.0;
+    EXPECT_NEAR(eval("syn.dampa"), 1 - 0.5 * std::exp(-since / 200), 1e-5);
+    EXPECT_NEAR(eval("syn.fnmda"), 1 + 0.2 * std::exp(-since / 200), 1e-5);
+    EXPECT_EQ(eval("syn.dnmda"), 1.0);
+}
+
 TEST_F(SynapseTest, GabaSingleEventPeaksAtItsWeightAndReversesAtE) {
     make_synapse("gaba_syn", "2");
     hoc("{syn.risetime = 1  syn.decaytime = 20  syn.e = -80  con.weight = 2}");
@@ -136,6 +158,15 @@ TEST_F(SynapseTest, GabaDepressionIsPerEvent) {
     const double since = eval("t") - 2.0;
     EXPECT_NEAR(eval("syn.dgaba"), 1 - 0.2 * std::exp(-since / 200), 1e-9);
     EXPECT_NEAR(eval("syn.fgaba"), 1 + 0.1 * std::exp(-since / 200), 1e-9);
+}
+
+TEST_F(SynapseTest, GabaDepressionRecoversUnderCvodeTooAndAnUnusedFactorStaysOne) {
+    make_synapse("gaba_syn", "2");
+    hoc("{syn.decaygaba = 0.8  syn.facilgaba = 0  cvode.active(1)  cvode.atol(1e-6)}");
+    run(50, 0.025);
+    const double since = eval("t") - 2.0;
+    EXPECT_NEAR(eval("syn.dgaba"), 1 - 0.2 * std::exp(-since / 200), 1e-5);
+    EXPECT_EQ(eval("syn.fgaba"), 1.0);
 }
 
 class EpspTest : public testing::NeuronTest {};
