@@ -17,7 +17,7 @@ NEURON {
     RANGE facilnmda, fnmda, taufnmda
     RANGE gnmda, gampa, mgblock, factor_nmda, factor_ampa
     RANGE e, tau1, tau2, tau3, tau4
-    GLOBAL n, gama
+    GLOBAL n, gama, rate_tables
 }
 
 : Speed, exactly: nocmodl's cnexp code calls exp(dt*(-1/tau)) for every state of every instance at every
@@ -39,6 +39,7 @@ UNITS {
 }
 
 PARAMETER {
+    rate_tables = 0 : 1 in a fast-mode run with rate tables; silico sets it in every run
     e = 0 (mV)
     tau1 = 50 (ms) : NMDA decay
     tau2 = 2 (ms) : NMDA rise
@@ -97,7 +98,11 @@ INITIAL {
 
 BREAKPOINT {
     SOLVE states METHOD cnexp
-    mgblock = 1 / (1 + n * exp(-gama * v))
+    if (rate_tables) {
+        mgblock = tabled_mg_block(v)
+    } else {
+        mgblock = 1 / (1 + n * exp(-gama * v))
+    }
     gnmda = (A - B) * mgblock
     gampa = C - D
     inmda = (1e-3) * gnmda * (v - e)
@@ -133,6 +138,15 @@ DERIVATIVE states {
     } else {
         fnmda' = 0
     }
+}
+
+: The fast mode's rate tables ([simulation.fast] rate_tables): the Mg block interpolated linearly between
+: 401 points, 0.5 mV apart, from -100 to 100 mV (the end values outside), as the channels' rates are. nrn_cur
+: evaluates the block twice per synapse and step (at v + 0.001 and at v) with an argument that changes every
+: time, so it is an exp the memo above cannot save. The exact mode never calls this.
+FUNCTION tabled_mg_block(vm (mV)) {
+    TABLE DEPEND n, gama FROM -100 TO 100 WITH 400
+    tabled_mg_block = 1 / (1 + n * exp(-gama * vm))
 }
 
 : 1 / (exp(-tp/decay) - exp(-tp/rise)) at the time tp of the peak of exp(-t/decay) - exp(-t/rise).

@@ -42,8 +42,10 @@ class SynapseTest : public testing::NeuronTest {
             "{con = new NetCon(stim, syn)  con.delay = 0}");
     }
     // NetCons must not outlive the sections of their targets (NEURON would crash in the next finitialize).
-    // A test that switches CVODE on must not leave it on for the next one.
-    void TearDown() override { hoc("{con = nil  syn = nil  stim = nil  cvode.active(0)}"); }
+    // A test that switches CVODE or the fast mode's tables on must not leave them on for the next one.
+    void TearDown() override {
+        hoc("{con = nil  syn = nil  stim = nil  cvode.active(0)  rate_tables_glutamate_syn = 0}");
+    }
 
     void record(const std::string& name, const std::string& reference) {
         hoc("objref " + name + "\n{" + name + " = new Vector()  " + name + ".record(" + reference + ")}");
@@ -102,6 +104,24 @@ TEST_F(SynapseTest, NmdaMagnesiumBlockFollowsTheMembranePotential) {
     // The block of step i is computed from the potential at the start of the step (sample i-1).
     for (std::size_t i = 1; i < mg.size(); ++i)
         ASSERT_NEAR(mg[i], 1 / (1 + 0.25 * std::exp(-0.08 * v[i - 1])), 1e-14) << i;
+}
+
+TEST_F(SynapseTest, NmdaMagnesiumBlockFromTheFastModesTableStaysWithinTheInterpolationBound) {
+    make_synapse("glutamate_syn", "5");
+    hoc("{soma.L = 10  soma.diam = 10  con.weight[0] = 5  con.weight[1] = 5  rate_tables_glutamate_syn = 1}");
+    record("mg", "&syn.mgblock");
+    record("vv", "&soma.v(0.5)");
+    run(30, 0.025);
+    const auto mg = read("mg");
+    const auto v = read("vv");
+    // Linear interpolation 0.5 mV apart of 1 / (1 + 0.25 exp(-0.08 v)): at most h^2/8 max|f''| ~ 1.9e-5.
+    double largest = 0;
+    for (std::size_t i = 1; i < mg.size(); ++i) {
+        const double exact = 1 / (1 + 0.25 * std::exp(-0.08 * v[i - 1]));
+        ASSERT_NEAR(mg[i], exact, 2e-5) << i;
+        largest = std::max(largest, std::abs(mg[i] - exact));
+    }
+    EXPECT_GT(largest, 1e-9) << "the block was computed, not interpolated";
 }
 
 TEST_F(SynapseTest, GlutamateDepressesAndFacilitatesPerEventAndRecovers) {
