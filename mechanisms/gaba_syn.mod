@@ -78,8 +78,8 @@ DERIVATIVE states {
     D' = -D / decaytime
     : A depression or facilitation factor at exactly 1 stays 1: cnexp's update would add (1 - exp(-dt/tau))
     : times (1/tau)/(1/tau) - 1, which is 0 exactly. Without depression or facilitation (ISF's network files
-    : mostly set them so) the factors never leave 1, and the test skips their divisions and exp lookups.
-    : CVODE sees the derivative 0 the update implies. Same in glutamate_syn.mod.
+    : mostly set them so) the factors never leave 1, and the `!= 1` tests skip their divisions and exp
+    : lookups. CVODE sees the derivative 0 the update implies. Same in glutamate_syn.mod.
     if (dgaba != 1) {
         dgaba' = (1 - dgaba) / taudgaba
     } else {

@@ -116,8 +116,8 @@ DERIVATIVE states {
     D' = -D / tau4
     : A depression or facilitation factor at exactly 1 stays 1: cnexp's update would add (1 - exp(-dt/tau))
     : times (1/tau)/(1/tau) - 1, which is 0 exactly. Without depression or facilitation (ISF's network files
-    : set decay 1 and facil 0) the factors never leave 1, and the tests skip their divisions and exp lookups.
-    : CVODE sees the derivative 0 the update implies. Same in gaba_syn.mod.
+    : set decay 1 and facil 0) the factors never leave 1, and the `!= 1` tests skip their divisions and exp
+    : lookups. CVODE sees the derivative 0 the update implies. Same in gaba_syn.mod.
     if (dampa != 1) {
         dampa' = (1 - dampa) / taudampa
     } else {
