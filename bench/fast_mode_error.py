@@ -49,6 +49,8 @@ VARIANTS = {
                        ['[simulation.fast]', 'secondorder = 2', 'rate_tables = true']),
     'tables_dt0.05': ('fast: secondorder 2, rate tables, dt 0.05', ['dt = 0.05'],
                       ['[simulation.fast]', 'secondorder = 2', 'rate_tables = true']),
+    'tables_dt0.0625': ('fast: secondorder 2, rate tables, dt 0.0625', ['dt = 0.0625'],
+                        ['[simulation.fast]', 'secondorder = 2', 'rate_tables = true']),
     'euler_dt0.1': ('implicit Euler, dt 0.1 (no fast mode)', ['dt = 0.1'], []),
     'cvode_atol1e-2': ('CVODE, atol 1e-2', ['dt = 0.025', 'solver = "cvode"', 'atol = 1e-2'], []),
 }
