@@ -2,7 +2,10 @@
 // calcium-activated SK_E2 channel, against ISF_SPEC.md section 7.4.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <iomanip>
+#include <sstream>
 #include <string>
 
 #include "neuron_test_support.hpp"
@@ -23,6 +26,8 @@ double nernst_eca(double cai, double cao = 2.0, double celsius = 34.0) {
 
 class CalciumTest : public testing::NeuronTest {
   protected:
+    // The fast mode's tables are a global switch: a test that turns them on must not leave them on.
+    void TearDown() override { hoc("{rate_tables_SK_E2 = 0}"); }
     void make_soma(const std::string& mechanisms) {
         hoc("{create soma}\n{soma {L = 10  diam = 10  " + mechanisms + "}}");
     }
@@ -92,6 +97,23 @@ TEST_F(CalciumTest, SkE2OpensWithCalciumAsAHillFunction) {
     hoc("{soma.cai(0.5) = 0  finitialize(-60)}");
     EXPECT_NEAR(eval("soma.z_SK_E2(0.5)"), sk_z_inf(0.0), 1e-15);
     EXPECT_GT(eval("soma.z_SK_E2(0.5)"), 0.0);
+}
+
+TEST_F(CalciumTest, SkE2sFastModeTableStaysWithinItsInterpolationBound) {
+    make_soma("insert SK_E2  gSK_E2bar_SK_E2 = 0");
+    hoc("{rate_tables_SK_E2 = 1  dt = 0.025}");
+    double largest = 0;
+    // Off the table's 1e-6 mM grid, near rest, on the steepest stretch, at spikes' calcium, and beyond 0.01 mM.
+    for (double cai : {5.05e-5, 2.8345e-4, 1.2345e-3, 0.02}) {
+        // finitialize computes zInf (INITIAL calls rates()); the step's states interpolate it.
+        std::ostringstream set;  // std::to_string keeps six decimals: 2.8345e-4 would become 2.83e-4
+        set << std::setprecision(17) << "{soma.cai(0.5) = " << cai << "  finitialize(-60)  fadvance()}";
+        hoc(set.str());
+        const double interpolated = eval("soma.zInf_SK_E2(0.5)");
+        EXPECT_NEAR(interpolated, sk_z_inf(cai), 2.1e-6) << cai;
+        largest = std::max(largest, std::abs(interpolated - sk_z_inf(cai)));
+    }
+    EXPECT_GT(largest, 1e-9) << "zInf was computed, not interpolated";
 }
 
 TEST_F(CalciumTest, SkE2FollowsCalciumWithTimeConstantZTau) {

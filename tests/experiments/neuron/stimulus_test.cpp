@@ -219,8 +219,9 @@ TEST_F(ProtocolTest, SecondOrderAtACoarseStepIsCloserToAFineStepAndLeavesExactRu
 // barely), every tabled mechanism's rate_tables is on for that run only, and the next exact run is bit for bit as
 // before the tables were built.
 TEST_F(ProtocolTest, RateTablesMoveTheTraceALittleAndLeaveExactRunsUntouched) {
-    // The channels of this cell, and glutamate_syn's Mg block (a point process's global exists without one).
-    const std::vector<std::string> tabled = {"NaTa_t", "SKv3_1", "Ca_LVAst", "glutamate_syn"};
+    // Some channels of this cell, SK_E2 and glutamate_syn's Mg block (a mechanism's global exists wherever it
+    // is inserted or not).
+    const std::vector<std::string> tabled = {"NaTa_t", "SKv3_1", "Ca_LVAst", "SK_E2", "glutamate_syn"};
     for (const auto& name : tabled) EXPECT_EQ(*sim().eval("rate_tables_" + name), 0.0) << name;
     auto exact = install(step(0.8, 120)).run();
     StimulusSpec tables = step(0.8, 120);
