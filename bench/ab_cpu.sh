@@ -4,6 +4,8 @@
 # back to back compare (bench/RESULTS.md). Usage, from the checkout:
 #   bench/ab_cpu.sh RUNS OLD_BINARY NEW_BINARY -- ARGUMENTS...
 # e.g. bench/ab_cpu.sh 7 /tmp/silico.old build/runner/silico -- --store S query synapses R --csv
+# An argument {fresh} becomes a new empty directory for every run, so that `run` simulates instead of finding
+# the previous run's trials: bench/ab_cpu.sh 3 OLD NEW -- --store {fresh} run R --executor local:1
 set -euo pipefail
 runs=$1 old=$2 new=$3
 shift 3
@@ -13,7 +15,9 @@ trap 'rm -f "$times"' EXIT
 echo "$(lscpu | grep -E '^Model name:' | tr -s ' '); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for ((i = 0; i < runs; ++i)); do
   for binary in "$old" "$new"; do
-    /usr/bin/time -f "$binary %U %S" -a -o "$times" "$binary" "$@" > /dev/null
+    fresh=$(mktemp -d)
+    /usr/bin/time -f "$binary %U %S" -a -o "$times" "$binary" "${@//\{fresh\}/$fresh/store}" > /dev/null
+    rm -rf "$fresh"
   done
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

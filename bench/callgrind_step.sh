@@ -3,13 +3,15 @@
 # depend on the machine's load (bench/RESULTS.md, "Exact mode: what changed, measured in instructions").
 #   bench/callgrind_step.sh SILICO [SILICO ...]     e.g. a build of the base commit and one of the change
 #   CASES="fixed cvode evoked evoked_fast" bench/callgrind_step.sh ...   (default: fixed cvode)
+#   KEEP=DIR bench/callgrind_step.sh ...   keeps each run's callgrind files in DIR/cg-CASE-N/ (the worker's is
+#   named in the last column), for callgrind_annotate
 # fixed, cvode: cell 86 as shipped, 0.793 nA soma step 20-120 ms, tstop 150 ms, fixed dt 0.025 or CVODE.
 # evoked: one evoked trial with ISF's C2 network (seed 1234, ISF's stream), 100 ms, fixed dt 0.025.
 # evoked_fast: the same trial, 300 ms, in the fast mode (secondorder 2, dt 0.05, rate tables).
 # Each binary and case runs once under callgrind on an empty store. Prints the worker's total instructions
 # and those inside fadvance() (the simulation alone, without start-up, the cell build and the network).
 set -euo pipefail
-(($# >= 1)) || { sed -n '2,10p' "$0" >&2; exit 2; }
+(($# >= 1)) || { sed -n '2,12p' "$0" >&2; exit 2; }
 command -v valgrind >/dev/null || { echo "callgrind_step: valgrind is not installed" >&2; exit 1; }
 here=$(cd "$(dirname "$0")" && pwd)
 isf=$(cd "$here/../../shared/isf" && pwd)
@@ -17,6 +19,7 @@ data="[IN_SILICO_FRAMEWORK_DIR]/getting_started/example_data"
 cases=${CASES:-fixed cvode}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+keep=${KEEP:-}
 
 # The recipe of one case.
 recipe() {
@@ -69,6 +72,10 @@ for silico in "$@"; do
     # NEURON's symbols are C++ ("???:fadvance() [libnrniv.so]"); --threshold=100 lists every function.
     fadvance=$(callgrind_annotate --inclusive=yes --threshold=100 "${worker#* }" 2>/dev/null |
       awk '!found && index($0, ":fadvance() ") { gsub(",", "", $1); print $1; found = 1 }')
-    printf '%-40s %-12s %18s %18s\n' "$silico" "$case" "$total" "${fadvance:-?}"
+    kept=
+    if [[ -n $keep ]]; then
+      mkdir -p "$keep" && cp -r "$out" "$keep/" && kept="$keep/$(basename "$out")/$(basename "${worker#* }")"
+    fi
+    printf '%-40s %-12s %18s %18s %s\n' "$silico" "$case" "$total" "${fadvance:-?}" "$kept"
   done
 done
