@@ -24,6 +24,7 @@ UNITS {
 
 PARAMETER {
     rate_tables = 0 : 1 in a fast-mode run with rate tables; silico sets it in every run
+    dt (ms) : NEURON's time step (the tables depend on it)
     gNap_Et2bar = 0.00001 (S/cm2)
 }
 
@@ -36,6 +37,8 @@ ASSIGNED {
     mTau (ms)
     hInf
     hTau (ms)
+    mStep (/ms) : (1 - exp(-dt/mTau))/dt, set by tabled_rates only
+    hStep (/ms) : (1 - exp(-dt/hTau))/dt, set by tabled_rates only
     vrates (mV) : the argument of the last rates() call: mInf, mTau... hold the rates at it
 }
 
@@ -48,9 +51,21 @@ BREAKPOINT {
 }
 
 DERIVATIVE states {
-    if (rate_tables) { tabled_rates(v) } else { rates(v) }
-    m' = (mInf - m) / mTau
-    h' = (hInf - h) / hTau
+    LOCAL m0, h0
+    if (rate_tables) {
+        : Fast mode, fixed step only: x' = xStep * (xInf - x0), x0 the state at the step's start. With no x
+        : on the right cnexp integrates this as x + dt * xStep * (xInf - x0), which is
+        : x + (1 - exp(-dt/xTau)) * (xInf - x0), the exact branch's update, without its exp and divisions.
+        tabled_rates(v)
+        m0 = m
+        h0 = h
+        m' = mStep * (mInf - m0)
+        h' = hStep * (hInf - h0)
+    } else {
+        rates(v)
+        m' = (mInf - m) / mTau
+        h' = (hInf - h) / hTau
+    }
 }
 
 INITIAL {
@@ -84,10 +99,13 @@ PROCEDURE rates(vm (mV)) {
     UNITSON
 }
 
-: The fast mode's rate tables ([simulation.fast] rate_tables): NEURON interpolates what rates() gives
-: linearly between 401 points, 0.5 mV apart, from -100 to 100 mV (the end values outside). The exact mode
-: never calls this, so its arithmetic is that of rates() alone.
+: The fast mode's rate tables ([simulation.fast] rate_tables): NEURON interpolates what rates() gives,
+: and the step rates of the states' update, linearly between 401 points, 0.5 mV apart, from -100 to 100 mV
+: (the end values outside). The step rates depend on dt, so NEURON rebuilds the table when dt changes. The
+: exact mode never calls this, so its arithmetic is that of rates() alone.
 PROCEDURE tabled_rates(vm (mV)) {
-    TABLE mInf, mTau, hInf, hTau FROM -100 TO 100 WITH 400
+    TABLE mInf, mTau, mStep, hInf, hTau, hStep DEPEND dt FROM -100 TO 100 WITH 400
     rates(vm)
+    mStep = (1 - exp(-dt / mTau)) / dt
+    hStep = (1 - exp(-dt / hTau)) / dt
 }

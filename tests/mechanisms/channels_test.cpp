@@ -4,8 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <algorithm>
 #include <functional>
+#include <iomanip>
 #include <ostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -136,6 +139,18 @@ class ChannelTest : public testing::NeuronTest, public ::testing::WithParamInter
         if (c.current == "ica") hoc("{soma eca = 120}");
     }
     double state(const Gate& gate) { return eval("soma." + gate.state + "_" + GetParam().name + "(0.5)"); }
+    void TearDown() override { hoc("{rate_tables_" + GetParam().name + " = 0}"); }
+
+    // Sets v from `from` to `to` and returns each gate's state after `steps` fixed steps of `dt`.
+    std::vector<double> relax(double dt, double from, double to, int steps) {
+        std::ostringstream run;  // 17 digits: -20.3 must not become -20.300000
+        run << std::setprecision(17) << "{dt = " << dt << "  finitialize(" << from << ")  soma.v(0.5) = " << to
+            << "  for i = 1, " << steps << " fadvance()}";
+        hoc(run.str());
+        std::vector<double> states;
+        for (const Gate& gate : GetParam().gates) states.push_back(state(gate));
+        return states;
+    }
 };
 
 TEST_P(ChannelTest, GatesStartAtTheirSteadyStateAtVinit) {
@@ -168,6 +183,45 @@ TEST_P(ChannelTest, GatesRelaxWithThePublishedTimeConstantAfterAVoltageStep) {
             }
         }
     }
+}
+
+// The fast mode's step, x + dt * xStep * (xInf - x) with xStep = (1 - exp(-dt/xTau))/dt from the table, is the
+// exact update wherever the table holds the computed rates: at its grid voltages (0.5 mV apart). Its step
+// rates depend on dt, so the table must be rebuilt when dt changes (its DEPEND dt): dt 0.05 after 0.025 checks
+// that.
+TEST_P(ChannelTest, InTheFastModeGatesRelaxAsTheExactUpdateAtTheTablesGridVoltages) {
+    make_soma(0.0);
+    hoc("{rate_tables_" + GetParam().name + " = 1}");
+    for (double dt : {0.025, 0.05})
+        for (auto [from, to] : {std::pair{-80.0, -20.0}, {-20.0, -75.0}, {-65.0, 10.0}}) {
+            const int steps = 400;
+            const std::vector<double> states = relax(dt, from, to, steps);
+            for (std::size_t g = 0; g < states.size(); ++g) {
+                const Gate& gate = GetParam().gates[g];
+                const Rate start = gate.rate(from), end = gate.rate(to);
+                const double expected = end.inf + (start.inf - end.inf) * std::exp(-steps * dt / end.tau);
+                EXPECT_NEAR(states[g], expected, 1e-9)
+                    << gate.state << " " << from << " -> " << to << " mV, dt " << dt;
+            }
+        }
+}
+
+// Between grid voltages the tables interpolate: the states stay close to the exact mode's (a step of a few
+// mV inside the gates' steepest range), and differ from them, which shows the tables were used.
+TEST_P(ChannelTest, InTheFastModeGatesOffTheGridStayCloseToTheExactOnes) {
+    make_soma(0.0);
+    double largest = 0;
+    for (int steps : {4, 40, 400}) {
+        hoc("{rate_tables_" + GetParam().name + " = 0}");
+        const std::vector<double> exact = relax(0.025, -70.2, -30.3, steps);
+        hoc("{rate_tables_" + GetParam().name + " = 1}");
+        const std::vector<double> fast = relax(0.025, -70.2, -30.3, steps);
+        for (std::size_t g = 0; g < exact.size(); ++g) {
+            EXPECT_NEAR(fast[g], exact[g], 2e-3) << GetParam().gates[g].state << " after " << steps;
+            largest = std::max(largest, std::abs(fast[g] - exact[g]));
+        }
+    }
+    EXPECT_GT(largest, 1e-12) << "the states were computed, not interpolated";
 }
 
 TEST_P(ChannelTest, CurrentIsConductanceTimesGatesTimesDrivingForce) {
