@@ -51,21 +51,21 @@ BREAKPOINT {
 }
 
 DERIVATIVE states {
-    LOCAL m0, h0
     if (rate_tables) {
-        : Fast mode, fixed step only: x' = xStep * (xInf - x0), x0 the state at the step's start. With no x
-        : on the right cnexp integrates this as x + dt * xStep * (xInf - x0), which is
-        : x + (1 - exp(-dt/xTau)) * (xInf - x0), the exact branch's update, without its exp and divisions.
+        : Fast mode, fixed step only (Stimulus refuses the tables with CVODE): cnexp's update
+        : x + (1 - exp(-dt/xTau)) * (xInf - x) with the factor dt * xStep from the table, then return before
+        : the exact equations. A second x' equation in an else branch would make nocmodl list x twice, and
+        : CVODE would integrate it twice.
         tabled_rates(v)
-        m0 = m
-        h0 = h
-        m' = mStep * (mInf - m0)
-        h' = hStep * (hInf - h0)
-    } else {
-        rates(v)
-        m' = (mInf - m) / mTau
-        h' = (hInf - h) / hTau
+        VERBATIM
+        m = m + dt * mStep * (mInf - m);
+        h = h + dt * hStep * (hInf - h);
+        return 0;
+        ENDVERBATIM
     }
+    rates(v)
+    m' = (mInf - m) / mTau
+    h' = (hInf - h) / hTau
 }
 
 INITIAL {

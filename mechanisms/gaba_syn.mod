@@ -13,6 +13,7 @@ NEURON {
     RANGE decaygaba, dgaba, taudgaba
     RANGE facilgaba, fgaba, taufgaba
     RANGE risetime, decaytime, e, factor
+    GLOBAL rate_tables
 }
 
 : Speed, exactly: nocmodl's cnexp code calls exp(dt*(-1/tau)) for every state of every instance at every
@@ -33,6 +34,8 @@ UNITS {
 }
 
 PARAMETER {
+    rate_tables = 0 : 1 in a fast-mode run with rate tables; silico sets it in every run
+    dt (ms) : NEURON's time step
     e = -60 (mV)
     risetime = 1 (ms)
     decaytime = 20 (ms)
@@ -47,6 +50,8 @@ ASSIGNED {
     i (nA)
     ggaba (nS)
     factor : peak normalisation of the double exponential
+    steprise (/ms) : (exp(-dt/risetime) - 1)/dt: the fast mode's decay of R per step
+    stepdecay (/ms) : (exp(-dt/decaytime) - 1)/dt: the same for D
 }
 
 STATE {
@@ -65,6 +70,8 @@ INITIAL {
     ggaba = 0
     tp = (risetime * decaytime) / (decaytime - risetime) * log(decaytime / risetime)
     factor = 1 / (exp(-tp / decaytime) - exp(-tp / risetime))
+    steprise = (exp(-dt / risetime) - 1) / dt
+    stepdecay = (exp(-dt / decaytime) - 1) / dt
 }
 
 BREAKPOINT {
@@ -74,21 +81,38 @@ BREAKPOINT {
 }
 
 DERIVATIVE states {
-    R' = -R / risetime
-    D' = -D / decaytime
+    if (rate_tables) {
+        : Fast mode ([simulation.fast] rate_tables), fixed step only (Stimulus refuses the tables with
+        : CVODE): each conductance state decays by exp(-dt/tau) per step, as the factor 1 + dt * step with
+        : step = (exp(-dt/tau) - 1)/dt computed once per run (INITIAL), not with two divisions and an exp
+        : lookup per state and step. In C: a second equation for a state in the else branch would make
+        : nocmodl list the state twice, and CVODE would integrate it twice.
+        VERBATIM
+        R = R + dt * steprise * R;
+        D = D + dt * stepdecay * D;
+        ENDVERBATIM
+    } else {
+        R' = -R / risetime
+        D' = -D / decaytime
+    }
     : A depression or facilitation factor at exactly 1 stays 1: cnexp's update would add (1 - exp(-dt/tau))
-    : times (1/tau)/(1/tau) - 1, which is 0 exactly. Without depression or facilitation (ISF's network files
-    : mostly set them so) the factors never leave 1, and the `!= 1` tests skip their divisions and exp
-    : lookups. CVODE sees the derivative 0 the update implies. Same in glutamate_syn.mod.
+    : times (1/tau)/(1/tau) - 1, which is 0 exactly. Without depression or facilitation
+    : (ISF's network files mostly set them so) the factors never leave 1, and the `!= 1` tests skip their
+    : divisions and exp lookups. At 1, C sets CVODE's derivative to the 0 the update implies: written as an
+    : equation d' = 0, nocmodl would list d twice and CVODE integrate it twice (4ef9e4b to c03b0ee did).
     if (dgaba != 1) {
         dgaba' = (1 - dgaba) / taudgaba
     } else {
-        dgaba' = 0
+        VERBATIM
+        Ddgaba = 0;
+        ENDVERBATIM
     }
     if (fgaba != 1) {
         fgaba' = (1 - fgaba) / taufgaba
     } else {
-        fgaba' = 0
+        VERBATIM
+        Dfgaba = 0;
+        ENDVERBATIM
     }
 }
 

@@ -40,6 +40,7 @@ UNITS {
 
 PARAMETER {
     rate_tables = 0 : 1 in a fast-mode run with rate tables; silico sets it in every run
+    dt (ms) : NEURON's time step
     e = 0 (mV)
     tau1 = 50 (ms) : NMDA decay
     tau2 = 2 (ms) : NMDA rise
@@ -68,6 +69,10 @@ ASSIGNED {
     gnmdamax (nS)
     factor_nmda : peak normalisation of the NMDA double exponential
     factor_ampa : peak normalisation of the AMPA double exponential
+    step1 (/ms) : (exp(-dt/tau1) - 1)/dt, and so on: the fast mode's decay of A, B, C and D per step
+    step2 (/ms)
+    step3 (/ms)
+    step4 (/ms)
 }
 
 STATE {
@@ -94,6 +99,10 @@ INITIAL {
     gampa = 0
     factor_nmda = peak_factor(tau1, tau2)
     factor_ampa = peak_factor(tau3, tau4)
+    step1 = (exp(-dt / tau1) - 1) / dt
+    step2 = (exp(-dt / tau2) - 1) / dt
+    step3 = (exp(-dt / tau3) - 1) / dt
+    step4 = (exp(-dt / tau4) - 1) / dt
 }
 
 BREAKPOINT {
@@ -110,33 +119,56 @@ BREAKPOINT {
 }
 
 DERIVATIVE states {
-    A' = -A / tau1
-    B' = -B / tau2
-    C' = -C / tau3
-    D' = -D / tau4
+    if (rate_tables) {
+        : Fast mode ([simulation.fast] rate_tables), fixed step only (Stimulus refuses the tables with
+        : CVODE): each conductance state decays by exp(-dt/tau) per step, as the factor 1 + dt * step with
+        : step = (exp(-dt/tau) - 1)/dt computed once per run (INITIAL), not with two divisions and an exp
+        : lookup per state and step. In C: a second equation for a state in the else branch would make
+        : nocmodl list the state twice, and CVODE would integrate it twice.
+        VERBATIM
+        A = A + dt * step1 * A;
+        B = B + dt * step2 * B;
+        C = C + dt * step3 * C;
+        D = D + dt * step4 * D;
+        ENDVERBATIM
+    } else {
+        A' = -A / tau1
+        B' = -B / tau2
+        C' = -C / tau3
+        D' = -D / tau4
+    }
     : A depression or facilitation factor at exactly 1 stays 1: cnexp's update would add (1 - exp(-dt/tau))
-    : times (1/tau)/(1/tau) - 1, which is 0 exactly. Without depression or facilitation (ISF's network files
-    : set decay 1 and facil 0) the factors never leave 1, and the `!= 1` tests skip their divisions and exp
-    : lookups. CVODE sees the derivative 0 the update implies. Same in gaba_syn.mod.
+    : times (1/tau)/(1/tau) - 1, which is 0 exactly. Without depression or facilitation
+    : (ISF's network files set decay 1 and facil 0) the factors never leave 1, and the `!= 1` tests skip their
+    : divisions and exp lookups. At 1, C sets CVODE's derivative to the 0 the update implies: written as an
+    : equation d' = 0, nocmodl would list d twice and CVODE integrate it twice (4ef9e4b to c03b0ee did).
     if (dampa != 1) {
         dampa' = (1 - dampa) / taudampa
     } else {
-        dampa' = 0
+        VERBATIM
+        Ddampa = 0;
+        ENDVERBATIM
     }
     if (dnmda != 1) {
         dnmda' = (1 - dnmda) / taudnmda
     } else {
-        dnmda' = 0
+        VERBATIM
+        Ddnmda = 0;
+        ENDVERBATIM
     }
     if (fampa != 1) {
         fampa' = (1 - fampa) / taufampa
     } else {
-        fampa' = 0
+        VERBATIM
+        Dfampa = 0;
+        ENDVERBATIM
     }
     if (fnmda != 1) {
         fnmda' = (1 - fnmda) / taufnmda
     } else {
-        fnmda' = 0
+        VERBATIM
+        Dfnmda = 0;
+        ENDVERBATIM
     }
 }
 

@@ -3,8 +3,8 @@
 // removable singularities.
 #include <gtest/gtest.h>
 
-#include <cmath>
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <iomanip>
 #include <ostream>
@@ -17,6 +17,7 @@
 namespace silico::experiments {
 namespace {
 
+using testing::cvode_state_count;
 using testing::eval;
 using testing::hoc;
 
@@ -144,8 +145,8 @@ class ChannelTest : public testing::NeuronTest, public ::testing::WithParamInter
     // Sets v from `from` to `to` and returns each gate's state after `steps` fixed steps of `dt`.
     std::vector<double> relax(double dt, double from, double to, int steps) {
         std::ostringstream run;  // 17 digits: -20.3 must not become -20.300000
-        run << std::setprecision(17) << "{dt = " << dt << "  finitialize(" << from << ")  soma.v(0.5) = " << to
-            << "  for i = 1, " << steps << " fadvance()}";
+        run << std::setprecision(17) << "{dt = " << dt << "  finitialize(" << from
+            << ")  soma.v(0.5) = " << to << "  for i = 1, " << steps << " fadvance()}";
         hoc(run.str());
         std::vector<double> states;
         for (const Gate& gate : GetParam().gates) states.push_back(state(gate));
@@ -222,6 +223,15 @@ TEST_P(ChannelTest, InTheFastModeGatesOffTheGridStayCloseToTheExactOnes) {
         }
     }
     EXPECT_GT(largest, 1e-12) << "the states were computed, not interpolated";
+}
+
+// CVODE integrates v and each gate once. (A DERIVATIVE block with an equation for a gate in each branch of an if
+// makes nocmodl list the gate twice, and CVODE then integrated it twice.)
+TEST_P(ChannelTest, UnderCvodeEveryGateIsOneState) {
+    make_soma(0.0);
+    hoc("{cvode.active(1)  finitialize(-70)}");
+    EXPECT_EQ(cvode_state_count(), 1.0 + static_cast<double>(GetParam().gates.size()));
+    hoc("{cvode.active(0)}");
 }
 
 TEST_P(ChannelTest, CurrentIsConductanceTimesGatesTimesDrivingForce) {

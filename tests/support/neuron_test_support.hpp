@@ -82,6 +82,12 @@ inline double eval(const std::string& expression) {
     return value.value_or(0.0);
 }
 
+// The number of states CVODE integrates (after finitialize with CVODE active).
+inline double cvode_state_count() {
+    hoc("objref silico_test_states_\n{silico_test_states_ = new Vector()  cvode.states(silico_test_states_)}");
+    return eval("silico_test_states_.size()");
+}
+
 // Test fixture: every test starts without sections, with fixed-step integration at dt 0.025 and 34 degC.
 class NeuronTest : public ::testing::Test {
   protected:

@@ -219,9 +219,10 @@ TEST_F(ProtocolTest, SecondOrderAtACoarseStepIsCloserToAFineStepAndLeavesExactRu
 // barely), every tabled mechanism's rate_tables is on for that run only, and the next exact run is bit for bit as
 // before the tables were built.
 TEST_F(ProtocolTest, RateTablesMoveTheTraceALittleAndLeaveExactRunsUntouched) {
-    // Some channels of this cell, SK_E2 and glutamate_syn's Mg block (a mechanism's global exists wherever it
-    // is inserted or not).
-    const std::vector<std::string> tabled = {"NaTa_t", "SKv3_1", "Ca_LVAst", "SK_E2", "glutamate_syn"};
+    // Some channels of this cell, SK_E2, glutamate_syn's Mg block and the synapses' decay factors (a
+    // mechanism's global exists wherever it is inserted or not).
+    const std::vector<std::string> tabled = {"NaTa_t", "SKv3_1",        "Ca_LVAst",
+                                             "SK_E2",  "glutamate_syn", "gaba_syn"};
     for (const auto& name : tabled) EXPECT_EQ(*sim().eval("rate_tables_" + name), 0.0) << name;
     auto exact = install(step(0.8, 120)).run();
     StimulusSpec tables = step(0.8, 120);
@@ -297,6 +298,10 @@ TEST_F(ProtocolTest, ImpossibleSettingsAreRejectedBeforeTouchingNeuron) {
     bad_atol.integration.solver = Solver::cvode;
     bad_atol.integration.atol = 0;
     EXPECT_EQ(Stimulus::install(sim(), bad_atol).error().code, Errc::invalid_argument);
+    StimulusSpec cvode_tables = step(1.0);
+    cvode_tables.integration.solver = Solver::cvode;
+    cvode_tables.integration.rate_tables = true;
+    EXPECT_EQ(Stimulus::install(sim(), cvode_tables).error().code, Errc::invalid_argument);
     StimulusSpec bad_epsp = step(1.0);
     bad_epsp.epsps.push_back({{"soma", 0.5}, 10.0, 0.5, 5.0, 5.0});
     EXPECT_EQ(Stimulus::install(sim(), bad_epsp).error().code, Errc::invalid_argument);
