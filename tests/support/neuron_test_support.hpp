@@ -84,7 +84,8 @@ inline double eval(const std::string& expression) {
 
 // The number of states CVODE integrates (after finitialize with CVODE active).
 inline double cvode_state_count() {
-    hoc("objref silico_test_states_\n{silico_test_states_ = new Vector()  cvode.states(silico_test_states_)}");
+    hoc("objref silico_test_states_\n{silico_test_states_ = new Vector()  "
+        "cvode.states(silico_test_states_)}");
     return eval("silico_test_states_.size()");
 }
 

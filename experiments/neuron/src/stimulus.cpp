@@ -60,7 +60,8 @@ Status validate(const StimulusSpec& spec) {
                     fmt::format("secondorder must be 0, 1 or 2, not {}", run.secondorder));
     // The tabled branch of the channels' and synapses' states advances them by one fixed step (docs/neuron.md).
     if (run.solver == Solver::cvode && run.rate_tables)
-        return fail(Errc::invalid_argument, "the rate tables are for the fixed step; CVODE integrates exactly");
+        return fail(Errc::invalid_argument,
+                    "the rate tables are for the fixed step; CVODE integrates exactly");
     if (run.solver == Solver::cvode && !(finite(run.atol) && run.atol > 0))
         return fail(Errc::invalid_argument, fmt::format("atol must be positive, not {}", run.atol));
     for (std::size_t i = 0; i < spec.clamps.size(); ++i) {
