@@ -127,6 +127,12 @@ std::vector<Channel> channels() {
     };
 }
 
+// A gate at its steady state for `from` mV, `time` ms after v was set to `to` mV: the published relaxation.
+double relaxed(const Gate& gate, double from, double to, double time) {
+    const Rate start = gate.rate(from), end = gate.rate(to);
+    return end.inf + (start.inf - end.inf) * std::exp(-time / end.tau);
+}
+
 class ChannelTest : public testing::NeuronTest, public ::testing::WithParamInterface<Channel> {
   protected:
     // One compartment holding only the channel. With its conductance at zero nothing moves v, so a state's
@@ -176,9 +182,7 @@ TEST_P(ChannelTest, GatesRelaxWithThePublishedTimeConstantAfterAVoltageStep) {
             steps = target;
             ASSERT_NEAR(eval("soma.v(0.5)"), to, 1e-9);  // only round-off moves v
             for (const Gate& gate : GetParam().gates) {
-                const Rate start = gate.rate(from);
-                const Rate end = gate.rate(to);
-                const double expected = end.inf + (start.inf - end.inf) * std::exp(-steps * dt / end.tau);
+                const double expected = relaxed(gate, from, to, steps * dt);
                 EXPECT_NEAR(state(gate), expected, 1e-9)
                     << gate.state << " " << from << " -> " << to << " mV after " << steps << " steps";
             }
@@ -199,8 +203,7 @@ TEST_P(ChannelTest, InTheFastModeGatesRelaxAsTheExactUpdateAtTheTablesGridVoltag
             const std::vector<double> states = relax(dt, from, to, steps);
             for (std::size_t g = 0; g < states.size(); ++g) {
                 const Gate& gate = GetParam().gates[g];
-                const Rate start = gate.rate(from), end = gate.rate(to);
-                const double expected = end.inf + (start.inf - end.inf) * std::exp(-steps * dt / end.tau);
+                const double expected = relaxed(gate, from, to, steps * dt);
                 EXPECT_NEAR(states[g], expected, 1e-9)
                     << gate.state << " " << from << " -> " << to << " mV, dt " << dt;
             }

@@ -59,6 +59,19 @@ class SynapseTest : public testing::NeuronTest {
             "rate_tables_gaba_syn = 0}");
     }
 
+    // A clean slate inside one test, as between tests: the synapse and its sections go, CVODE is off.
+    void restart() {
+        TearDown();
+        SetUp();
+    }
+    // Runs to `tstop` under CVODE with `settings` and an atol tight enough for the factors to follow their
+    // equations to 1e-5; returns the time since the event at `event`.
+    double run_under_cvode(const std::string& settings, double tstop, double event) {
+        hoc("{" + settings + "  cvode.active(1)  cvode.atol(1e-6)}");
+        run(tstop, 0.025);
+        return eval("t") - event;
+    }
+
     void record(const std::string& name, const std::string& reference) {
         hoc("objref " + name + "\n{" + name + " = new Vector()  " + name + ".record(" + reference + ")}");
     }
@@ -154,8 +167,7 @@ TEST_F(SynapseTest, InTheFastModeConductancesDecayAsInTheExactModeUpToRounding) 
                 auto& runs = table ? fast : exact;
                 for (std::size_t k = 0; k < c.conductances.size(); ++k)
                     runs.push_back(read("g" + std::to_string(k)));
-                TearDown();
-                SetUp();
+                restart();
             }
             for (std::size_t k = 0; k < exact.size(); ++k) {
                 ASSERT_EQ(exact[k].size(), fast[k].size());
@@ -176,8 +188,7 @@ TEST_F(SynapseTest, UnderCvodeEveryStateIsIntegratedOnce) {
         make_synapse(kind, "5");
         hoc("{cvode.active(1)  finitialize(-75)}");
         EXPECT_EQ(cvode_state_count(), 1 + states) << kind;
-        TearDown();
-        SetUp();
+        restart();
     }
 }
 
@@ -204,10 +215,8 @@ TEST_F(SynapseTest, GlutamateFactorsStayExactlyOneWithoutDepressionOrFacilitatio
 
 TEST_F(SynapseTest, GlutamateDepressionRecoversUnderCvodeToo) {
     make_synapse("glutamate_syn", "5");
-    hoc("{syn.decayampa = 0.5  syn.decaynmda = 1  syn.facilnmda = 0.2  con.weight[0] = 1  cvode.active(1)  "
-        "cvode.atol(1e-6)}");
-    run(60, 0.025);
-    const double since = eval("t") - 5.0;
+    const double since = run_under_cvode(
+        "syn.decayampa = 0.5  syn.decaynmda = 1  syn.facilnmda = 0.2  con.weight[0] = 1", 60, 5);
     EXPECT_NEAR(eval("syn.dampa"), 1 - 0.5 * std::exp(-since / 200), 1e-5);
     EXPECT_NEAR(eval("syn.fnmda"), 1 + 0.2 * std::exp(-since / 200), 1e-5);
     EXPECT_EQ(eval("syn.dnmda"), 1.0);
@@ -239,9 +248,7 @@ TEST_F(SynapseTest, GabaDepressionIsPerEvent) {
 
 TEST_F(SynapseTest, GabaDepressionRecoversUnderCvodeTooAndAnUnusedFactorStaysOne) {
     make_synapse("gaba_syn", "2");
-    hoc("{syn.decaygaba = 0.8  syn.facilgaba = 0  cvode.active(1)  cvode.atol(1e-6)}");
-    run(50, 0.025);
-    const double since = eval("t") - 2.0;
+    const double since = run_under_cvode("syn.decaygaba = 0.8  syn.facilgaba = 0", 50, 2);
     EXPECT_NEAR(eval("syn.dgaba"), 1 - 0.2 * std::exp(-since / 200), 1e-5);
     EXPECT_EQ(eval("syn.fgaba"), 1.0);
 }
