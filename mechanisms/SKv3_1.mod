@@ -50,10 +50,8 @@ BREAKPOINT {
 
 DERIVATIVE states {
     if (rate_tables) {
-        : Fast mode, fixed step only (Stimulus refuses the tables with CVODE): cnexp's update
-        : x + (1 - exp(-dt/xTau)) * (xInf - x) with the factor dt * xStep from the table, then return before
-        : the exact equations. A second x' equation in an else branch would make nocmodl list x twice, and
-        : CVODE would integrate it twice.
+        : Fast mode, fixed step: cnexp's update with its factor dt * xStep from the table, then return. In C,
+        : so that nocmodl lists each state once (docs/neuron.md, "Fast mode").
         tabled_rates(v)
         VERBATIM
         m = m + dt * mStep * (mInf - m);
