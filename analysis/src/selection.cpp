@@ -10,7 +10,9 @@
 #include <memory>
 #include <optional>
 #include <string_view>
+#include <tuple>
 #include <unordered_map>
+#include <utility>
 
 namespace silico::analysis {
 
@@ -29,7 +31,7 @@ struct ColumnView {
     }
     std::string text(std::size_t row) const {
         if (column) return column->text(row);
-        if (name == "index") return data->index()[row];
+        if (name == "index") return std::string(data->index()[row]);
         if (name == "trial") return std::to_string(data->trial()[row]);
         return std::to_string(data->seeds()[row]);
     }
@@ -63,14 +65,25 @@ struct MatchDeleter {
     void operator()(pcre2_match_data* m) const { pcre2_match_data_free(m); }
 };
 
-// index~REGEX: first capture (or whole match) per row; nullopt when it does not match.
+// index~REGEX: each row's label (its first capture, or the whole match without one), as an id.
+//
+// Rows usually share a long prefix with the row before (ISF's index lists a run's trials together), and a
+// match rarely reads more than a few bytes of it. So after each match the regex learns how many leading bytes
+// decided it: a prefix (to the match's end, or one character more) on which a PCRE2_PARTIAL_HARD match gives
+// the same complete match. Hard partial matching treats the end of the prefix as "more may follow" (even $, \z
+// and \b report a partial match there), so a complete match on the prefix is the match of every text that
+// starts with it, and such a text takes the known match without running the regex. A match that needs the
+// whole text teaches nothing; then learning is tried less and less often, so a regex like "_(\d+)$" costs
+// about one match per row, as before.
 class IndexRegex {
   public:
     static Result<IndexRegex> compile(const std::string& pattern) {
         int code = 0;
         PCRE2_SIZE offset = 0;
+        // PCRE2_MATCH_INVALID_UTF: bytes that are not UTF-8 match nothing (not even "."), and no text needs a
+        // UTF-8 check of its own before it is matched.
         pcre2_code* re = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
-                                       PCRE2_UTF, &code, &offset, nullptr);
+                                       PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &code, &offset, nullptr);
         if (!re) {
             PCRE2_UCHAR message[256];
             pcre2_get_error_message(code, message, sizeof message);
@@ -82,46 +95,85 @@ class IndexRegex {
         IndexRegex r;
         r.m_code.reset(re);
         // Without JIT (unavailable on some CPUs) pcre2_match interprets the pattern.
-        r.m_jit = pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) == 0;
+        r.m_jit = pcre2_jit_compile(re, PCRE2_JIT_COMPLETE | PCRE2_JIT_PARTIAL_HARD) == 0;
         r.m_match.reset(pcre2_match_data_create_from_pattern(re, nullptr));
         std::uint32_t captures = 0;
         pcre2_pattern_info(re, PCRE2_INFO_CAPTURECOUNT, &captures);
         r.m_group = captures > 0 ? 1 : 0;
         return r;
     }
-    std::optional<std::string_view> apply(std::string_view text) {
-        // ASCII text is valid UTF-8, so PCRE2's check of every subject (most of a short anchored match) is
-        // skipped for it; pcre2_jit_match skips it always, so other text goes through pcre2_match.
-        const auto subject = reinterpret_cast<PCRE2_SPTR>(text.data());
-        const int rc =
-            is_ascii(text)
-                ? m_jit ? pcre2_jit_match(m_code.get(), subject, text.size(), 0, 0, m_match.get(), nullptr)
-                        : pcre2_match(m_code.get(), subject, text.size(), 0, PCRE2_NO_UTF_CHECK,
-                                      m_match.get(), nullptr)
-                : pcre2_match(m_code.get(), subject, text.size(), 0, 0, m_match.get(), nullptr);
-        if (rc <= m_group) return std::nullopt;
-        const PCRE2_SIZE* ov = pcre2_get_ovector_pointer(m_match.get());
-        if (ov[2 * m_group] == PCRE2_UNSET) return std::string_view{};
-        return text.substr(ov[2 * m_group], ov[2 * m_group + 1] - ov[2 * m_group]);
+
+    // The id of the text's label (ids count up from 0 in order of first appearance), or -1 when it does not
+    // match. Labels are views into the texts, which must outlive the regex.
+    std::int32_t label_of(std::string_view text) {
+        if (m_known >= 0 && starts_with(text, m_prefix)) return m_known;
+        auto span = match(text, 0);
+        if (!span) return -1;
+        const auto label = text.substr(span->first, span->second - span->first);
+        auto [it, inserted] = m_ids.try_emplace(label, static_cast<std::int32_t>(m_labels.size()));
+        if (inserted) m_labels.push_back(label);
+        learn(text, *span, it->second);
+        return it->second;
     }
+    const std::vector<std::string_view>& labels() const { return m_labels; }
 
   private:
-    // Eight bytes at a time: ISF's index strings are ~70 bytes, and a byte loop was most of the match's cost.
-    static bool is_ascii(std::string_view text) {
-        std::uint64_t any = 0;
-        std::size_t i = 0;
-        for (; i + 8 <= text.size(); i += 8) {
-            std::uint64_t word;
-            std::memcpy(&word, text.data() + i, 8);
-            any |= word;
-        }
-        for (; i < text.size(); ++i) any |= static_cast<unsigned char>(text[i]);
-        return (any & 0x8080808080808080ull) == 0;
+    using Span = std::pair<std::size_t, std::size_t>;  // the capture's [begin, end) in the text
+
+    // A learned prefix is a few bytes: compared inline, it costs less than a call of memcmp.
+    static bool starts_with(std::string_view text, std::string_view prefix) {
+        if (text.size() < prefix.size()) return false;
+        for (std::size_t i = 0; i < prefix.size(); ++i)
+            if (text[i] != prefix[i]) return false;
+        return true;
     }
+
+    std::optional<Span> match(std::string_view text, std::uint32_t options) {
+        const auto subject = reinterpret_cast<PCRE2_SPTR>(text.data());
+        const int rc =
+            m_jit ? pcre2_jit_match(m_code.get(), subject, text.size(), 0, options, m_match.get(), nullptr)
+                  : pcre2_match(m_code.get(), subject, text.size(), 0, options, m_match.get(), nullptr);
+        if (rc <= m_group) return std::nullopt;  // no match, a partial one, or the group did not take part
+        const PCRE2_SIZE* ov = pcre2_get_ovector_pointer(m_match.get());
+        if (ov[2 * m_group] == PCRE2_UNSET) return Span{0, 0};
+        return Span{ov[2 * m_group], ov[2 * m_group + 1]};
+    }
+
+    // The prefixes tried: up to the whole match's end, and one character more (which a greedy "[^_]+" must
+    // see to stop). A prefix ends at a character boundary, so it never cuts a UTF-8 sequence in two.
+    void learn(std::string_view text, Span span, std::int32_t label) {
+        if (m_wait > 0) {
+            --m_wait;
+            return;
+        }
+        const PCRE2_SIZE* ov = pcre2_get_ovector_pointer(m_match.get());
+        const std::size_t end = std::max<std::size_t>(ov[1], span.second);
+        for (std::size_t length : {end, end + 1}) {
+            while (length < text.size() && (static_cast<unsigned char>(text[length]) & 0xC0) == 0x80)
+                ++length;
+            if (length > text.size()) break;
+            if (match(text.substr(0, length), PCRE2_PARTIAL_HARD) == span) {
+                m_prefix.assign(text.substr(0, length));
+                m_known = label;
+                m_backoff = 0;
+                return;
+            }
+        }
+        m_backoff = std::min<std::size_t>(2 * m_backoff + 1, 4096);
+        m_wait = m_backoff;
+    }
+
     std::unique_ptr<pcre2_code, CodeDeleter> m_code;
     std::unique_ptr<pcre2_match_data, MatchDeleter> m_match;
     int m_group = 0;
     bool m_jit = false;
+    std::unordered_map<std::string_view, std::int32_t> m_ids;
+    std::vector<std::string_view> m_labels;
+    // What the last learned match showed: every text starting with m_prefix has label m_known (-1: none yet).
+    std::int32_t m_known = -1;
+    std::string m_prefix;
+    // Rows to match without trying to learn, after a match that needed its whole text.
+    std::size_t m_wait = 0, m_backoff = 0;
 };
 
 }  // namespace
@@ -162,11 +214,11 @@ Result<std::vector<char>> filter_rows(const Dataset& d, const std::vector<std::s
     return keep;
 }
 
-// One grouping entry's label per kept row. A label is a view: into the dataset's index for index~REGEX (no
-// string is made per row: grouping 18,000 index strings is most of a first spike query), or into `texts`.
+// One grouping entry: its distinct labels in order of first appearance, and each row's label (-1: left out).
+// Rows hold ids, not strings, so grouping 18,000 index strings makes no string per row.
 struct EntryLabels {
-    std::vector<std::string> texts;
-    std::vector<std::string_view> of_row;
+    std::vector<std::string> labels;
+    std::vector<std::int32_t> of_row;
     bool numeric = false;
 };
 
@@ -174,76 +226,63 @@ Result<EntryLabels> label_rows(const Dataset& d, const std::string& entry, std::
                                std::size_t& unmatched) {
     const std::size_t n = d.size();
     EntryLabels out;
-    out.of_row.resize(n);
+    out.of_row.assign(n, -1);
     if (entry.starts_with("index~")) {
         auto re = IndexRegex::compile(entry.substr(6));
         if (!re) return std::unexpected(re.error().within("--group-by"));
         for (std::size_t i = 0; i < n; ++i) {
             if (!keep[i]) continue;
-            auto hit = re->apply(d.index()[i]);
-            if (!hit) {
+            out.of_row[i] = re->label_of(d.index()[i]);
+            if (out.of_row[i] < 0) {
                 keep[i] = 0;
                 ++unmatched;
-                continue;
             }
-            out.of_row[i] = *hit;
         }
+        out.labels.assign(re->labels().begin(), re->labels().end());
         return out;
     }
     auto column = find_column(d, entry, "group");
     if (!column) return std::unexpected(column.error().within("--group-by " + entry));
     out.numeric = column->numeric();
-    out.texts.resize(n);  // sized once: the views below stay valid
-    for (std::size_t i = 0; i < n; ++i)
-        if (keep[i]) out.of_row[i] = out.texts[i] = column->text(i);
+    std::unordered_map<std::string, std::int32_t> ids;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (!keep[i]) continue;
+        auto [it, inserted] = ids.try_emplace(column->text(i), static_cast<std::int32_t>(out.labels.size()));
+        if (inserted) out.labels.push_back(it->first);
+        out.of_row[i] = it->second;
+    }
     return out;
 }
 
-// Distinct label tuples in order of first appearance, and each kept row's tuple (-1 for the others). One
-// entry (the usual case) is hashed by its view; several are joined with a separator first.
+// Distinct label tuples in order of first appearance, and each kept row's tuple (-1 for the others). With one
+// entry (the usual case) the tuples are its labels.
 struct Distinct {
     std::vector<std::vector<std::string>> tuples;
     std::vector<std::int32_t> of_row;
 };
 
-Distinct distinct_tuples(const std::vector<EntryLabels>& labels, const std::vector<char>& keep) {
+Distinct distinct_tuples(std::vector<EntryLabels>& labels, const std::vector<char>& keep) {
     const std::size_t n = keep.size(), m = labels.size();
     Distinct out;
+    if (m == 1) {
+        for (auto& l : labels[0].labels) out.tuples.push_back({l});
+        out.of_row = std::move(labels[0].of_row);  // -1 exactly where keep is 0
+        return out;
+    }
     out.of_row.assign(n, -1);
-    auto add = [&](auto& ids, const auto& key, std::size_t i) {
+    std::unordered_map<std::string, std::int32_t> ids;  // the entries' label ids, as bytes
+    std::string key(m * sizeof(std::int32_t), '\0');
+    for (std::size_t i = 0; i < n; ++i) {
+        if (!keep[i]) continue;
+        for (std::size_t k = 0; k < m; ++k)
+            std::memcpy(key.data() + k * sizeof(std::int32_t), &labels[k].of_row[i], sizeof(std::int32_t));
         auto [it, inserted] = ids.try_emplace(key, static_cast<std::int32_t>(out.tuples.size()));
         if (inserted) {
             std::vector<std::string> t(m);
-            for (std::size_t k = 0; k < m; ++k) t[k] = std::string(labels[k].of_row[i]);
+            for (std::size_t k = 0; k < m; ++k) t[k] = labels[k].labels[labels[k].of_row[i]];
             out.tuples.push_back(std::move(t));
         }
         out.of_row[i] = it->second;
-    };
-    if (m == 1) {
-        // Rows of one group usually follow each other (ISF's index lists a run's trials together), so a row
-        // with the previous kept row's label takes its group without hashing.
-        std::unordered_map<std::string_view, std::int32_t> ids;
-        std::size_t previous = n;
-        for (std::size_t i = 0; i < n; ++i) {
-            if (!keep[i]) continue;
-            if (previous < n && labels[0].of_row[i] == labels[0].of_row[previous])
-                out.of_row[i] = out.of_row[previous];
-            else
-                add(ids, labels[0].of_row[i], i);
-            previous = i;
-        }
-        return out;
-    }
-    std::unordered_map<std::string, std::int32_t> ids;
-    std::string joined;
-    for (std::size_t i = 0; i < n; ++i) {
-        if (!keep[i]) continue;
-        joined.clear();
-        for (std::size_t k = 0; k < m; ++k) {
-            joined += labels[k].of_row[i];
-            joined.push_back('\x1f');
-        }
-        add(ids, joined, i);
     }
     return out;
 }

@@ -4,7 +4,8 @@
 // 0.4), several filters all apply. Groups: each entry is a column name, or "index~REGEX": the first capture
 // group of the (PCRE2) regular expression searched in the row's index, or the whole match when it has no
 // group. "index~^([^_]+)" is what ISF users write as st.index.str.split('_').str[0]. Rows whose index does not
-// match are left out of every group (Groups::unmatched counts them).
+// match are left out of every group (Groups::unmatched counts them). The index is matched as UTF-8; bytes that
+// are not UTF-8 match nothing, not even ".".
 //
 // Columns every dataset has: "index", "trial", and "seed" when it has seeds; besides those, its parameter
 // columns. Anything else is Errc::invalid_argument naming the column and listing the known ones.
