@@ -212,7 +212,7 @@ void replicate_synapses(store::Store& s, const Dataset& run, Dataset::Builder& b
             !c)
             throw std::runtime_error(c.error().what());
         const auto spikes = run.spikes(j);
-        if (auto st = b.add({run.index()[j] + "/replica" + std::to_string(by),
+        if (auto st = b.add({std::string(run.index()[j]) + "/replica" + std::to_string(by),
                              static_cast<std::int64_t>(i),
                              {},
                              key,

@@ -72,6 +72,14 @@ void put_section(std::string& out, std::string_view name, SectionType type, cons
     out.append(payload);
 }
 
+std::string text_payload(const Texts& texts) {
+    std::string out;
+    out.reserve(8 * texts.offsets().size() + texts.bytes().size());
+    put_words(out, texts.offsets());
+    out.append(texts.bytes());
+    return out;
+}
+
 std::string text_payload(const std::vector<std::string>& texts) {
     std::vector<std::uint64_t> offsets;
     offsets.reserve(texts.size() + 1);
@@ -106,17 +114,22 @@ struct Section {
     std::string_view payload;
 };
 
-Result<std::vector<std::string>> decode_texts(const Section& s, std::uint64_t rows) {
+Result<Texts> decode_texts(const Section& s, std::uint64_t rows) {
     if (s.payload.size() < 8 * (rows + 1)) return corrupt("section " + s.name + " is too short");
     std::vector<std::uint64_t> offsets;
     get_words(s.payload.data(), rows + 1, offsets);
     const std::uint64_t bytes = s.payload.size() - 8 * (rows + 1);
     if (auto st = check_offsets(offsets, bytes, s.name); !st) return std::unexpected(st.error());
     if (offsets.back() != bytes) return corrupt("section " + s.name + " has trailing bytes");
-    const char* base = s.payload.data() + 8 * (rows + 1);
+    return Texts::adopt(std::string(s.payload.substr(8 * (rows + 1))), std::move(offsets));
+}
+
+Result<std::vector<std::string>> decode_text_column(const Section& s, std::uint64_t rows) {
+    auto texts = decode_texts(s, rows);
+    if (!texts) return std::unexpected(texts.error());
     std::vector<std::string> out;
     out.reserve(rows);
-    for (std::uint64_t i = 0; i < rows; ++i) out.emplace_back(base + offsets[i], offsets[i + 1] - offsets[i]);
+    for (std::uint64_t i = 0; i < rows; ++i) out.emplace_back((*texts)[i]);
     return out;
 }
 
@@ -272,7 +285,7 @@ Result<Dataset> Dataset::decode(std::string_view bytes) {
             Column c;
             c.name = s.name.substr(6);
             if (s.type == SectionType::text) {
-                auto t = decode_texts(s, rows);
+                auto t = decode_text_column(s, rows);
                 if (!t) return std::unexpected(t.error());
                 c.is_text = true;
                 c.texts = std::move(*t);
@@ -312,7 +325,7 @@ Status Dataset::Builder::add(Row row) {
         return fail(Errc::invalid_argument, "seeds must be given for every row or none", where);
     if (row.key.has_value() != (n == 0 ? row.key.has_value() : !m_data.m_keys.empty()))
         return fail(Errc::invalid_argument, "keys must be given for every row or none", where);
-    m_data.m_index.push_back(std::move(row.index));
+    m_data.m_index.push_back(row.index);
     m_data.m_trial.push_back(row.trial);
     if (row.seed) m_data.m_seeds.push_back(*row.seed);
     if (row.key) m_data.m_keys.push_back(*row.key);
@@ -329,9 +342,10 @@ Result<Dataset> Dataset::Builder::finish() && {
         return fail(Errc::invalid_argument, "a dataset needs at least one trial", "dataset");
     std::unordered_set<std::string_view> seen;
     seen.reserve(m_data.size());
-    for (const auto& i : m_data.m_index)
-        if (!seen.insert(i).second)
-            return fail(Errc::invalid_argument, "index " + i + " appears twice", "dataset");
+    for (std::size_t i = 0; i < m_data.size(); ++i)
+        if (!seen.insert(m_data.m_index[i]).second)
+            return fail(Errc::invalid_argument, "index " + std::string(m_data.m_index[i]) + " appears twice",
+                        "dataset");
     return std::move(m_data);
 }
 

@@ -18,7 +18,7 @@ Result<SpikesResult> query_detect(const store::Store& store, const Dataset& data
     SpikesResult r;
     for (std::size_t i = 0; i < dataset.size(); ++i) {
         if (groups->row_group[i] < 0) continue;
-        const auto& index = dataset.index()[i];
+        const std::string index(dataset.index()[i]);  // for the store's calls and messages
         auto record = detail::row_record(store, dataset, i);
         if (!record) return std::unexpected(record.error());
         auto time = detail::read_output(store, *record, "time", index);

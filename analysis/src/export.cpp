@@ -151,7 +151,7 @@ Result<ActivationTable> read_activations(const store::Store& store, const Export
     for (std::size_t k = 0; k < rows.size(); ++k) {
         auto record = row_record(store, *rows.dataset, rows.rows[k]);
         if (!record) return std::unexpected(record.error());
-        const auto& index = rows.index(k);
+        const std::string index(rows.index(k));
         auto read = synapses ? read_synapse_activation(store, *record, index, synapse_table)
                              : read_presynaptic_spikes(store, *record, index, cell_table);
         if (!read) return std::unexpected(read.error());
@@ -169,14 +169,14 @@ Status for_each_trace(const store::Store& store, const ExportRows& rows, const E
     const std::string name = options.site + "." + options.variable;
     TimeAxis time;
     for (std::size_t k = 0; k < rows.size(); ++k) {
-        const std::string& index = rows.index(k);
+        const std::string index(rows.index(k));
         auto record = row_record(store, *rows.dataset, rows.rows[k]);
         if (!record) return std::unexpected(record.error());
         auto same = time.adopt(store, *record);
         if (!same) return std::unexpected(same.error().within("trial " + index));
         if (!*same)
             return fail(Errc::invalid_argument,
-                        "is sampled at other times than trial " + rows.index(0) +
+                        "is sampled at other times than trial " + std::string(rows.index(0)) +
                             "; one export holds trials of one time axis (select them with --where)",
                         "trial " + index);
         if (k == 0)

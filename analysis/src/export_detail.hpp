@@ -23,7 +23,7 @@ namespace silico::analysis::detail {
 struct ExportRows {
     const Dataset* dataset = nullptr;
     std::vector<std::size_t> rows;
-    const std::string& index(std::size_t k) const { return dataset->index()[rows[k]]; }
+    std::string_view index(std::size_t k) const { return dataset->index()[rows[k]]; }
     std::span<const double> spikes(std::size_t k) const { return dataset->spikes(rows[k]); }
     std::size_t size() const { return rows.size(); }
 };

@@ -142,7 +142,7 @@ Status write_trials(const H5Writer& w, hid_t root, const ExportRows& rows) {
     std::vector<std::uint64_t> seeds;
     for (std::size_t k = 0; k < rows.size(); ++k) {
         const std::size_t r = rows.rows[k];
-        index.push_back(d.index()[r]);
+        index.emplace_back(d.index()[r]);
         trial.push_back(d.trial()[r]);
         if (!d.seeds().empty()) seeds.push_back(d.seeds()[r]);
         if (d.has_records()) keys.push_back(d.keys()[r].hex());

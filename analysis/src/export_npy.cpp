@@ -107,7 +107,7 @@ struct NpyFile {
 
 Status write_index(const ExportRows& rows, NpyFile& file) {
     std::vector<std::string> index;
-    for (std::size_t k = 0; k < rows.size(); ++k) index.push_back(rows.index(k));
+    for (std::size_t k = 0; k < rows.size(); ++k) index.emplace_back(rows.index(k));
     const std::size_t w = text_width(index);
     std::string bytes = npy_header(unicode_descr(w), {index.size()});
     for (const auto& s : index) put_text(bytes, s, w);

@@ -18,9 +18,9 @@ namespace {
 constexpr std::string_view k_prefix = "silico_";
 
 // The folder of an index "<folder>/<trial>" (its part before the last '/'); "trials" without one.
-std::string folder_of(const std::string& index) {
+std::string folder_of(std::string_view index) {
     const auto slash = index.rfind('/');
-    return slash == std::string::npos || slash == 0 ? "trials" : index.substr(0, slash);
+    return slash == std::string_view::npos || slash == 0 ? "trials" : std::string(index.substr(0, slash));
 }
 
 // The trial's recorded sites besides the soma: outputs "<site>.v" ("dendrites.v", every segment of a
@@ -139,7 +139,7 @@ Result<std::uint64_t> write_folder(const store::Store& store, const ExportRows& 
     std::uint64_t values = 0;
     bool first = true, cells = false;
     for (const auto& [number, k] : folder.trials) {
-        const std::string& index = rows.index(k);
+        const std::string index(rows.index(k));
         auto record = row_record(store, *rows.dataset, rows.rows[k]);
         if (!record) return std::unexpected(record.error());
         if (first) {
@@ -190,11 +190,12 @@ Result<ExportReport> export_simrun(const store::Store& store, const ExportRows& 
         const std::string name = folder_of(rows.index(k));
         const std::int64_t number = rows.dataset->trial()[rows.rows[k]];
         if (number < 0)
-            return fail(Errc::invalid_argument, "ISF numbers trials from 0", "trial " + rows.index(k));
+            return fail(Errc::invalid_argument, "ISF numbers trials from 0",
+                        "trial " + std::string(rows.index(k)));
         if (!folders[name].trials.emplace(number, k).second)
             return fail(Errc::invalid_argument,
                         "two trials numbered " + std::to_string(number) + " in folder " + name,
-                        "trial " + rows.index(k));
+                        "trial " + std::string(rows.index(k)));
     }
     TempTarget temp(target);
     ExportReport report;

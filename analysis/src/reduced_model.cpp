@@ -369,7 +369,7 @@ Table to_table(const ReducedApplyResult& result, const Dataset& dataset) {
     Table t;
     t.columns = {"index", "trial", "lda_value", "p_spike", "spike", "clipped"};
     for (const auto& p : result.trials)
-        t.rows.push_back({dataset.index()[p.row], dataset.trial()[p.row], p.lda_value, p.p_spike,
+        t.rows.push_back({std::string(dataset.index()[p.row]), dataset.trial()[p.row], p.lda_value, p.p_spike,
                           std::int64_t{p.spike ? 1 : 0}, std::int64_t{p.clipped ? 1 : 0}});
     return t;
 }

@@ -26,7 +26,7 @@ inline Status require_records(const Dataset& dataset, std::string_view query) {
 inline Result<store::TrialRecord> row_record(const store::Store& store, const Dataset& dataset,
                                              std::size_t row) {
     auto record = store.find_trial(dataset.keys()[row]);
-    if (!record) return std::unexpected(record.error().within("trial " + dataset.index()[row]));
+    if (!record) return std::unexpected(record.error().within("trial " + std::string(dataset.index()[row])));
     return record;
 }
 

@@ -58,7 +58,7 @@ Table to_table(const SpikesResult& result, const Dataset& dataset) {
     t.columns.push_back("spikes");
     t.columns.push_back("times");
     for (const auto& tr : result.trials) {
-        std::vector<Cell> row{dataset.index()[tr.row], dataset.trial()[tr.row]};
+        std::vector<Cell> row{std::string(dataset.index()[tr.row]), dataset.trial()[tr.row]};
         if (grouped)
             for (const auto& l : result.groups.labels[tr.group]) row.emplace_back(l);
         row.emplace_back(static_cast<std::int64_t>(tr.times.size()));
@@ -275,7 +275,7 @@ Table events_table(const BurstResult& result, const Dataset& dataset) {
     t.columns = {"index", "event_time", "event_class", "isi_1", "isi_2"};
     static const char* names[] = {"", "singlet", "doublet", "triplet"};
     for (const auto& e : result.events) {
-        std::vector<Cell> row{dataset.index()[e.row], e.time, std::string(names[e.spikes])};
+        std::vector<Cell> row{std::string(dataset.index()[e.row]), e.time, std::string(names[e.spikes])};
         for (std::size_t k = 0; k < 2; ++k) {
             if (k < e.isis.size()) {
                 row.emplace_back(e.isis[k]);

@@ -51,7 +51,7 @@ Status walk_traces(const store::Store& store, const Dataset& dataset, const Grou
     for (std::size_t i = 0; i < dataset.size(); ++i) {
         const std::int32_t g = groups.row_group[i];
         if (g < 0) continue;
-        const auto& index = dataset.index()[i];
+        const std::string index(dataset.index()[i]);  // for the store's calls and messages
         auto record = row_record(store, dataset, i);
         if (!record) return std::unexpected(record.error());
         GroupTime& time = times[g];

@@ -18,6 +18,10 @@
 #include "silico/core/error.hpp"
 #include "silico/store/store.hpp"
 
+namespace silico::analysis {
+class Texts;
+}
+
 namespace silico::python {
 
 namespace py = pybind11;
@@ -108,6 +112,7 @@ py::array_t<T> to_numpy(std::vector<T>&& values, std::vector<py::ssize_t> shape 
 }
 
 py::list to_list(const std::vector<std::string>& strings);
+py::list to_list(const analysis::Texts& texts);
 
 void register_store(py::module_& m);
 void register_dataset(py::module_& m);

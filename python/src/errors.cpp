@@ -7,6 +7,7 @@
 #include <Python.h>
 
 #include "binding.hpp"
+#include "silico/analysis/dataset.hpp"
 
 namespace silico::python {
 
@@ -77,15 +78,28 @@ void register_errors(py::module_& m) {
     });
 }
 
-py::list to_list(const std::vector<std::string>& strings) {
+namespace {
+
+// Bytes that are not UTF-8 become U+FFFD instead of an exception: an index is shown, never refused.
+template <class Strings>
+py::list list_of(const Strings& strings) {
     py::list out(strings.size());
     for (std::size_t i = 0; i < strings.size(); ++i) {
-        PyObject* s =
-            PyUnicode_DecodeUTF8(strings[i].data(), static_cast<Py_ssize_t>(strings[i].size()), "replace");
+        const std::string_view text = strings[i];
+        PyObject* s = PyUnicode_DecodeUTF8(text.data(), static_cast<Py_ssize_t>(text.size()), "replace");
         if (!s) throw py::error_already_set();
         PyList_SET_ITEM(out.ptr(), static_cast<Py_ssize_t>(i), s);
     }
     return out;
+}
+
+}  // namespace
+
+py::list to_list(const std::vector<std::string>& strings) {
+    return list_of(strings);
+}
+py::list to_list(const analysis::Texts& texts) {
+    return list_of(texts);
 }
 
 }  // namespace silico::python

@@ -46,7 +46,7 @@ store::NumericArray read_output(const store::Store& store, const store::TrialRec
 
 store::TrialRecord record_of(const store::Store& store, const PyDataset& self, std::size_t row) {
     auto r = store.find_trial(self.data().keys()[row]);
-    if (!r) raise(r.error().within("trial " + self.data().index()[row]));
+    if (!r) raise(r.error().within("trial " + std::string(self.data().index()[row])));
     return std::move(*r);
 }
 
@@ -70,13 +70,13 @@ py::dict traces(const PyDataset& self, const std::string& site, const std::strin
         const store::Store& st = *lease;
         py::gil_scoped_release unlocked;
         for (std::size_t i = lo; i < hi; ++i) {
-            const auto& index = self.data().index()[i];
+            const std::string index(self.data().index()[i]);
             const auto record = record_of(st, self, i);
             auto same = time.adopt(st, record);
             if (!same) raise(same.error().within("trial " + index));
             if (!*same)
                 raise(Error{Errc::invalid_argument,
-                            "is sampled at other times than trial " + self.data().index()[lo] +
+                            "is sampled at other times than trial " + std::string(self.data().index()[lo]) +
                                 " (read trials of one sampling together, e.g. with where=)",
                             "trial " + index});
             if (i == lo) matrix.reserve((hi - lo) * time.values().size());
@@ -162,7 +162,7 @@ void append_column(std::vector<T>& out, const std::vector<T>& flat, std::size_t 
 template <std::size_t N>
 Status fetch_outputs(const store::Store& st, const PyDataset& self, std::size_t row,
                      const std::array<std::string_view, N>& names, std::vector<store::NamedArray>& out) {
-    const auto& index = self.data().index()[row];
+    const std::string index(self.data().index()[row]);
     auto record = st.find_trial(self.data().keys()[row]);
     if (!record) return std::unexpected(record.error().within("trial " + index));
     if (auto read = store::read_outputs(st, *record, names, out, store::BlobCheck::block_checksums); !read)
@@ -177,7 +177,7 @@ Status decode_row(const store::Store& st, const PyDataset& self, std::size_t row
     thread_local std::vector<store::NamedArray> arrays;
     if (auto fetched = fetch_outputs(st, self, row, names, arrays); !fetched) return fetched;
     if (auto decoded = decoder(arrays, table); !decoded)
-        return std::unexpected(decoded.error().within("trial " + self.data().index()[row]));
+        return std::unexpected(decoded.error().within("trial " + std::string(self.data().index()[row])));
     return {};
 }
 

@@ -16,6 +16,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "silico/core/digest.hpp"
@@ -45,6 +46,36 @@ struct Column {
     bool operator==(const Column&) const = default;
 };
 
+// One text per row, kept as the dataset's byte form keeps them: all bytes in one buffer and an offset per row.
+// A dataset of 18,000 ISF trials then opens with two copies instead of 18,000 allocations, and a query that
+// reads every row's index streams through one buffer instead of visiting 18,000 places on the heap.
+class Texts {
+  public:
+    std::size_t size() const { return m_offsets.size() - 1; }
+    std::string_view operator[](std::size_t row) const {
+        return {m_bytes.data() + m_offsets[row], m_offsets[row + 1] - m_offsets[row]};
+    }
+    void push_back(std::string_view text) {
+        m_bytes.append(text);
+        m_offsets.push_back(m_bytes.size());
+    }
+    const std::string& bytes() const { return m_bytes; }
+    const std::vector<std::uint64_t>& offsets() const { return m_offsets; }  // size() + 1, from 0
+    // Takes offsets already checked: from 0, never decreasing, ending at bytes.size().
+    static Texts adopt(std::string bytes, std::vector<std::uint64_t> offsets) {
+        Texts t;
+        t.m_bytes = std::move(bytes);
+        t.m_offsets = std::move(offsets);
+        return t;
+    }
+
+    bool operator==(const Texts&) const = default;
+
+  private:
+    std::string m_bytes;
+    std::vector<std::uint64_t> m_offsets{0};
+};
+
 // Where a dataset's rows come from. Part of the dataset's bytes, so it never holds a time or a host (the item's
 // metadata has those): importing the same content twice gives the same bytes.
 struct Provenance {
@@ -63,7 +94,7 @@ class Dataset {
     std::size_t size() const { return m_index.size(); }
     const Provenance& provenance() const { return m_provenance; }
 
-    const std::vector<std::string>& index() const { return m_index; }
+    const Texts& index() const { return m_index; }
     const std::vector<std::int64_t>& trial() const { return m_trial; }
     // Seeds and keys are empty when the rows have none (an imported spike table has neither; imported ISF
     // runs have keys but no seeds). keys()[i] is the store's trial record of row i.
@@ -91,7 +122,7 @@ class Dataset {
 
   private:
     Provenance m_provenance;
-    std::vector<std::string> m_index;
+    Texts m_index;
     std::vector<std::int64_t> m_trial;
     std::vector<std::uint64_t> m_seeds;
     std::vector<Digest> m_keys;
