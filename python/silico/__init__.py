@@ -51,9 +51,13 @@ def _frame(table):
     built, six times the cost of building it (bench/RESULTS.md, "Python module"). Only repeated names (which
     a dict would merge) take that path."""
     columns, data = table["columns"], table["data"]
+    # Text columns come as lists of str. As object arrays (what pandas makes of them anyway) and with the
+    # index given, pandas infers no cell's type: that was about half of a small query's frame.
+    data = [_np.array(d, dtype=object) if isinstance(d, list) else d for d in data]
+    index = _pd.RangeIndex(len(data[0]) if data else 0)
     if len(set(columns)) != len(columns):
-        return _pd.DataFrame(dict(enumerate(data))).set_axis(columns, axis=1)
-    return _pd.DataFrame(dict(zip(columns, data)), copy=False)
+        return _pd.DataFrame(dict(enumerate(data)), index=index).set_axis(columns, axis=1)
+    return _pd.DataFrame(dict(zip(columns, data)), index=index, copy=False)
 
 
 class Database:
