@@ -81,16 +81,9 @@ std::string text_payload(const Texts& texts) {
 }
 
 std::string text_payload(const std::vector<std::string>& texts) {
-    std::vector<std::uint64_t> offsets;
-    offsets.reserve(texts.size() + 1);
-    std::uint64_t at = 0;
-    offsets.push_back(0);
-    for (const auto& t : texts) offsets.push_back(at += t.size());
-    std::string out;
-    out.reserve(8 * offsets.size() + at);
-    put_words(out, offsets);
-    for (const auto& t : texts) out.append(t);
-    return out;
+    Texts t;
+    for (const auto& text : texts) t.push_back(text);
+    return text_payload(t);
 }
 
 std::unexpected<Error> corrupt(std::string message) {
