@@ -18,7 +18,7 @@ inline Status read_activations(const store::Store& store, const Dataset& dataset
                                store::SynapseActivationTable& out) {
     auto record = row_record(store, dataset, row);
     if (!record) return std::unexpected(record.error());
-    return read_synapse_activation(store, *record, std::string(dataset.index()[row]), out, k_query_fields);
+    return read_synapse_activation(store, *record, dataset.index()[row], out, k_query_fields);
 }
 
 inline std::string_view cell_type_of(std::string_view population) {

@@ -18,7 +18,7 @@ Result<SpikesResult> query_detect(const store::Store& store, const Dataset& data
     SpikesResult r;
     for (std::size_t i = 0; i < dataset.size(); ++i) {
         if (groups->row_group[i] < 0) continue;
-        const std::string index(dataset.index()[i]);  // for the store's calls and messages
+        const std::string_view index = dataset.index()[i];
         auto record = detail::row_record(store, dataset, i);
         if (!record) return std::unexpected(record.error());
         auto time = detail::read_output(store, *record, "time", index);
@@ -27,7 +27,7 @@ Result<SpikesResult> query_detect(const store::Store& store, const Dataset& data
         if (!trace) return std::unexpected(trace.error());
         if (time->f64.size() != 1 || trace->f64.size() != 1 || time->f64[0].size() != trace->f64[0].size())
             return fail(Errc::invalid_argument, output + " is not one trace sampled at time",
-                        "trial " + index);
+                        detail::in_trial(index));
         r.trials.push_back({i, groups->row_group[i],
                             experiments::detect_spikes(time->f64[0], trace->f64[0], options.threshold)});
     }

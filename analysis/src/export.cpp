@@ -151,7 +151,7 @@ Result<ActivationTable> read_activations(const store::Store& store, const Export
     for (std::size_t k = 0; k < rows.size(); ++k) {
         auto record = row_record(store, *rows.dataset, rows.rows[k]);
         if (!record) return std::unexpected(record.error());
-        const std::string index(rows.index(k));
+        const std::string_view index = rows.index(k);
         auto read = synapses ? read_synapse_activation(store, *record, index, synapse_table)
                              : read_presynaptic_spikes(store, *record, index, cell_table);
         if (!read) return std::unexpected(read.error());
@@ -169,23 +169,22 @@ Status for_each_trace(const store::Store& store, const ExportRows& rows, const E
     const std::string name = options.site + "." + options.variable;
     TimeAxis time;
     for (std::size_t k = 0; k < rows.size(); ++k) {
-        const std::string index(rows.index(k));
+        const std::string_view index = rows.index(k);
         auto record = row_record(store, *rows.dataset, rows.rows[k]);
         if (!record) return std::unexpected(record.error());
         auto same = time.adopt(store, *record);
-        if (!same) return std::unexpected(same.error().within("trial " + index));
+        if (!same) return std::unexpected(same.error().within(in_trial(index)));
         if (!*same)
             return fail(Errc::invalid_argument,
                         "is sampled at other times than trial " + std::string(rows.index(0)) +
                             "; one export holds trials of one time axis (select them with --where)",
-                        "trial " + index);
+                        in_trial(index));
         if (k == 0)
             if (auto st = begin(time.values()); !st) return st;
         auto v = read_output(store, *record, name, index);
         if (!v) return std::unexpected(v.error());
         if (v->f64.size() != 1 || v->f64[0].size() != time.values().size())
-            return fail(Errc::corruption, name + " does not have one value per time sample",
-                        "trial " + index);
+            return fail(Errc::corruption, name + " does not have one value per time sample", in_trial(index));
         if (auto st = each(k, v->f64[0]); !st) return st;
         if (options.progress) options.progress(k + 1, rows.size());
     }

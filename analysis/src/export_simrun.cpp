@@ -35,7 +35,7 @@ std::vector<std::string> sites_of(const store::TrialRecord& record) {
 
 Result<std::vector<model::SynapseActivationRow>> synapse_rows(const store::Store& store,
                                                               const store::TrialRecord& record,
-                                                              const std::string& index) {
+                                                              std::string_view index) {
     std::vector<model::SynapseActivationRow> out;
     if (!record.outputs.contains("synapse_activation.population")) return out;  // no network input
     store::SynapseActivationTable t;
@@ -56,7 +56,7 @@ Result<std::vector<model::SynapseActivationRow>> synapse_rows(const store::Store
 
 Result<std::vector<model::PresynapticCellRow>> cell_rows(const store::Store& store,
                                                          const store::TrialRecord& record,
-                                                         const std::string& index) {
+                                                         std::string_view index) {
     std::vector<model::PresynapticCellRow> out;
     if (!record.outputs.contains("presynaptic_spikes.population")) return out;
     store::PresynapticSpikeTable t;
@@ -71,12 +71,12 @@ Result<std::vector<model::PresynapticCellRow>> cell_rows(const store::Store& sto
 
 // The trace "<name>" of a trial, checked against the folder's time axis.
 Result<std::vector<double>> trace(const store::Store& store, const store::TrialRecord& record,
-                                  const std::string& name, const std::string& index, std::size_t samples) {
+                                  const std::string& name, std::string_view index, std::size_t samples) {
     auto v = read_output(store, record, name, index);
     if (!v) return std::unexpected(v.error());
     if (v->f64.size() != 1 || v->f64[0].size() != samples)
         return fail(Errc::invalid_argument,
-                    name + " does not have one value per sample of the folder's time axis", "trial " + index);
+                    name + " does not have one value per sample of the folder's time axis", in_trial(index));
     return std::move(v->f64[0]);
 }
 
@@ -108,8 +108,8 @@ Status write_parameters(const store::Store& store, const store::TrialRecord& rec
 // simulation_run%04d_synapses.csv (and _presynaptic_cells.csv with `cells`) of one trial; returns the
 // release times written.
 Result<std::uint64_t> write_activation_files(const store::Store& store, const store::TrialRecord& record,
-                                             const std::string& index, const fs::path& dir,
-                                             std::int64_t number, bool cells) {
+                                             std::string_view index, const fs::path& dir, std::int64_t number,
+                                             bool cells) {
     auto synapses = synapse_rows(store, record, index);
     if (!synapses) return std::unexpected(synapses.error());
     std::uint64_t values = 0;
@@ -139,14 +139,14 @@ Result<std::uint64_t> write_folder(const store::Store& store, const ExportRows& 
     std::uint64_t values = 0;
     bool first = true, cells = false;
     for (const auto& [number, k] : folder.trials) {
-        const std::string index(rows.index(k));
+        const std::string_view index = rows.index(k);
         auto record = row_record(store, *rows.dataset, rows.rows[k]);
         if (!record) return std::unexpected(record.error());
         if (first) {
             auto time = read_output(store, *record, "time", index);
             if (!time) return std::unexpected(time.error());
             if (time->f64.size() != 1)
-                return fail(Errc::corruption, "time is not one column", "trial " + index);
+                return fail(Errc::corruption, "time is not one column", in_trial(index));
             soma.t = time->f64[0];
             sites = sites_of(*record);
             site_traces.assign(sites.size(), model::VmTraces{{}, soma.t, {}});
@@ -190,12 +190,11 @@ Result<ExportReport> export_simrun(const store::Store& store, const ExportRows& 
         const std::string name = folder_of(rows.index(k));
         const std::int64_t number = rows.dataset->trial()[rows.rows[k]];
         if (number < 0)
-            return fail(Errc::invalid_argument, "ISF numbers trials from 0",
-                        "trial " + std::string(rows.index(k)));
+            return fail(Errc::invalid_argument, "ISF numbers trials from 0", in_trial(rows.index(k)));
         if (!folders[name].trials.emplace(number, k).second)
             return fail(Errc::invalid_argument,
                         "two trials numbered " + std::to_string(number) + " in folder " + name,
-                        "trial " + std::string(rows.index(k)));
+                        in_trial(rows.index(k)));
     }
     TempTarget temp(target);
     ExportReport report;

@@ -23,16 +23,16 @@ struct GroupTime {
 };
 
 // Errc::invalid_argument when the trial is sampled at other times than its group.
-inline Status adopt_time(const store::Store& store, const store::TrialRecord& record,
-                         const std::string& index, GroupTime& group) {
+inline Status adopt_time(const store::Store& store, const store::TrialRecord& record, std::string_view index,
+                         GroupTime& group) {
     const bool first = group.axis.empty();
     auto same = group.axis.adopt(store, record);
-    if (!same) return std::unexpected(same.error().within("trial " + index));
+    if (!same) return std::unexpected(same.error().within(in_trial(index)));
     if (first) group.first_index = index;
     if (*same) return {};
     return fail(Errc::invalid_argument,
                 "is sampled at other times than trial " + group.first_index + " of the same group",
-                "trial " + index);
+                in_trial(index));
 }
 
 // Calls visit(g, group_time, first, trace) for each selected row in dataset order: g its group, group_time
@@ -51,7 +51,7 @@ Status walk_traces(const store::Store& store, const Dataset& dataset, const Grou
     for (std::size_t i = 0; i < dataset.size(); ++i) {
         const std::int32_t g = groups.row_group[i];
         if (g < 0) continue;
-        const std::string index(dataset.index()[i]);  // for the store's calls and messages
+        const std::string_view index = dataset.index()[i];
         auto record = row_record(store, dataset, i);
         if (!record) return std::unexpected(record.error());
         GroupTime& time = times[g];
@@ -60,13 +60,13 @@ Status walk_traces(const store::Store& store, const Dataset& dataset, const Grou
         if (auto st = read_output_into(store, *record, output, index, bytes, trace); !st) return st;
         if (trace.kind != store::ArrayKind::f64_table || trace.columns != 1)
             return fail(Errc::invalid_argument,
-                        output + " is not one trace (use --site for a site's recording)", "trial " + index);
+                        output + " is not one trace (use --site for a site's recording)", in_trial(index));
         const auto& axis = time.axis.values();
         if (trace.rows != axis.size())
             return fail(Errc::corruption,
                         output + " has " + std::to_string(trace.rows) + " samples, time has " +
                             std::to_string(axis.size()),
-                        "trial " + index);
+                        in_trial(index));
         const std::span<const double> v(trace.f64.data(), trace.rows);
         if (auto st = visit(static_cast<std::size_t>(g), axis, first, v); !st) return st;
     }

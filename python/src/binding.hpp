@@ -12,6 +12,7 @@
 #include <shared_mutex>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -109,6 +110,11 @@ py::array_t<T> to_numpy(std::vector<T>&& values, std::vector<py::ssize_t> shape 
     py::capsule owner(owned, [](void* p) { delete static_cast<std::vector<T>*>(p); });
     if (shape.empty()) shape = {static_cast<py::ssize_t>(owned->size())};
     return py::array_t<T>(shape, owned->data(), owner);
+}
+
+// How messages name a trial: by its index (as silico's queries do).
+inline std::string in_trial(std::string_view index) {
+    return "trial " + std::string(index);
 }
 
 py::list to_list(const std::vector<std::string>& strings);

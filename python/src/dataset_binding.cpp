@@ -79,7 +79,7 @@ py::dict records(const PyDataset& self, py::ssize_t start, py::ssize_t stop) {
         py::gil_scoped_release unlocked;
         for (std::size_t i = lo; i < hi; ++i) {
             auto r = store.find_trial(d.keys()[i]);
-            if (!r) raise(r.error().within("trial " + std::string(d.index()[i])));
+            if (!r) raise(r.error().within(in_trial(d.index()[i])));
             version.push_back(r->silico_version);
             commit.push_back(r->silico_commit);
             dirty.push_back(r->silico_dirty ? 1 : 0);
@@ -178,7 +178,7 @@ void register_dataset(py::module_& m) {
                                 "row " + std::to_string(row) + " of " + std::to_string(d.size()),
                                 "dataset " + s.name()});
                 auto r = s.store()->find_trial(d.keys()[row]);
-                if (!r) raise(r.error().within("trial " + std::string(d.index()[row])));
+                if (!r) raise(r.error().within(in_trial(d.index()[row])));
                 std::vector<std::string> names;
                 for (const auto& [name, blob] : r->outputs) names.push_back(name);
                 return to_list(names);

@@ -34,27 +34,27 @@ Status require_records(const PyDataset& self, std::string_view what) {
 
 // Output `name` of a trial, decoded; Errc::not_found listing the outputs the trial has.
 store::NumericArray read_output(const store::Store& store, const store::TrialRecord& record,
-                                const std::string& name, const std::string& index) {
+                                const std::string& name, std::string_view index) {
     auto it = record.outputs.find(name);
-    if (it == record.outputs.end()) raise(store::missing_output(record, name).within("trial " + index));
+    if (it == record.outputs.end()) raise(store::missing_output(record, name).within(in_trial(index)));
     auto bytes = store.get_blob(it->second.digest);
-    if (!bytes) raise(bytes.error().within("trial " + index + ": " + name));
+    if (!bytes) raise(bytes.error().within(in_trial(index) + ": " + name));
     auto array = store::decode_array(*bytes);
-    if (!array) raise(array.error().within("trial " + index + ": " + name));
+    if (!array) raise(array.error().within(in_trial(index) + ": " + name));
     return std::move(*array);
 }
 
 store::TrialRecord record_of(const store::Store& store, const PyDataset& self, std::size_t row) {
     auto r = store.find_trial(self.data().keys()[row]);
-    if (!r) raise(r.error().within("trial " + std::string(self.data().index()[row])));
+    if (!r) raise(r.error().within(in_trial(self.data().index()[row])));
     return std::move(*r);
 }
 
 const std::vector<double>& one_column(const store::NumericArray& a, const std::string& name,
-                                      const std::string& index) {
+                                      std::string_view index) {
     if (a.kind != store::ArrayKind::f64_table || a.f64.size() != 1)
         raise(Error{Errc::invalid_argument, name + " is not one trace (name a site's recording with site=)",
-                    "trial " + index});
+                    in_trial(index)});
     return a.f64[0];
 }
 
@@ -70,15 +70,15 @@ py::dict traces(const PyDataset& self, const std::string& site, const std::strin
         const store::Store& st = *lease;
         py::gil_scoped_release unlocked;
         for (std::size_t i = lo; i < hi; ++i) {
-            const std::string index(self.data().index()[i]);
+            const std::string_view index = self.data().index()[i];
             const auto record = record_of(st, self, i);
             auto same = time.adopt(st, record);
-            if (!same) raise(same.error().within("trial " + index));
+            if (!same) raise(same.error().within(in_trial(index)));
             if (!*same)
                 raise(Error{Errc::invalid_argument,
                             "is sampled at other times than trial " + std::string(self.data().index()[lo]) +
                                 " (read trials of one sampling together, e.g. with where=)",
-                            "trial " + index});
+                            in_trial(index)});
             if (i == lo) matrix.reserve((hi - lo) * time.values().size());
             const auto array = read_output(st, record, name, index);
             const auto& v = one_column(array, name, index);
@@ -86,7 +86,7 @@ py::dict traces(const PyDataset& self, const std::string& site, const std::strin
                 raise(Error{Errc::corruption,
                             name + " has " + std::to_string(v.size()) + " samples, time has " +
                                 std::to_string(time.values().size()),
-                            "trial " + index});
+                            in_trial(index)});
             matrix.insert(matrix.end(), v.begin(), v.end());
         }
     }
@@ -162,11 +162,11 @@ void append_column(std::vector<T>& out, const std::vector<T>& flat, std::size_t 
 template <std::size_t N>
 Status fetch_outputs(const store::Store& st, const PyDataset& self, std::size_t row,
                      const std::array<std::string_view, N>& names, std::vector<store::NamedArray>& out) {
-    const std::string index(self.data().index()[row]);
+    const std::string_view index = self.data().index()[row];
     auto record = st.find_trial(self.data().keys()[row]);
-    if (!record) return std::unexpected(record.error().within("trial " + index));
+    if (!record) return std::unexpected(record.error().within(in_trial(index)));
     if (auto read = store::read_outputs(st, *record, names, out, store::BlobCheck::block_checksums); !read)
-        return std::unexpected(read.error().within("trial " + index));
+        return std::unexpected(read.error().within(in_trial(index)));
     return {};
 }
 
@@ -177,7 +177,7 @@ Status decode_row(const store::Store& st, const PyDataset& self, std::size_t row
     thread_local std::vector<store::NamedArray> arrays;
     if (auto fetched = fetch_outputs(st, self, row, names, arrays); !fetched) return fetched;
     if (auto decoded = decoder(arrays, table); !decoded)
-        return std::unexpected(decoded.error().within("trial " + std::string(self.data().index()[row])));
+        return std::unexpected(decoded.error().within(in_trial(self.data().index()[row])));
     return {};
 }
 
