@@ -107,22 +107,31 @@ struct Section {
     std::string_view payload;
 };
 
-Result<Texts> decode_texts(const Section& s, std::uint64_t rows) {
+// A text section's checked offsets; its bytes follow them in the payload.
+Result<std::vector<std::uint64_t>> text_offsets(const Section& s, std::uint64_t rows) {
     if (s.payload.size() < 8 * (rows + 1)) return corrupt("section " + s.name + " is too short");
     std::vector<std::uint64_t> offsets;
     get_words(s.payload.data(), rows + 1, offsets);
     const std::uint64_t bytes = s.payload.size() - 8 * (rows + 1);
     if (auto st = check_offsets(offsets, bytes, s.name); !st) return std::unexpected(st.error());
     if (offsets.back() != bytes) return corrupt("section " + s.name + " has trailing bytes");
-    return Texts::adopt(std::string(s.payload.substr(8 * (rows + 1))), std::move(offsets));
+    return offsets;
+}
+
+Result<Texts> decode_texts(const Section& s, std::uint64_t rows) {
+    auto offsets = text_offsets(s, rows);
+    if (!offsets) return std::unexpected(offsets.error());
+    return Texts::adopt(std::string(s.payload.substr(8 * (rows + 1))), std::move(*offsets));
 }
 
 Result<std::vector<std::string>> decode_text_column(const Section& s, std::uint64_t rows) {
-    auto texts = decode_texts(s, rows);
-    if (!texts) return std::unexpected(texts.error());
+    auto offsets = text_offsets(s, rows);
+    if (!offsets) return std::unexpected(offsets.error());
+    const auto& o = *offsets;
+    const std::string_view bytes = s.payload.substr(8 * (rows + 1));
     std::vector<std::string> out;
     out.reserve(rows);
-    for (std::uint64_t i = 0; i < rows; ++i) out.emplace_back((*texts)[i]);
+    for (std::uint64_t i = 0; i < rows; ++i) out.emplace_back(bytes.substr(o[i], o[i + 1] - o[i]));
     return out;
 }
 
