@@ -30,8 +30,9 @@ fresh = cpu(lambda: ds.window(245, 265, group_by=f"index~^([^_]+)(?#{next(runs)}
 again = cpu(lambda: ds.window(245, 265, group_by="index~^([^_]+)"))
 print(f"pandas {peer*1e3:.2f} ms CPU; freshly opened dataset {first*1e3:.3f} ms ({peer/first:.0f}x); "
       f"open dataset, new grouping {fresh*1e3:.3f} ms ({peer/fresh:.0f}x); again {again*1e3:.3f} ms ({peer/again:.0f}x)")
-# Where a first call goes: the C++ query alone on a fresh dataset, without and with the index grouping (the
-# PCRE2 match of every index string), and again (grouping kept), whose rest is building the pandas frame.
+# Where a first call goes: the C++ query alone on a fresh dataset, without and with the index grouping (every
+# row's index read, the regex run where the prefix that decided the last match changes), and again (grouping
+# kept), whose rest is building the pandas frame.
 group = ["index~^([^_]+)"]
 query = cpu(lambda d: d._data.query_window(245.0, 265.0, [], []), setup=lambda: db.dataset("isf18000"))
 grouped = cpu(lambda d: d._data.query_window(245.0, 265.0, [], group), setup=lambda: db.dataset("isf18000"))

@@ -24,8 +24,8 @@ class PyDataset {
     StoreHandle::Lease store() const { return m_store->get(); }
 
     // The rows select() keeps and their groups, computed once per (where, group_by) and kept: the spike
-    // queries of a notebook ask many questions of one grouping, and grouping by a regex over the index is most
-    // of such a query's time (bench/RESULTS.md, "Python module").
+    // queries of a notebook ask many questions of one grouping, and grouping by a regex over the index is
+    // more than the counting itself (bench/RESULTS.md, "Grouping by a regex over the index").
     const analysis::Groups& groups(const analysis::SelectOptions& select);
 
   private:
