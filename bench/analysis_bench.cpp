@@ -76,6 +76,19 @@ void WindowPerStimulus18000(benchmark::State& state) {
 }
 BENCHMARK(WindowPerStimulus18000)->Unit(benchmark::kMillisecond);
 
+// A regex decided only by the end of each index (the run's seed before the trial number): no prefix of a
+// row decides its match, so every row runs the regex (selection.cpp's IndexRegex learns nothing).
+void WindowPerRunSeed18000(benchmark::State& state) {
+    auto store = open_reader(spike_store());
+    auto d = read_dataset(store, "isf18000");
+    const SelectOptions by_seed{{}, {"index~_(\\d+)/\\d+$"}};
+    for (auto _ : state) {
+        auto r = query_window(*d, {245, 265}, by_seed);
+        benchmark::DoNotOptimize(r->groups.data());
+    }
+}
+BENCHMARK(WindowPerRunSeed18000)->Unit(benchmark::kMillisecond);
+
 void OpenAndWindowPerStimulus18000(benchmark::State& state) {
     const SelectOptions by_stimulus{{}, {"index~^([^_]+)"}};
     for (auto _ : state) {

@@ -73,7 +73,7 @@ struct MatchDeleter {
 // and \b report a partial match there), so a complete match on the prefix is the match of every text that
 // starts with it, and such a text takes the known match without running the regex. A match that needs the
 // whole text teaches nothing; then learning is tried less and less often, so a regex like "_(\d+)$" costs
-// about one match per row, as before.
+// about one match per row (bench/analysis_bench's WindowPerRunSeed18000, bench/RESULTS.md).
 class IndexRegex {
   public:
     static Result<IndexRegex> compile(const std::string& pattern) {
@@ -119,7 +119,8 @@ class IndexRegex {
   private:
     using Span = std::pair<std::size_t, std::size_t>;  // the capture's [begin, end) in the text
 
-    // A learned prefix is a few bytes: compared inline, it costs less than a call of memcmp.
+    // A learned prefix is a few bytes: compared inline, not by a call of memcmp (string_view::starts_with),
+    // which made WindowPerStimulus18000 ~11 % slower (bench/RESULTS.md).
     static bool starts_with(std::string_view text, std::string_view prefix) {
         if (text.size() < prefix.size()) return false;
         for (std::size_t i = 0; i < prefix.size(); ++i)
