@@ -65,27 +65,26 @@ const fs::path& spike_store() {
     return dir;
 }
 
-void WindowPerStimulus18000(benchmark::State& state) {
+// query_window over the open 18,000-trial dataset, grouped by one index~REGEX.
+void window_18000(benchmark::State& state, const std::string& group_by) {
     auto store = open_reader(spike_store());
     auto d = read_dataset(store, "isf18000");
-    const SelectOptions by_stimulus{{}, {"index~^([^_]+)"}};
+    const SelectOptions select{{}, {group_by}};
     for (auto _ : state) {
-        auto r = query_window(*d, {245, 265}, by_stimulus);
+        auto r = query_window(*d, {245, 265}, select);
         benchmark::DoNotOptimize(r->groups.data());
     }
+}
+
+void WindowPerStimulus18000(benchmark::State& state) {
+    window_18000(state, "index~^([^_]+)");
 }
 BENCHMARK(WindowPerStimulus18000)->Unit(benchmark::kMillisecond);
 
 // A regex decided only by the end of each index (the run's seed before the trial number): no prefix of a
 // row decides its match, so every row runs the regex (selection.cpp's IndexRegex learns nothing).
 void WindowPerRunSeed18000(benchmark::State& state) {
-    auto store = open_reader(spike_store());
-    auto d = read_dataset(store, "isf18000");
-    const SelectOptions by_seed{{}, {"index~_(\\d+)/\\d+$"}};
-    for (auto _ : state) {
-        auto r = query_window(*d, {245, 265}, by_seed);
-        benchmark::DoNotOptimize(r->groups.data());
-    }
+    window_18000(state, "index~_(\\d+)/\\d+$");
 }
 BENCHMARK(WindowPerRunSeed18000)->Unit(benchmark::kMillisecond);
 
